@@ -1,0 +1,201 @@
+"""A case study folder: ``case.toml`` with its tree, panel (or fixed weights) and settings.
+
+::
+
+    cases/precision-machinery/
+      case.toml          [case] name, tree, panel, customers; [ahp] ...; [ranking] ...
+      panel/*.toml       one judgement file per expert
+      customers.csv      the decision matrix (the ranking stage)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import ahp
+from .errors import CaseError
+from .judgements import ExpertJudgements, load_panel
+from .panel import AGGREGATIONS, POLICIES
+from .tree import CriteriaTree, load_tree
+
+AHP_DEFAULTS: dict[str, str] = {
+    "method": "eigenvector",
+    "ri_table": ahp.DEFAULT_RI_TABLE,
+    "rule": ahp.DEFAULT_THRESHOLD_RULE,
+    "aggregation": "aij",
+    "inconsistent_experts": "keep",
+    "completion": "harker",
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "method": ahp.METHODS,
+    "ri_table": tuple(ahp.RI_TABLES),
+    "rule": tuple(ahp.THRESHOLD_RULES),
+    "aggregation": AGGREGATIONS,
+    "inconsistent_experts": POLICIES,
+    "completion": ahp.COMPLETIONS,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A loaded and validated case.
+
+    Attributes
+    ----------
+    path : Path
+        The case folder.
+    name, description : str
+    tree : CriteriaTree
+    experts : tuple of ExpertJudgements
+        Empty when the case gives fixed ``weights`` instead of a panel.
+    fixed_weights : numpy.ndarray or None
+        Leaf weights from a ``[weights]`` table (validation cases), in leaf order.
+    ahp : dict of str to str
+        method, ri_table, rule, aggregation, inconsistent_experts, completion.
+    settings : dict
+        The whole parsed ``case.toml`` (the ranking stage reads ``[ranking]``, ``[clv]``).
+    inputs : dict of str to str
+        SHA-256 of every input file read, keyed by its path relative to the case folder.
+    """
+
+    path: Path
+    name: str
+    description: str
+    tree: CriteriaTree
+    experts: tuple[ExpertJudgements, ...]
+    fixed_weights: np.ndarray | None
+    ahp: dict[str, str]
+    settings: dict[str, Any] = field(repr=False)
+    inputs: dict[str, str] = field(repr=False)
+
+    def file(self, key: str, section: str = "case") -> Path | None:
+        """A path named in ``[section] key``, resolved against the case folder."""
+        value = self.settings.get(section, {}).get(key)
+        return None if value is None else (self.path / value).resolve()
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_case(folder: str | Path) -> Case:
+    """Load a case folder (or its ``case.toml``).
+
+    Raises
+    ------
+    CaseError
+        Missing or malformed ``case.toml``, unknown setting values, neither panel nor weights.
+    TreeError, JudgementError
+        From the tree and judgement files.
+    """
+    folder = Path(folder)
+    toml = folder if folder.is_file() else folder / "case.toml"
+    folder = toml.parent
+    if not toml.exists():
+        raise CaseError(
+            "no case.toml here",
+            path=toml,
+            hint="Give a case folder (with case.toml), or create one with 'ckm init'",
+        )
+    try:
+        with toml.open("rb") as fh:
+            settings = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"not valid TOML ({exc})", path=toml, hint="Fix the syntax") from None
+    meta = settings.get("case", {})
+    if "tree" not in meta:
+        raise CaseError(
+            "no tree given",
+            path=toml,
+            where="[case] tree",
+            hint='Add tree = "../../criteria/ckm-huang2008.toml"',
+        )
+    tree_path = (folder / meta["tree"]).resolve()
+    inputs = {_rel(toml, folder): sha256(toml)}
+    if not tree_path.exists():
+        raise CaseError(
+            f"tree file {meta['tree']} not found",
+            path=toml,
+            where="[case] tree",
+            hint="The path is relative to case.toml",
+        )
+    tree = load_tree(tree_path)
+    inputs[_rel(tree_path, folder)] = sha256(tree_path)
+
+    opts = dict(AHP_DEFAULTS)
+    for key, value in settings.get("ahp", {}).items():
+        if key not in _CHOICES:
+            raise CaseError(
+                f"unknown setting {key!r}",
+                path=toml,
+                where=f"[ahp] {key}",
+                hint=f"Settings: {', '.join(_CHOICES)}",
+            )
+        if value not in _CHOICES[key]:
+            raise CaseError(
+                f"{value!r} is not a choice",
+                path=toml,
+                where=f"[ahp] {key}",
+                hint=f"Use one of {', '.join(_CHOICES[key])}",
+            )
+        opts[key] = value
+
+    experts: tuple[ExpertJudgements, ...] = ()
+    fixed = None
+    if "weights" in settings:
+        table = settings["weights"]
+        missing = [leaf for leaf in tree.leaves if leaf not in table]
+        extra = [k for k in table if k not in tree.leaves]
+        if missing or extra:
+            raise CaseError(
+                f"[weights] must give every leaf of the tree; missing {missing}, unknown {extra}",
+                path=toml,
+                where="[weights]",
+            )
+        fixed = np.array([float(table[leaf]) for leaf in tree.leaves])
+        if (fixed < 0).any() or not np.isfinite(fixed).all() or fixed.sum() <= 0:
+            raise CaseError(
+                "weights must be non-negative with a positive sum", path=toml, where="[weights]"
+            )
+        fixed = fixed / fixed.sum()
+    else:
+        panel = folder / meta.get("panel", "panel")
+        if not panel.exists():
+            raise CaseError(
+                f"panel folder {meta.get('panel', 'panel')} not found",
+                path=toml,
+                where="[case] panel",
+                hint="Put one judgement file per expert there, or give fixed [weights]",
+            )
+        try:
+            experts = tuple(load_panel([panel], tree))
+        except CaseError as exc:
+            raise CaseError(exc.message, path=panel, hint=exc.hint) from None
+        for e in experts:
+            if e.path is not None:
+                inputs[_rel(e.path, folder)] = sha256(e.path)
+    return Case(
+        path=folder,
+        name=str(meta.get("name", folder.name)),
+        description=str(meta.get("description", "")),
+        tree=tree,
+        experts=experts,
+        fixed_weights=fixed,
+        ahp=opts,
+        settings=settings,
+        inputs=inputs,
+    )
