@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import ahp, scale
@@ -29,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 EXIT_INPUT = 2
@@ -40,10 +41,10 @@ def _friendly_errors() -> Iterator[None]:
     try:
         yield
     except CkmError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except OSError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
 
 
@@ -113,8 +114,6 @@ def _print_weights(result: PanelResult, lang: str = "en") -> None:
                 if p.consistent
                 else ("[yellow]excluded[/]" if e.excluded else f"[red]over {p.threshold:.2f}[/]")
             )
-            if p.missing:
-                verdict += f", {len(p.missing)} pair(s) completed ({p.completion})"
             table.add_row(
                 names.get(e.expert, e.expert),
                 *(f"{w:.4f}" for w in p.weights),
@@ -129,6 +128,11 @@ def _print_weights(result: PanelResult, lang: str = "en") -> None:
         )
         out.print(table)
         for e in n.experts:
+            for i, j in e.missing:
+                out.print(
+                    f"  {names.get(e.expert, e.expert)}: {tree.label(i, lang)} vs "
+                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion})"
+                )
             for s in e.suggestions:
                 pair = scale.describe(
                     s.current, tree.label(s.first, lang), tree.label(s.second, lang)

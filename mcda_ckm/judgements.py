@@ -200,6 +200,12 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
     except FileNotFoundError:
         raise JudgementError("file not found", path=path) from None
     except tomllib.TOMLDecodeError as exc:
+        if "overwrite" in str(exc):
+            raise JudgementError(
+                f"the same key is given twice, so a pair is judged twice ({exc})",
+                path=path,
+                hint="Keep one judgement per pair",
+            ) from None
         raise JudgementError(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
     meta = data.get("expert", {})
     if not isinstance(meta, dict):

@@ -1,0 +1,127 @@
+"""Tests of the ckm command line: exit codes, stdout and stderr checked separately."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from mcda_ckm.cli import app
+
+from .conftest import CASE
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help():
+    names = commands()
+    assert {"weights", "run", "ri-tables"} <= set(names)
+    for name in names:
+        r = invoke(name, "--help")
+        assert r.exit_code == 0, name
+        cmd = __import__("typer").main.get_command(app).commands[name]  # type: ignore[attr-defined]
+        assert cmd.help, f"ckm {name} has no help text"
+
+
+def test_weights_json_parses_and_names_the_table():
+    r = invoke("weights", CASE, "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == ""
+    data = json.loads(r.stdout)
+    assert data["method"]["random_index_table"] == "saaty-1980"
+    assert abs(sum(data["global_weights"].values()) - 1) < 1e-12
+    kv = data["nodes"]["knowledge_value"]["experts"]["sales_director"]
+    assert not kv["consistent"] and kv["suggestions"]
+    assert data["provenance"]["inputs_sha256"]
+
+
+def test_weights_table_shows_diagnosis_consensus_and_table_name():
+    r = invoke("weights", CASE)
+    assert r.exit_code == 0
+    assert "saaty-1980" in r.stdout
+    assert "Zhou Min: revise" in r.stdout
+    assert "consensus S*" in r.stdout
+    assert "not given, completed (harker)" in r.stdout
+    assert "Global indicator weights" in r.stdout
+
+
+def test_weights_options_override_the_case():
+    r = invoke("weights", CASE, "--json", "--ri-table", "alonso-lamata-2006", "--policy", "exclude")
+    data = json.loads(r.stdout)
+    assert data["method"]["random_index_table"] == "alonso-lamata-2006"
+    assert data["nodes"]["knowledge_value"]["experts"]["sales_director"]["excluded"]
+
+
+def test_missing_case_is_one_line_on_stderr(tmp_path):
+    r = invoke("weights", tmp_path / "nope")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert "no case.toml here" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.fixture
+def case_copy(tmp_path):
+    dst = tmp_path / "case"
+    shutil.copytree(CASE, dst)
+    text = (dst / "case.toml").read_text(encoding="utf-8")
+    (dst / "case.toml").write_text(
+        text.replace("../../criteria/", str(CASE.parent.parent / "criteria") + "/"),
+        encoding="utf-8",
+    )
+    return dst
+
+
+def test_bad_judgement_names_file_and_entry(case_copy):
+    path = case_copy / "panel" / "rd_director.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n[judgements.cheese]\n"a vs b" = 3\n')
+    r = invoke("weights", case_copy)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "rd_director.toml: [judgements.cheese]: unknown node" in r.stderr.replace("\n", "")
+
+
+def test_policy_error_exits_nonzero(case_copy):
+    toml = case_copy / "case.toml"
+    toml.write_text(toml.read_text().replace('"keep"', '"error"'), encoding="utf-8")
+    r = invoke("weights", case_copy)
+    assert r.exit_code == 2
+    assert "is over the threshold 0.08" in r.stderr.replace("\n", "")
+
+
+def test_run_writes_folder_atomically_and_keeps_old_on_failure(case_copy, tmp_path):
+    out = tmp_path / "report"
+    r = invoke("run", case_copy, "--out", out)
+    assert r.exit_code == 0, r.stderr
+    assert (out / "results.json").exists() and (out / "summary.md").exists()
+    before = (out / "results.json").read_text(encoding="utf-8")
+    (case_copy / "panel" / "rd_director.toml").write_text("[judgements\n", encoding="utf-8")
+    r = invoke("run", case_copy, "--out", out)
+    assert r.exit_code == 2
+    assert (out / "results.json").read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_ri_tables_lists_sources():
+    r = invoke("ri-tables")
+    assert r.exit_code == 0 and "Alonso" in r.stdout and "(default)" in r.stdout
+
+
+def test_python_dash_m():
+    r = subprocess.run(
+        [sys.executable, "-m", "mcda_ckm", "--help"], capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 0 and "weights" in r.stdout
