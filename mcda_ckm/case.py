@@ -199,3 +199,25 @@ def load_case(folder: str | Path) -> Case:
         settings=settings,
         inputs=inputs,
     )
+
+
+def from_judgements(tree_path: str | Path, paths: list[Path]) -> Case:
+    """A case made of a tree file and judgement files (or folders of them), with default
+    settings: for ``ckm weights --tree TREE FILES...`` and notebooks."""
+    tree_path = Path(tree_path)
+    tree = load_tree(tree_path)
+    experts = tuple(load_panel(paths, tree))
+    base = Path.cwd()
+    inputs = {_rel(tree_path, base): sha256(tree_path)}
+    inputs |= {_rel(e.path, base): sha256(e.path) for e in experts if e.path is not None}
+    return Case(
+        path=base,
+        name=tree.title,
+        description="",
+        tree=tree,
+        experts=experts,
+        fixed_weights=None,
+        ahp=dict(AHP_DEFAULTS),
+        settings={},
+        inputs=inputs,
+    )

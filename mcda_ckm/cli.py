@@ -66,14 +66,8 @@ PolicyOpt = Annotated[
 ]
 
 
-def _panel(
-    case: Case,
-    method: str | None,
-    ri_table: str | None,
-    aggregation: str | None,
-    policy: str | None,
-) -> PanelResult:
-    opts = case.ahp
+def _panel(case: Case, **overrides: str | None) -> PanelResult:
+    opts = case.ahp | {k: v for k, v in overrides.items() if v is not None}
     if not case.experts:
         raise CkmError(
             "this case has fixed [weights] and no expert panel", path=case.path / "case.toml"
@@ -81,11 +75,11 @@ def _panel(
     return evaluate(
         case.tree,
         case.experts,
-        method=(method or opts["method"]),  # type: ignore[arg-type]
-        ri_table=ri_table or opts["ri_table"],
+        method=opts["method"],  # type: ignore[arg-type]
+        ri_table=opts["ri_table"],
         rule=opts["rule"],
-        aggregation=(aggregation or opts["aggregation"]),  # type: ignore[arg-type]
-        policy=(policy or opts["inconsistent_experts"]),  # type: ignore[arg-type]
+        aggregation=opts["aggregation"],  # type: ignore[arg-type]
+        policy=opts["inconsistent_experts"],  # type: ignore[arg-type]
         completion=opts["completion"],  # type: ignore[arg-type]
     )
 
@@ -165,25 +159,59 @@ def _print_weights(result: PanelResult, lang: str = "en") -> None:
 
 @app.command()
 def weights(
-    case: CaseArg,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A case folder (with case.toml), or expert judgement files / folders of them "
+            "together with --tree.",
+            show_default=False,
+        ),
+    ],
+    tree: Annotated[
+        Path | None,
+        typer.Option(help="Criteria tree file, when PATHS are judgement files."),
+    ] = None,
     json_: JsonOpt = False,
     method: MethodOpt = None,
     ri_table: RiOpt = None,
+    rule: Annotated[
+        str | None, typer.Option(help=f"CR acceptance rule: {', '.join(ahp.THRESHOLD_RULES)}.")
+    ] = None,
     aggregation: AggOpt = None,
     policy: PolicyOpt = None,
+    completion: Annotated[
+        str | None, typer.Option(help="Missing judgements: harker or optimal.")
+    ] = None,
     lang: Annotated[str, typer.Option(help="Labels: en or zh.")] = "en",
 ) -> None:
-    """Panel weights: local priorities and consistency per node, diagnosis, consensus, global
-    weights."""
+    """Panel weights: local priorities and consistency per node, judgements to revise,
+    consensus, global indicator weights."""
+    from .case import from_judgements
     from .report import panel_to_dict, provenance, to_json
 
     with _friendly_errors():
-        c = load_case(case)
-        result = _panel(c, method, ri_table, aggregation, policy)
+        if tree is not None:
+            c = from_judgements(tree, paths)
+        elif len(paths) == 1:
+            c = load_case(paths[0])
+        else:
+            raise CkmError(
+                "several paths given without --tree",
+                hint="Give one case folder, or judgement files with --tree criteria/<tree>.toml",
+            )
+        result = _panel(
+            c,
+            method=method,
+            ri_table=ri_table,
+            rule=rule,
+            aggregation=aggregation,
+            inconsistent_experts=policy,
+            completion=completion,
+        )
     if json_:
         data = panel_to_dict(result)
         data["provenance"] = provenance(c.inputs, shlex.join(["ckm", *sys.argv[1:]]))
-        out.print_json(to_json(data)) if out.is_terminal else print(to_json(data))
+        print(to_json(data))
     else:
         _print_weights(result, lang)
 
@@ -204,7 +232,7 @@ def run(
 
     with _friendly_errors():
         c = load_case(case)
-        result = _panel(c, None, None, None, None)
+        result = _panel(c)
         data = panel_to_dict(result)
         data["provenance"] = provenance(c.inputs, shlex.join(["ckm", *sys.argv[1:]]))
         target = out_dir or Path("out") / c.path.name

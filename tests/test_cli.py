@@ -125,3 +125,20 @@ def test_python_dash_m():
         [sys.executable, "-m", "mcda_ckm", "--help"], capture_output=True, text=True, check=False
     )
     assert r.returncode == 0 and "weights" in r.stdout
+
+
+def test_weights_on_judgement_files_with_tree():
+    panel = CASE / "panel"
+    r = invoke(
+        "weights", "--tree", CASE.parent.parent / "criteria" / "ckm-huang2008.toml",
+        panel / "rd_director.toml", panel / "service_manager.toml", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [e["id"] for e in data["experts"]] == ["rd_director", "service_manager"]
+    assert abs(sum(data["global_weights"].values()) - 1) < 1e-12
+
+
+def test_several_paths_without_tree_is_an_error():
+    r = invoke("weights", CASE / "panel" / "rd_director.toml", CASE / "panel" / "x.toml")
+    assert r.exit_code == 2 and "several paths given without --tree" in r.stderr
