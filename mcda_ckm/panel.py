@@ -131,6 +131,95 @@ def _suggestions(
     )
 
 
+def evaluate_node(
+    tree: CriteriaTree,
+    experts: Sequence[ExpertJudgements],
+    node: str,
+    *,
+    aggregation: Aggregation = "aij",
+    policy: Policy = "keep",
+    diagnose: bool = True,
+    **opts: str,
+) -> NodeResult:
+    """The panel's result at one inner node (see :func:`evaluate` for the parameters).
+
+    ``diagnose=False`` skips the suggestions and the consensus: the sensitivity analysis
+    re-evaluates nodes thousands of times and needs only the weights.
+    """
+    criteria = tree.children(node)
+    rows: list[ExpertNode] = []
+    matrices: list[np.ndarray] = []
+    lam: list[float] = []
+    for expert in experts:
+        if not expert.answered(tree, node):
+            continue
+        m = expert.matrix(tree, node)
+        try:
+            p = ahp.priorities(m, labels=criteria, **opts)  # type: ignore[arg-type]
+        except IncompleteMatrixError as exc:
+            raise IncompleteMatrixError(
+                exc.message,
+                groups=exc.groups,
+                path=expert.path,
+                where=f"[judgements.{node}]",
+                hint=exc.hint,
+            ) from None
+        sugg = () if p.consistent or not diagnose else _suggestions(m, criteria, **opts)
+        if not p.consistent and policy == "error":
+            fix = (
+                f"; revise {sugg[0].first} vs {sugg[0].second} from "
+                f"{sugg[0].current:.3g} to {sugg[0].suggested:.3g}"
+                if sugg
+                else ""
+            )
+            raise ConsistencyError(
+                f"{p.index} = {p.value:.3f} is over the threshold {p.threshold}{fix}",
+                cr=p.value,
+                threshold=p.threshold,
+                path=expert.path,
+                where=f"[judgements.{node}]",
+                hint="Revise the judgements, or run with the keep or exclude policy",
+            )
+        excluded = not p.consistent and policy == "exclude"
+        missing = tuple((criteria[i], criteria[j]) for i, j in p.missing)
+        rows.append(ExpertNode(expert.id, p, sugg, missing, excluded))
+        if not excluded:
+            matrices.append(m)
+            lam.append(expert.weight)
+    if not matrices:
+        why = "every expert who answered was excluded" if rows else "no expert answered"
+        raise CaseError(
+            f'node "{node}": {why}', hint="Add judgements for this node, or use --policy keep"
+        )
+    group_matrix = ahp.aggregate(matrices, lam)
+    try:
+        group = ahp.priorities(group_matrix, labels=criteria, **opts)  # type: ignore[arg-type]
+    except IncompleteMatrixError as exc:
+        raise IncompleteMatrixError(
+            f'node "{node}": {exc.message}', groups=exc.groups, hint=exc.hint
+        ) from None
+    included = [r for r in rows if not r.excluded]
+    if aggregation == "aij":
+        weights = group.weights
+    else:
+        weights = ahp.aggregate_priorities([r.priorities.weights for r in included], lam)
+    suggestions = (
+        () if group.consistent or not diagnose else _suggestions(group_matrix, criteria, **opts)
+    )
+    cons = (
+        ahp.consensus([r.priorities.weights for r in rows]) if len(rows) >= 2 and diagnose else None
+    )
+    return NodeResult(
+        node=node,
+        criteria=criteria,
+        experts=tuple(rows),
+        group=group,
+        weights=weights,
+        suggestions=suggestions,
+        consensus=cons,
+    )
+
+
 def evaluate(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
@@ -176,76 +265,10 @@ def evaluate(
     if not experts:
         raise CaseError("the panel has no experts")
     opts = {"method": method, "ri_table": ri_table, "rule": rule, "completion": completion}
-    nodes: dict[str, NodeResult] = {}
-    for node in tree.inner_nodes:
-        criteria = tree.children(node)
-        rows: list[ExpertNode] = []
-        matrices: list[np.ndarray] = []
-        lam: list[float] = []
-        for expert in experts:
-            if not expert.answered(tree, node):
-                continue
-            m = expert.matrix(tree, node)
-            try:
-                p = ahp.priorities(m, labels=criteria, **opts)  # type: ignore[arg-type]
-            except IncompleteMatrixError as exc:
-                raise IncompleteMatrixError(
-                    exc.message,
-                    groups=exc.groups,
-                    path=expert.path,
-                    where=f"[judgements.{node}]",
-                    hint=exc.hint,
-                ) from None
-            sugg = () if p.consistent else _suggestions(m, criteria, **opts)
-            if not p.consistent and policy == "error":
-                fix = (
-                    f"; revise {sugg[0].first} vs {sugg[0].second} from "
-                    f"{sugg[0].current:.3g} to {sugg[0].suggested:.3g}"
-                    if sugg
-                    else ""
-                )
-                raise ConsistencyError(
-                    f"{p.index} = {p.value:.3f} is over the threshold {p.threshold}{fix}",
-                    cr=p.value,
-                    threshold=p.threshold,
-                    path=expert.path,
-                    where=f"[judgements.{node}]",
-                    hint="Revise the judgements, or run with the keep or exclude policy",
-                )
-            excluded = not p.consistent and policy == "exclude"
-            missing = tuple((criteria[i], criteria[j]) for i, j in p.missing)
-            rows.append(ExpertNode(expert.id, p, sugg, missing, excluded))
-            if not excluded:
-                matrices.append(m)
-                lam.append(expert.weight)
-        if not matrices:
-            why = "every expert who answered was excluded" if rows else "no expert answered"
-            raise CaseError(
-                f'node "{node}": {why}', hint="Add judgements for this node, or use --policy keep"
-            )
-        group_matrix = ahp.aggregate(matrices, lam)
-        try:
-            group = ahp.priorities(group_matrix, labels=criteria, **opts)  # type: ignore[arg-type]
-        except IncompleteMatrixError as exc:
-            raise IncompleteMatrixError(
-                f'node "{node}": {exc.message}', groups=exc.groups, hint=exc.hint
-            ) from None
-        included = [r for r in rows if not r.excluded]
-        if aggregation == "aij":
-            weights = group.weights
-        else:
-            weights = ahp.aggregate_priorities([r.priorities.weights for r in included], lam)
-        suggestions = () if group.consistent else _suggestions(group_matrix, criteria, **opts)
-        cons = ahp.consensus([r.priorities.weights for r in rows]) if len(rows) >= 2 else None
-        nodes[node] = NodeResult(
-            node=node,
-            criteria=criteria,
-            experts=tuple(rows),
-            group=group,
-            weights=weights,
-            suggestions=suggestions,
-            consensus=cons,
-        )
+    nodes = {
+        node: evaluate_node(tree, experts, node, aggregation=aggregation, policy=policy, **opts)
+        for node in tree.inner_nodes
+    }
     local = {k: v.weights for k, v in nodes.items()}
     return PanelResult(
         tree=tree,
