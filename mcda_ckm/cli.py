@@ -266,6 +266,11 @@ def ri_tables() -> None:
     out.print(table)
 
 
+from .cli_panel import register as _register_panel  # noqa: E402
+
+_register_panel(app)
+
+
 def main() -> None:
     """Entry point of the ``ckm`` console script."""
     app()

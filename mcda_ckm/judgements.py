@@ -68,7 +68,9 @@ class ExpertJudgements:
     judgements: tuple[Judgement, ...]
     path: Path | None = None
     note: str = ""
-    _by_node: dict[str, list[Judgement]] = field(default_factory=dict, repr=False, compare=False)
+    _by_node: dict[str, list[Judgement]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for j in self.judgements:
@@ -294,3 +296,128 @@ def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJu
             "no judgement files found", hint="Put one <expert>.toml per expert in the panel folder"
         )
     return [load_expert(f, tree) for f in files]
+
+
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _toml_str(text: str) -> str:
+    """``text`` as a TOML basic string (JSON escapes are valid TOML escapes)."""
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _toml_key(key: str) -> str:
+    return key if key and set(key) <= _BARE_KEY else _toml_str(key)
+
+
+def _toml_number(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _toml_value(j: Judgement) -> str:
+    """A judgement as written by a person: a word for 1..9, an inline table for 1/2..1/9,
+    the exact decimal otherwise (so that :func:`load_expert` reads back the same float)."""
+    v = j.value
+    if float(v).is_integer() and int(v) in scale.NAMES:
+        return _toml_str(scale.NAMES[int(v)])
+    inverse = round(1 / v)
+    if inverse in scale.NAMES and 1.0 / inverse == v:
+        return (
+            f"{{ preferred = {_toml_str(j.second)}, intensity = "
+            f"{_toml_str(scale.NAMES[inverse])} }}"
+        )
+    return repr(float(v))
+
+
+def dump_expert(
+    expert_meta: Any,
+    judgements: Iterable[Judgement],
+    tree: CriteriaTree,
+    *,
+    header: str = "",
+) -> str:
+    """One expert's judgements as TOML text in the format :func:`load_expert` reads.
+
+    Integer scale values are written as words (``"moderate"``), exact reciprocals as
+    ``{ preferred = "<second>", intensity = "<word>" }``, other values as decimals; nodes come
+    in the tree's order and pairs in the order given. ``load_expert`` reads the text back to
+    the same judgements (same nodes, pairs, order and values).
+
+    Parameters
+    ----------
+    expert_meta : mapping or ExpertJudgements
+        ``name``, ``role``, ``weight`` and ``note`` (each optional; a missing weight means 1).
+    judgements : iterable of Judgement
+    tree : CriteriaTree
+        Gives the order of the ``[judgements.<node>]`` tables.
+    header : str, optional
+        Comment lines put first (each line is prefixed with ``# `` unless it already starts
+        with ``#``).
+
+    Examples
+    --------
+    >>> from mcda_ckm.tree import flat_tree
+    >>> t = flat_tree(["a", "b"])
+    >>> print(dump_expert({"name": "Li"}, [Judgement("goal", "a", "b", 1 / 3, "")], t), end="")
+    [expert]
+    name = "Li"
+    <BLANKLINE>
+    [judgements.goal]
+    "a vs b" = { preferred = "b", intensity = "moderate" }
+    """
+    if isinstance(expert_meta, ExpertJudgements):
+        meta: dict[str, Any] = {
+            "name": expert_meta.name,
+            "role": expert_meta.role,
+            "weight": expert_meta.weight,
+            "note": expert_meta.note,
+        }
+    else:
+        meta = dict(expert_meta)
+    lines: list[str] = []
+    for line in header.splitlines():
+        lines.append(line if line.startswith("#") else f"# {line}".rstrip())
+    if lines:
+        lines.append("")
+    lines.append("[expert]")
+    for key in ("name", "role"):
+        if meta.get(key):
+            lines.append(f"{key} = {_toml_str(meta[key])}")
+    weight = meta.get("weight")
+    if weight is not None and float(weight) != 1.0:
+        lines.append(f"weight = {_toml_number(float(weight))}")
+    if meta.get("note"):
+        lines.append(f"note = {_toml_str(meta['note'])}")
+    by_node: dict[str, list[Judgement]] = {}
+    for j in judgements:
+        by_node.setdefault(j.node, []).append(j)
+    order = [n for n in tree.inner_nodes if n in by_node] + [
+        n for n in by_node if n not in tree.inner_nodes
+    ]
+    for node in order:
+        lines += ["", f"[judgements.{_toml_key(node)}]"]
+        for j in by_node[node]:
+            lines.append(f"{_toml_str(f'{j.first} vs {j.second}')} = {_toml_value(j)}")
+    return "\n".join(lines) + "\n"
+
+
+def save_expert(
+    path: str | Path,
+    expert_meta: Any,
+    judgements: Iterable[Judgement],
+    tree: CriteriaTree,
+    *,
+    header: str = "",
+) -> Path:
+    """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
+    ``os.replace``), creating the folder if needed; returns the path."""
+    from .report import write_text
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, dump_expert(expert_meta, judgements, tree, header=header))
+    return path
