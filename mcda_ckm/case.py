@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,7 @@ def sha256(path: Path) -> str:
 
 
 def _rel(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+    return os.path.relpath(path.resolve(), base.resolve())
 
 
 def load_case(folder: str | Path) -> Case:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -216,38 +217,307 @@ def weights(
         _print_weights(result, lang)
 
 
+SamplesOpt = Annotated[int, typer.Option(help="Weight samples for the SMAA analysis.")]
+SeedOpt = Annotated[int, typer.Option(help="Seed of the sampling (written into the report).")]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Where sampled weights come from: panel (resampled experts and judgements), "
+        "uniform (no preference information) or around (the AHP weights +- --spread). "
+        "Default: panel, or around for fixed-weight cases."
+    ),
+]
+SpreadOpt = Annotated[float, typer.Option(help="Spread of --source around (0.2 = about 20%).")]
+TopOpt = Annotated[
+    int | None, typer.Option("--top", help="How many key sources (default: the case's top_k).")
+]
+LangOpt = Annotated[str, typer.Option(help="Report language: en or zh.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")]
+
+
+@contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal, else nothing."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _study(
+    case: Path,
+    top: int | None,
+    samples: int,
+    seed: int,
+    source: str | None,
+    spread: float,
+    quiet: bool,
+    sensitivity: bool = True,
+):
+    from .study import run_study
+
+    c = load_case(case)
+    with _progress(quiet, "sensitivity") as progress:
+        return run_study(
+            c,
+            top_k=top,
+            samples=samples,
+            seed=seed,
+            source=source,
+            spread=spread,
+            with_sensitivity=sensitivity,
+            progress=progress,
+        )
+
+
+def _print_ranking(study, lang: str) -> None:  # type: ignore[no-untyped-def]
+    r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
+    prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
+    table = Table(title=f"Key customer knowledge sources (top {study.top_k})", title_justify="left")
+    for col in ("rank", "id", "name", "closeness", "weak dimension"):
+        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    if prob is not None:
+        table.add_column("P(key)", justify="right")
+    show = max(study.top_k + 5, 10)
+    for i in map(int, r.order[:show]):
+        row = [
+            str(int(r.ranks[i])),
+            dm.ids[i],
+            escape(dm.names[i]),
+            f"{r.closeness[i]:.4f}",
+            tree.label(read.weak_dimension[i], lang) if read.weak_dimension[i] else "",
+        ]
+        if prob is not None:
+            row.append(f"{prob[i]:.0%}")
+        style = "bold" if i in set(r.top_k.tolist()) else None
+        table.add_row(*row, style=style)
+    out.print(table)
+    for i in r.top_k:
+        out.print(f"  {escape(read.summary(int(i)))}")
+    out.print(f"Cross-check: {escape(study.cross.verdict)}")
+
+
 @app.command()
 def run(
     case: CaseArg,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (default: out/<case name>)."),
+        typer.Option("--out", help="Report folder (default: out/<case folder name>)."),
     ] = None,
+    top: TopOpt = None,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = 20081008,
+    source: SourceOpt = None,
+    spread: SpreadOpt = 0.2,
+    lang: LangOpt = "en",
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """The main job: panel weights, customer ranking, cross-check, sensitivity, and a report
+    folder (report.html, report.md, results.json, ranking.csv, figures/)."""
+    from .report import study_to_dict, to_json, write_report
+
+    command = shlex.join(["ckm", *sys.argv[1:]])
+    with _friendly_errors():
+        study = _study(case, top, samples, seed, source, spread, quiet)
+        target = out_dir or Path("out") / study.case.path.name
+        written = write_report(study, target, command=command, lang=lang)
+    if json_:
+        print(to_json(study_to_dict(study, command)))
+        return
+    if study.panel is not None:
+        _print_weights(study.panel, lang)
+    _print_ranking(study, lang)
+    if not quiet:
+        err.print(f"Report written to {written}/ — open {written / 'report.html'} in a browser.")
+
+
+@app.command()
+def report(
+    case: CaseArg,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Report folder (default: out/<case folder name>)."),
+    ] = None,
+    top: TopOpt = None,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = 20081008,
+    source: SourceOpt = None,
+    spread: SpreadOpt = 0.2,
+    lang: LangOpt = "en",
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the report folder of a case (the same as 'ckm run', printing only where)."""
+    from .report import write_report
+
+    command = shlex.join(["ckm", *sys.argv[1:]])
+    with _friendly_errors():
+        study = _study(case, top, samples, seed, source, spread, quiet)
+        target = out_dir or Path("out") / study.case.path.name
+        written = write_report(study, target, command=command, lang=lang)
+    print(written / "report.html")
+
+
+@app.command()
+def sensitivity(
+    case: CaseArg,
+    top: TopOpt = None,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = 20081008,
+    source: SourceOpt = None,
+    spread: SpreadOpt = 0.2,
     json_: JsonOpt = False,
     lang: Annotated[str, typer.Option(help="Labels: en or zh.")] = "en",
+    quiet: QuietOpt = False,
 ) -> None:
-    """The main job on a case: panel weights and consistency, written to an output folder
-    (results.json, summary.md) and printed."""
-    from .report import panel_to_dict, provenance, to_json, weights_markdown, write_folder
+    """How firm the key sources are: weight tolerances, judgement tolerances, key-source
+    probabilities (SMAA-2)."""
+    from .report import robustness_verdict, sensitivity_to_dict, to_json
 
     with _friendly_errors():
-        c = load_case(case)
-        result = _panel(c)
-        data = panel_to_dict(result)
-        data["provenance"] = provenance(c.inputs, shlex.join(["ckm", *sys.argv[1:]]))
-        target = out_dir or Path("out") / c.path.name
-
-        def write(folder: Path) -> None:
-            (folder / "results.json").write_text(to_json(data), encoding="utf-8")
-            md = f"# {c.name}\n\n" + weights_markdown(result, lang)
-            (folder / "summary.md").write_text(md, encoding="utf-8")
-
-        written = write_folder(target, write)
+        study = _study(case, top, samples, seed, source, spread, quiet)
+    s = study.sensitivity
+    assert s is not None
     if json_:
+        data = sensitivity_to_dict(study) or {}
+        data["key_sources"] = list(study.ranking.key_sources)
         print(to_json(data))
         return
-    _print_weights(result, lang)
-    err.print(f"Report written to {written}/ (summary.md, results.json)")
+    tree, ids = study.case.tree, study.matrix.ids
+    table = Table(
+        title="Weight tolerance: the key set stays while the local weight is in [low, high]",
+        title_justify="left",
+    )
+    for col in ("node", "now", "low", "high", "at low", "at high"):
+        table.add_column(col, justify="right" if col in ("now", "low", "high") else "left")
+    for t in sorted(s.tolerances, key=lambda x: x.width):
+        swaps = [
+            f"{b.enters} replaces {b.leaves}" if b.leaves else "never"
+            for b in (t.key_low, t.key_high)
+        ]
+        table.add_row(
+            tree.label(t.node, lang),
+            f"{t.t0:.3f}",
+            f"{t.key_low.t:.3f}",
+            f"{t.key_high.t:.3f}",
+            *swaps,
+        )
+    out.print(table)
+    if s.judgements:
+        jt = Table(
+            title="Judgements the key set hangs on (steps on the Saaty scale)", title_justify="left"
+        )
+        for col in ("expert", "node", "judgement", "down", "up"):
+            jt.add_column(col)
+        names = {e.id: e.name for e in study.case.experts}
+        for j in s.judgements[:15]:
+            jt.add_row(
+                names.get(j.expert, j.expert),
+                tree.label(j.node, lang),
+                scale.describe(j.value, tree.label(j.first, lang), tree.label(j.second, lang)),
+                "∞" if j.steps_down is None else str(j.steps_down),
+                "∞" if j.steps_up is None else str(j.steps_up),
+            )
+        out.print(jt)
+    acc = s.acceptability
+    pt = Table(
+        title=f"Probability of being a key source ({acc.n_samples:,} samples, "
+        f"{acc.source}, seed {acc.seed})",
+        title_justify="left",
+    )
+    pt.add_column("id")
+    pt.add_column("P(key)", justify="right")
+    pt.add_column("P(rank 1)", justify="right")
+    for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
+        pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
+    out.print(pt)
+    out.print(escape(robustness_verdict(study)))
+
+
+@app.command("rank")
+def rank_cmd(
+    data: Annotated[
+        Path,
+        typer.Argument(help="Customers file (CSV or XLSX): id, name, one column per criterion."),
+    ],
+    weights: Annotated[
+        str,
+        typer.Option(
+            help="Criterion weights: numbers in column order ('0.3,0.2,0.5'), name=value pairs "
+            "('trust=0.3,...'), or a case folder whose panel gives them."
+        ),
+    ],
+    directions: Annotated[
+        str | None,
+        typer.Option(
+            help="benefit/cost per column in order ('benefit,cost,...' or '+,-,...'); "
+            "default all benefit."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many key sources.")] = 5,
+    normalization: Annotated[str, typer.Option(help="vector or minmax.")] = "vector",
+    json_: JsonOpt = False,
+    out_csv: Annotated[
+        Path | None, typer.Option("--out", help="Write the ranking to this CSV file.")
+    ] = None,
+) -> None:
+    """Rank ad-hoc customer data with given weights (TOPSIS)."""
+    from .adhoc import rank_file
+
+    with _friendly_errors():
+        result = rank_file(data, weights, directions, top, normalization, out_csv)
+    if json_:
+        from .report import to_json
+
+        print(to_json(result.to_dict()))
+        return
+    table = Table(title=f"TOPSIS ranking of {data.name} (top {top} in bold)", title_justify="left")
+    for col in ("rank", "id", "name", "closeness"):
+        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    r, dm = result.ranking, result.matrix
+    key = set(r.top_k.tolist())
+    for i in map(int, r.order):
+        table.add_row(
+            str(int(r.ranks[i])),
+            dm.ids[i],
+            escape(dm.names[i]),
+            f"{r.closeness[i]:.4f}",
+            style="bold" if i in key else None,
+        )
+    out.print(table)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The new case folder (must not exist yet).")],
+    tree: Annotated[Path, typer.Option(help="Criteria tree file.")] = Path(
+        "criteria/ckm-huang2008.toml"
+    ),
+    experts: Annotated[
+        list[str] | None,
+        typer.Option("--expert", "-e", help="Expert names (repeat); one judgement template each."),
+    ] = None,
+) -> None:
+    """Scaffold a new case from a tree: case.toml, customers.csv header, judgement templates."""
+    from .scaffold import scaffold
+
+    with _friendly_errors():
+        files = scaffold(folder, tree, experts or ["expert_1"])
+    for f in files:
+        out.print(str(f))
+    err.print(
+        f"Case created in {folder}/. Fill customers.csv, then collect judgements with "
+        f"'ckm judge {folder} --expert NAME' or by editing panel/*.toml, and run "
+        f"'ckm run {folder}'."
+    )
 
 
 @app.command("ri-tables")

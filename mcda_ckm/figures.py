@@ -6,7 +6,8 @@ Every function takes ``ax=None`` (a new figure when None) and returns the Axes; 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from .sensitivity import Acceptability, Sweep, Tolerance
+    from .tree import CriteriaTree
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
@@ -86,8 +88,15 @@ def acceptability_heatmap(
     im = ax.imshow(data, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for (r, c), v in np.ndenumerate(data):
         if v >= 0.005:
-            ax.text(c, r, f"{v:.0%}", ha="center", va="center", fontsize="x-small",
-                    color="white" if v > 0.6 else "black")  # fmt: skip
+            ax.text(
+                c,
+                r,
+                f"{v:.0%}",
+                ha="center",
+                va="center",
+                fontsize="x-small",
+                color="white" if v > 0.6 else "black",
+            )
     ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
     ax.set_xticks(range(data.shape[1]), [str(r + 1) for r in range(data.shape[1])])
     ax.set_xlabel("rank")
@@ -105,4 +114,104 @@ def key_probability_bars(
     ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"probability of being a key source ({acc.n_samples} samples, {acc.source})")
+    return ax
+
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+)
+CJK_PACKAGE = (
+    "fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk; fonts-wqy-zenhei also works)"
+)
+
+
+def cjk_font() -> str | None:
+    """The first installed font family that can draw Chinese, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in CJK_FAMILIES if f in names), None)
+
+
+def use_language(lang: str) -> None:
+    """Set matplotlib's fonts for ``lang``; for "zh" a CJK font must be installed.
+
+    Raises
+    ------
+    CkmError
+        For "zh" when no CJK font is installed, naming the package to install.
+    """
+    import matplotlib
+
+    if lang != "zh":
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+        return
+    font = cjk_font()
+    if font is None:
+        from .errors import CkmError
+
+        raise CkmError(
+            "no font that can draw Chinese is installed, so the figures of a --lang zh report "
+            "cannot be drawn",
+            hint=f"Install {CJK_PACKAGE}, or run with --lang en",
+        )
+    matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def tree_diagram(
+    tree: CriteriaTree,
+    local: Mapping[str, np.ndarray],
+    weights: np.ndarray,
+    *,
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """The criteria tree, left to right, each node with its local weight and each indicator
+    with its global weight."""
+    leaves = tree.leaves
+    ax = _axes(ax, (9, max(4.0, 0.45 * len(leaves) + 1)))
+    depth = {tree.root: 0}
+    for node in tree.nodes:
+        for c in tree.children(node):
+            depth[c] = depth[node] + 1
+    y: dict[str, float] = {leaf: float(len(leaves) - 1 - i) for i, leaf in enumerate(leaves)}
+    for node in reversed(tree.nodes):
+        if node not in y:
+            y[node] = float(np.mean([y[c] for c in tree.children(node)]))
+    lw = {tree.root: 1.0}
+    for node in tree.inner_nodes:
+        for c, w in zip(tree.children(node), local[node], strict=True):
+            lw[c] = float(w)
+    gw = dict(zip(leaves, weights, strict=True))
+    max_depth = max(depth.values())
+    for node in tree.nodes:
+        x = depth[node]
+        for c in tree.children(node):
+            ax.plot([x + 0.05, depth[c] - 0.05], [y[node], y[c]], color="0.6", lw=0.8)
+        text = textwrap.fill(tree.label(node, lang), 18 if lang != "zh" else 9)
+        if node != tree.root:
+            text += f"\n{lw[node]:.3f}"
+        if node in gw:
+            text = f"{tree.label(node, lang)}  local {lw[node]:.3f} · global {gw[node]:.3f}"
+        ax.text(
+            x,
+            y[node],
+            text,
+            ha="left" if node in gw else "center",
+            va="center",
+            fontsize="small",
+            bbox={"boxstyle": "round", "fc": "white", "ec": "0.5"},
+        )
+    ax.set_xlim(-0.5, max_depth + 1.7)
+    ax.set_ylim(-1, len(leaves))
+    ax.axis("off")
     return ax

@@ -581,6 +581,14 @@ LEVERS: dict[str, str] = {
 """The levers of Huang, Han & Meng (2008, conclusion) for a customer weak on a dimension, keyed by
 the dimension ids of ``criteria/ckm-huang2008.toml``."""
 
+KEY_VALUE_LEVER = (
+    "it is key for its willingness and our capacity to absorb, not for the size of its "
+    "knowledge value: keep it, and check each year that its value potentials still justify "
+    "the effort"
+)
+"""The reading of a key source whose weak dimension is knowledge value: the seed's lever for
+low knowledge value (a different target) applies to customers outside the key set."""
+
 GENERIC_LEVER = "improve {label}, where most of its distance to the ideal lies"
 """The lever for a dimension of another tree."""
 
@@ -774,9 +782,14 @@ def reading(
             dimensions[k] if h else None for k, h in zip(lowest.tolist(), has.tolist(), strict=True)
         )
     labels = {node: tree.label(node, lang) for node in (*dimensions, *leaves)}
+    key = set(ranking.top_k.tolist())
     levers = tuple(
-        "" if dim is None else LEVERS.get(dim, GENERIC_LEVER.format(label=labels[dim]))
-        for dim in weak
+        ""
+        if dim is None
+        else KEY_VALUE_LEVER
+        if dim == "knowledge_value" and i in key
+        else LEVERS.get(dim, GENERIC_LEVER.format(label=labels[dim]))
+        for i, dim in enumerate(weak)
     )
     return Reading(
         ranking=ranking,

@@ -134,6 +134,24 @@ class CriteriaTree:
         # global weights sum to 1 within a few ulps.
         return weights / weights.sum()
 
+    def decompose(self, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """Local weights that compose into the given global leaf weights.
+
+        The local weight of a child is its subtree's share of its parent's subtree total (equal
+        shares under a parent whose subtree weighs 0). ``compose(decompose(w)) == w``.
+        """
+        w = np.asarray(weights, dtype=float)
+        total = dict(zip(self.leaves, w, strict=True))
+        for node in reversed(self.nodes):
+            if node not in total:
+                total[node] = sum(total[c] for c in self.children(node))
+        local = {}
+        for node in self.inner_nodes:
+            kids = np.array([total[c] for c in self.children(node)])
+            s = kids.sum()
+            local[node] = kids / s if s > 0 else np.full(len(kids), 1 / len(kids))
+        return local
+
 
 def _read_toml(path: Path, error: type[TreeError]) -> dict[str, Any]:
     try:

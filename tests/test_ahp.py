@@ -26,13 +26,28 @@ def from_pairs(names: list[str], pairs: dict[tuple[str, str], float]) -> np.ndar
 
 DRINKS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
 DRINKS_PAIRS = {
-    ("coffee", "wine"): 9, ("coffee", "tea"): 5, ("coffee", "beer"): 2, ("coffee", "soda"): 1,
-    ("coffee", "milk"): 1, ("water", "coffee"): 2, ("water", "wine"): 9, ("water", "tea"): 9,
-    ("water", "beer"): 3, ("water", "soda"): 2, ("water", "milk"): 3, ("tea", "wine"): 3,
-    ("beer", "wine"): 9, ("beer", "tea"): 3, ("beer", "milk"): 1, ("soda", "wine"): 9,
-    ("soda", "tea"): 4, ("soda", "beer"): 2, ("soda", "milk"): 2, ("milk", "wine"): 9,
+    ("coffee", "wine"): 9,
+    ("coffee", "tea"): 5,
+    ("coffee", "beer"): 2,
+    ("coffee", "soda"): 1,
+    ("coffee", "milk"): 1,
+    ("water", "coffee"): 2,
+    ("water", "wine"): 9,
+    ("water", "tea"): 9,
+    ("water", "beer"): 3,
+    ("water", "soda"): 2,
+    ("water", "milk"): 3,
+    ("tea", "wine"): 3,
+    ("beer", "wine"): 9,
+    ("beer", "tea"): 3,
+    ("beer", "milk"): 1,
+    ("soda", "wine"): 9,
+    ("soda", "tea"): 4,
+    ("soda", "beer"): 2,
+    ("soda", "milk"): 2,
+    ("milk", "wine"): 9,
     ("milk", "tea"): 3,
-}  # fmt: skip
+}
 
 
 def test_drinks_saaty():
@@ -43,8 +58,15 @@ def test_drinks_saaty():
     2005 table (test_drinks_cr_saaty)."""
     a = from_pairs(DRINKS, DRINKS_PAIRS)
     r = ahp.priorities(a, ri_table="donegan-dodd-1991")
-    expected = {"beer": 0.1164, "coffee": 0.1775, "milk": 0.1288, "soda": 0.1896,
-                "tea": 0.0418, "water": 0.3268, "wine": 0.0191}  # fmt: skip
+    expected = {
+        "beer": 0.1164,
+        "coffee": 0.1775,
+        "milk": 0.1288,
+        "soda": 0.1896,
+        "tea": 0.0418,
+        "water": 0.3268,
+        "wine": 0.0191,
+    }
     got = dict(zip(DRINKS, r.weights, strict=True))
     for k, v in expected.items():
         assert got[k] == pytest.approx(v, abs=5e-5)
@@ -86,29 +108,63 @@ def test_best_city_hierarchy():
     Pittsburgh 0.3852, Santa Fe 0.1110."""
     cities = ["Bethesda", "Boston", "Pittsburgh", "Santa Fe"]
     crit = ["Culture", "Family", "Housing", "Jobs", "Transportation"]
-    criteria = from_pairs(crit, {
-        ("Culture", "Housing"): 3, ("Culture", "Transportation"): 5, ("Family", "Culture"): 5,
-        ("Family", "Housing"): 7, ("Family", "Transportation"): 7,
-        ("Housing", "Transportation"): 3, ("Jobs", "Culture"): 2, ("Jobs", "Housing"): 4,
-        ("Jobs", "Transportation"): 7, ("Family", "Jobs"): 1,
-    })  # fmt: skip
+    criteria = from_pairs(
+        crit,
+        {
+            ("Culture", "Housing"): 3,
+            ("Culture", "Transportation"): 5,
+            ("Family", "Culture"): 5,
+            ("Family", "Housing"): 7,
+            ("Family", "Transportation"): 7,
+            ("Housing", "Transportation"): 3,
+            ("Jobs", "Culture"): 2,
+            ("Jobs", "Housing"): 4,
+            ("Jobs", "Transportation"): 7,
+            ("Family", "Jobs"): 1,
+        },
+    )
     local = {
-        "Culture": {("Bethesda", "Pittsburgh"): 1, ("Boston", "Bethesda"): 2,
-                    ("Boston", "Pittsburgh"): 2.5, ("Boston", "Santa Fe"): 1,
-                    ("Santa Fe", "Bethesda"): 2, ("Santa Fe", "Pittsburgh"): 2.5},
-        "Family": {("Bethesda", "Boston"): 2, ("Bethesda", "Santa Fe"): 4,
-                   ("Boston", "Santa Fe"): 2, ("Pittsburgh", "Bethesda"): 3,
-                   ("Pittsburgh", "Boston"): 8, ("Pittsburgh", "Santa Fe"): 9},
-        "Housing": {("Bethesda", "Boston"): 5, ("Bethesda", "Santa Fe"): 2.5,
-                    ("Pittsburgh", "Bethesda"): 2, ("Pittsburgh", "Boston"): 9,
-                    ("Pittsburgh", "Santa Fe"): 7, ("Santa Fe", "Boston"): 4},
-        "Jobs": {("Bethesda", "Pittsburgh"): 3, ("Bethesda", "Santa Fe"): 4,
-                 ("Boston", "Bethesda"): 2, ("Boston", "Pittsburgh"): 6,
-                 ("Boston", "Santa Fe"): 8, ("Pittsburgh", "Santa Fe"): 1},
-        "Transportation": {("Bethesda", "Boston"): 1.5, ("Bethesda", "Santa Fe"): 4,
-                           ("Boston", "Santa Fe"): 2.5, ("Pittsburgh", "Bethesda"): 2,
-                           ("Pittsburgh", "Boston"): 3.5, ("Pittsburgh", "Santa Fe"): 9},
-    }  # fmt: skip
+        "Culture": {
+            ("Bethesda", "Pittsburgh"): 1,
+            ("Boston", "Bethesda"): 2,
+            ("Boston", "Pittsburgh"): 2.5,
+            ("Boston", "Santa Fe"): 1,
+            ("Santa Fe", "Bethesda"): 2,
+            ("Santa Fe", "Pittsburgh"): 2.5,
+        },
+        "Family": {
+            ("Bethesda", "Boston"): 2,
+            ("Bethesda", "Santa Fe"): 4,
+            ("Boston", "Santa Fe"): 2,
+            ("Pittsburgh", "Bethesda"): 3,
+            ("Pittsburgh", "Boston"): 8,
+            ("Pittsburgh", "Santa Fe"): 9,
+        },
+        "Housing": {
+            ("Bethesda", "Boston"): 5,
+            ("Bethesda", "Santa Fe"): 2.5,
+            ("Pittsburgh", "Bethesda"): 2,
+            ("Pittsburgh", "Boston"): 9,
+            ("Pittsburgh", "Santa Fe"): 7,
+            ("Santa Fe", "Boston"): 4,
+        },
+        "Jobs": {
+            ("Bethesda", "Pittsburgh"): 3,
+            ("Bethesda", "Santa Fe"): 4,
+            ("Boston", "Bethesda"): 2,
+            ("Boston", "Pittsburgh"): 6,
+            ("Boston", "Santa Fe"): 8,
+            ("Pittsburgh", "Santa Fe"): 1,
+        },
+        "Transportation": {
+            ("Bethesda", "Boston"): 1.5,
+            ("Bethesda", "Santa Fe"): 4,
+            ("Boston", "Santa Fe"): 2.5,
+            ("Pittsburgh", "Bethesda"): 2,
+            ("Pittsburgh", "Boston"): 3.5,
+            ("Pittsburgh", "Santa Fe"): 9,
+        },
+    }
     wc = ahp.priorities(criteria).weights
     scores = sum(
         w * ahp.priorities(from_pairs(cities, local[c])).weights
@@ -171,8 +227,11 @@ def test_cr_by_hand_and_alonso_lamata():
     Alonso & Lamata (2006) ratio divides lambda_max - n by 1.7699 n - 4.3513 instead."""
     a = [[1, 2, 8], [1 / 2, 1, 2], [1 / 8, 1 / 2, 1]]
     lam = max(np.linalg.eigvals(np.array(a)).real)
-    for table, ri in (("saaty-1980", 0.58), ("alonso-lamata-2006", 0.5245),
-                      ("tummala-ling-1998", 0.5799)):  # fmt: skip
+    for table, ri in (
+        ("saaty-1980", 0.58),
+        ("alonso-lamata-2006", 0.5245),
+        ("tummala-ling-1998", 0.5799),
+    ):
         r = ahp.priorities(a, ri_table=table)
         assert r.cr == pytest.approx((lam - 3) / 2 / ri, rel=1e-12)
         assert r.ri == ri

@@ -34,8 +34,9 @@ def random_problem(seed: int, m: int = 30, k: int = 5, normalization: str = "vec
     tree = flat_tree([f"c{j}" for j in range(6)], ["benefit"] * 5 + ["cost"])
     w = rng.dirichlet(np.ones(6))
     x = rng.uniform(1, 100, size=(m, 6))
-    p = S.problem(tree, {"goal": w}, x, tree.directions, [f"a{i}" for i in range(m)], k,
-                  normalization)  # fmt: skip
+    p = S.problem(
+        tree, {"goal": w}, x, tree.directions, [f"a{i}" for i in range(m)], k, normalization
+    )
     return p, x, w, tree
 
 
@@ -127,8 +128,9 @@ def test_judgement_tolerance(bundled):
     assert out[0].slack <= out[-1].slack
     row = next(r for r in out if r.expert != "group" and r.steps_up is not None)
     e = next(x for x in case.experts if x.id == row.expert)
-    j = next(x for x in e.judgements if (x.node, x.first, x.second) == (row.node, row.first,
-                                                                         row.second))  # fmt: skip
+    j = next(
+        x for x in e.judgements if (x.node, x.first, x.second) == (row.node, row.first, row.second)
+    )
     from mcda_ckm import scale
 
     def key_with(v):

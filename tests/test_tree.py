@@ -11,10 +11,19 @@ from mcda_ckm.tree import load_tree
 from .conftest import ZOU
 
 HUANG_LEAVES = (
-    "base_potential", "growth_potential", "networking_potential", "learning_potential",
-    "active_contact_frequency", "passive_acceptance_rate", "trust", "perceived_benefit",
-    "source_diversity", "prior_knowledge", "employee_motivation", "it_support",
-)  # fmt: skip
+    "base_potential",
+    "growth_potential",
+    "networking_potential",
+    "learning_potential",
+    "active_contact_frequency",
+    "passive_acceptance_rate",
+    "trust",
+    "perceived_benefit",
+    "source_diversity",
+    "prior_knowledge",
+    "employee_motivation",
+    "it_support",
+)
 
 
 def test_huang_tree_is_the_seed_model(huang):
