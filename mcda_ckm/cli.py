@@ -280,6 +280,11 @@ def _study(
 
 def _print_ranking(study, lang: str) -> None:  # type: ignore[no-untyped-def]
     r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
+    if dm.constant_columns:
+        err.print(
+            f"note: {dm.path}: constant column(s) {', '.join(dm.constant_columns)}: the same "
+            "for every customer, they carry no information"
+        )
     prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
     table = Table(title=f"Key customer knowledge sources (top {study.top_k})", title_justify="left")
     for col in ("rank", "id", "name", "closeness", "weak dimension"):

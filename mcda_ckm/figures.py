@@ -138,7 +138,17 @@ def cjk_font() -> str | None:
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in CJK_FAMILIES if f in names), None)
+    found = next((f for f in CJK_FAMILIES if f in names), None)
+    if found is None and not _rescanned:
+        # matplotlib caches the font list; a font installed after the cache was written is
+        # only seen after a rescan (done once per process).
+        _rescanned.append(True)
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        return cjk_font()
+    return found
+
+
+_rescanned: list[bool] = []
 
 
 def use_language(lang: str) -> None:
@@ -163,6 +173,10 @@ def use_language(lang: str) -> None:
             "cannot be drawn",
             hint=f"Install {CJK_PACKAGE}, or run with --lang en",
         )
+    import logging
+
+    # WenQuanYi ships one weight (500); matplotlib logs a warning for every text it draws.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
 
@@ -201,7 +215,10 @@ def tree_diagram(
         if node != tree.root:
             text += f"\n{lw[node]:.3f}"
         if node in gw:
-            text = f"{tree.label(node, lang)}  local {lw[node]:.3f} · global {gw[node]:.3f}"
+            words = ("局部", "全局") if lang == "zh" else ("local", "global")
+            text = (
+                f"{tree.label(node, lang)}  {words[0]} {lw[node]:.3f} · {words[1]} {gw[node]:.3f}"
+            )
         ax.text(
             x,
             y[node],

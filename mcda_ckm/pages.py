@@ -80,6 +80,40 @@ TEXT = {
     },
 }
 
+HEADERS_ZH = {
+    "expert": "专家",
+    "role": "职务",
+    "weight": "权重",
+    "indicator": "指标",
+    "dimension": "维度",
+    "unit": "单位",
+    "direction": "方向",
+    "local": "局部权重",
+    "global": "全局权重",
+    "threshold": "阈值",
+    "verdict": "结论",
+    "judgement to revise (suggested value)": "建议修改的判断",
+    "rank": "排名",
+    "id": "编号",
+    "name": "名称",
+    "closeness": "贴近度",
+    "weak": "短板维度",
+    "P(key)": "成为关键源的概率",
+    "method": "方法",
+    "node": "节点",
+    "now": "当前",
+    "low": "下限",
+    "high": "上限",
+    "at low": "下限处",
+    "at high": "上限处",
+    "top customer stays": "首位客户不变区间",
+    "judgement": "判断",
+    "down": "下调步数",
+    "up": "上调步数",
+    "input file": "输入文件",
+}
+"""Table headers of a --lang zh report."""
+
 LEVERS_ZH = {
     "willingness": "通过建立信任和激励（知识回馈）提高其知识交流意愿",
     "absorptive_capacity": (
@@ -187,6 +221,12 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
         + (f", {len(case.experts)} {t['experts']}" if case.experts else "")
         + f". Tree: {tree.title} ({tree.source})."
     )
+    if dm.constant_columns:
+        blocks.append(
+            "Constant indicator(s), the same for every customer, which carry no information: "
+            + ", ".join(tree.label(c, lang) for c in dm.constant_columns)
+            + "."
+        )
     if case.experts:
         blocks.append(
             Table(
@@ -195,7 +235,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 align_right={2},
             )
         )
-    out.append(Section("case", f"{t['case']}: {case.name}", blocks))
+    out.append(Section("case", f"{t['case']}: {title_of(study, lang).split(' — ', 1)[1]}", blocks))
 
     # -- tree and weights
     rows = []
@@ -461,6 +501,11 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
         Table(["input file", "SHA-256"], rows),
     ]
     out.append(Section("repro", t["repro"], blocks))
+    if lang == "zh":
+        for sec in out:
+            for b in sec.blocks:
+                if isinstance(b, Table):
+                    b.header = [HEADERS_ZH.get(h, h) for h in b.header]
     return out
 
 
@@ -572,4 +617,7 @@ def figures_of(secs: list[Section]) -> list[Figure]:
 
 def title_of(study: Study, lang: str) -> str:
     t = TEXT["zh" if lang == "zh" else "en"]
-    return f"{t['report']} — {study.case.name}"
+    name = study.case.name
+    if lang == "zh":
+        name = study.case.settings.get("case", {}).get("name_zh", name)
+    return f"{t['report']} — {name}"
