@@ -22,7 +22,7 @@ import numpy as np
 from . import ahp
 from .errors import CaseError
 from .judgements import ExpertJudgements, load_panel
-from .panel import AGGREGATIONS, POLICIES
+from .panel import AGGREGATIONS, POLICIES, PanelResult, evaluate
 from .tree import CriteriaTree, load_tree
 
 AHP_DEFAULTS: dict[str, str] = {
@@ -75,6 +75,32 @@ class Case:
     settings: dict[str, Any] = field(repr=False)
     inputs: dict[str, str] = field(repr=False)
 
+    def evaluate(self, **overrides: str | None) -> PanelResult:
+        """The panel through the tree with the case's ``[ahp]`` settings; ``overrides`` (method,
+        ri_table, rule, aggregation, inconsistent_experts, completion) replace them when not
+        None.
+
+        Raises
+        ------
+        CaseError
+            When the case has fixed weights and no panel.
+        """
+        if not self.experts:
+            raise CaseError(
+                "this case has fixed [weights] and no expert panel", path=self.path / "case.toml"
+            )
+        opts = self.ahp | {k: v for k, v in overrides.items() if v is not None}
+        return evaluate(
+            self.tree,
+            self.experts,
+            method=opts["method"],  # type: ignore[arg-type]
+            ri_table=opts["ri_table"],
+            rule=opts["rule"],
+            aggregation=opts["aggregation"],  # type: ignore[arg-type]
+            policy=opts["inconsistent_experts"],  # type: ignore[arg-type]
+            completion=opts["completion"],  # type: ignore[arg-type]
+        )
+
     def file(self, key: str, section: str = "case") -> Path | None:
         """A path named in ``[section] key``, resolved against the case folder."""
         value = self.settings.get(section, {}).get(key)
@@ -90,15 +116,45 @@ def _rel(path: Path, base: Path) -> str:
     return os.path.relpath(path.resolve(), base.resolve())
 
 
-def load_case(folder: str | Path) -> Case:
-    """Load a case folder (or its ``case.toml``).
+@dataclass(frozen=True)
+class Settings:
+    """A case's ``case.toml`` read and checked, with its tree, before any data is read.
+
+    Attributes
+    ----------
+    path : Path
+        The case folder.
+    toml : Path
+        Its ``case.toml``.
+    settings : dict
+        The parsed file.
+    tree : CriteriaTree
+    ahp : dict of str to str
+        The ``[ahp]`` choices, defaults filled in.
+    panel : Path
+        The panel folder (``[case] panel``, default ``panel``).
+    inputs : dict of str to str
+        SHA-256 of case.toml and the tree file.
+    """
+
+    path: Path
+    toml: Path
+    settings: dict[str, Any] = field(repr=False)
+    tree: CriteriaTree
+    ahp: dict[str, str]
+    panel: Path
+    inputs: dict[str, str] = field(repr=False)
+
+
+def read_settings(folder: str | Path) -> Settings:
+    """Read and check a case folder's ``case.toml`` and load its tree.
 
     Raises
     ------
     CaseError
-        Missing or malformed ``case.toml``, unknown setting values, neither panel nor weights.
-    TreeError, JudgementError
-        From the tree and judgement files.
+        Missing or malformed ``case.toml``, no tree, unknown ``[ahp]`` setting or value.
+    TreeError
+        From the tree file.
     """
     folder = Path(folder)
     toml = folder if folder.is_file() else folder / "case.toml"
@@ -123,7 +179,6 @@ def load_case(folder: str | Path) -> Case:
             hint='Add tree = "../../criteria/ckm-huang2008.toml"',
         )
     tree_path = (folder / meta["tree"]).resolve()
-    inputs = {_rel(toml, folder): sha256(toml)}
     if not tree_path.exists():
         raise CaseError(
             f"tree file {meta['tree']} not found",
@@ -132,8 +187,7 @@ def load_case(folder: str | Path) -> Case:
             hint="The path is relative to case.toml",
         )
     tree = load_tree(tree_path)
-    inputs[_rel(tree_path, folder)] = sha256(tree_path)
-
+    inputs = {_rel(toml, folder): sha256(toml), _rel(tree_path, folder): sha256(tree_path)}
     opts = dict(AHP_DEFAULTS)
     for key, value in settings.get("ahp", {}).items():
         if key not in _CHOICES:
@@ -151,6 +205,32 @@ def load_case(folder: str | Path) -> Case:
                 hint=f"Use one of {', '.join(_CHOICES[key])}",
             )
         opts[key] = value
+    return Settings(
+        path=folder,
+        toml=toml,
+        settings=settings,
+        tree=tree,
+        ahp=opts,
+        panel=folder / meta.get("panel", "panel"),
+        inputs=inputs,
+    )
+
+
+def load_case(folder: str | Path) -> Case:
+    """Load a case folder (or its ``case.toml``): settings, tree, and panel or fixed weights.
+
+    Raises
+    ------
+    CaseError
+        Missing or malformed ``case.toml``, unknown setting values, neither panel nor weights.
+    TreeError, JudgementError
+        From the tree and judgement files.
+    """
+    base = read_settings(folder)
+    folder, toml, settings, tree = base.path, base.toml, base.settings, base.tree
+    meta = settings.get("case", {})
+    inputs = dict(base.inputs)
+    opts = base.ahp
 
     experts: tuple[ExpertJudgements, ...] = ()
     fixed = None
@@ -171,7 +251,7 @@ def load_case(folder: str | Path) -> Case:
             )
         fixed = fixed / fixed.sum()
     else:
-        panel = folder / meta.get("panel", "panel")
+        panel = base.panel
         if not panel.exists():
             raise CaseError(
                 f"panel folder {meta.get('panel', 'panel')} not found",

@@ -20,9 +20,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import ahp, scale
-from .case import Case, load_case
+from .case import load_case
 from .errors import CkmError
-from .panel import PanelResult, evaluate
+from .panel import PanelResult
 
 app = typer.Typer(
     name="ckm",
@@ -65,24 +65,6 @@ PolicyOpt = Annotated[
     str | None,
     typer.Option(help="Experts over the CR threshold: keep, exclude or error."),
 ]
-
-
-def _panel(case: Case, **overrides: str | None) -> PanelResult:
-    opts = case.ahp | {k: v for k, v in overrides.items() if v is not None}
-    if not case.experts:
-        raise CkmError(
-            "this case has fixed [weights] and no expert panel", path=case.path / "case.toml"
-        )
-    return evaluate(
-        case.tree,
-        case.experts,
-        method=opts["method"],  # type: ignore[arg-type]
-        ri_table=opts["ri_table"],
-        rule=opts["rule"],
-        aggregation=opts["aggregation"],  # type: ignore[arg-type]
-        policy=opts["inconsistent_experts"],  # type: ignore[arg-type]
-        completion=opts["completion"],  # type: ignore[arg-type]
-    )
 
 
 def _print_weights(result: PanelResult, lang: str = "en") -> None:
@@ -200,8 +182,7 @@ def weights(
                 "several paths given without --tree",
                 hint="Give one case folder, or judgement files with --tree criteria/<tree>.toml",
             )
-        result = _panel(
-            c,
+        result = c.evaluate(
             method=method,
             ri_table=ri_table,
             rule=rule,

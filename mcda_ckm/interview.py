@@ -33,7 +33,7 @@ from . import ahp, scale
 from .errors import CaseError, CkmError, IncompleteMatrixError
 from .judgements import ExpertJudgements, Judgement, load_expert, save_expert
 from .panel import Suggestion
-from .tree import CriteriaTree, load_tree
+from .tree import CriteriaTree
 
 
 class AnswerError(CkmError):
@@ -461,57 +461,22 @@ def load_setup(folder: str | Path) -> Setup:
     TreeError
         From the tree file.
     """
-    from .case import _CHOICES, AHP_DEFAULTS
+    from .case import read_settings
 
-    folder = Path(folder)
-    toml = folder if folder.is_file() else folder / "case.toml"
-    folder = toml.parent
-    if not toml.exists():
-        raise CaseError("no case.toml here", path=toml, hint="Give a case folder (with case.toml)")
-    try:
-        with toml.open("rb") as fh:
-            settings = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"not valid TOML ({exc})", path=toml, hint="Fix the syntax") from None
-    meta = settings.get("case", {})
-    if "tree" not in meta:
-        raise CaseError(
-            "no tree given",
-            path=toml,
-            where="[case] tree",
-            hint='Add tree = "../../criteria/ckm-huang2008.toml"',
-        )
-    if "weights" in settings:
+    base = read_settings(folder)
+    if "weights" in base.settings:
         raise CaseError(
             "this case has fixed [weights] and no expert panel",
-            path=toml,
+            path=base.toml,
             where="[weights]",
             hint='Remove [weights] and give panel = "panel" to ask a panel',
         )
-    tree_path = (folder / meta["tree"]).resolve()
-    if not tree_path.exists():
-        raise CaseError(
-            f"tree file {meta['tree']} not found",
-            path=toml,
-            where="[case] tree",
-            hint="The path is relative to case.toml",
-        )
-    opts = dict(AHP_DEFAULTS)
-    for key, value in settings.get("ahp", {}).items():
-        if key not in _CHOICES or value not in _CHOICES[key]:
-            raise CaseError(
-                f"{value!r} is not a choice" if key in _CHOICES else f"unknown setting {key!r}",
-                path=toml,
-                where=f"[ahp] {key}",
-                hint=f"Use one of {', '.join(_CHOICES.get(key, tuple(_CHOICES)))}",
-            )
-        opts[key] = value
     return Setup(
-        path=folder,
-        name=str(meta.get("name", folder.name)),
-        tree=load_tree(tree_path),
-        panel=folder / meta.get("panel", "panel"),
-        ahp=opts,
+        path=base.path,
+        name=str(base.settings.get("case", {}).get("name", base.path.name)),
+        tree=base.tree,
+        panel=base.panel,
+        ahp=base.ahp,
     )
 
 

@@ -16,7 +16,7 @@ from .case import Case, sha256
 from .clv import CashFlows, load_cash_flows
 from .errors import CaseError
 from .matrix import DecisionMatrix, load_customers
-from .panel import PanelResult, evaluate
+from .panel import PanelResult
 from .topsis import CrossCheck, Ranking, Reading, cross_check, rank, reading
 
 DEFAULT_SEED = 20081008
@@ -146,17 +146,7 @@ def run_study(
         weights = case.fixed_weights
         local = case.tree.decompose(weights)
     else:
-        opts = case.ahp
-        panel = evaluate(
-            case.tree,
-            case.experts,
-            method=opts["method"],  # type: ignore[arg-type]
-            ri_table=opts["ri_table"],
-            rule=opts["rule"],
-            aggregation=opts["aggregation"],  # type: ignore[arg-type]
-            policy=opts["inconsistent_experts"],  # type: ignore[arg-type]
-            completion=opts["completion"],  # type: ignore[arg-type]
-        )
+        panel = case.evaluate()
         weights, local = panel.global_weights, panel.local_weights
     dm = load_customers(customers, case.tree)
     inputs = {**case.inputs, customers.name: sha256(customers)}
