@@ -121,7 +121,6 @@ def test_bad_horizon(write):
         load_cash_flows(write("cf.csv", GOOD), ["A", "B"], 0.1, 0)
 
 
-@pytest.mark.skipif(not (CASE / "cashflows.csv").exists(), reason="case data not written yet")
 def test_bundled_case_base_potential_is_the_clv_of_its_cash_flows():
     """cases/precision-machinery/case.toml: the base_potential column holds the CLV of
     cashflows.csv at d = 0.08 over 5 periods, rounded to 0.1."""

@@ -62,7 +62,6 @@ def test_hwang_yoon_1981_fighter_aircraft():
     assert r.top_k.tolist() == [0] and r.ties == ()
 
 
-@pytest.mark.skipif(not (FIGHTER / "customers.csv").exists(), reason="case data not written yet")
 def test_fighter_validation_case_from_files():
     """The bundled validation case reproduces Hwang & Yoon (1981), pp. 131-134."""
     tree = load_tree(ROOT / "criteria" / "hwang-yoon-1981-fighter.toml")
