@@ -80,6 +80,9 @@ TEXT = {
     },
 }
 
+MAX_ROWS = 100
+"""Customers shown in the report's ranking table (all of them are in ranking.csv)."""
+
 HEADERS_ZH = {
     "expert": "专家",
     "role": "职务",
@@ -332,7 +335,8 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     key = set(r.top_k.tolist())
     prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
     rows = []
-    for i in map(int, r.order):
+    shown = r.order[:MAX_ROWS]
+    for i in map(int, shown):
         row = [
             str(int(r.ranks[i])),
             dm.ids[i],
@@ -359,6 +363,8 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
             align_right={0, 3, *range(4, 4 + len(dims)), len(header) - 1},
         ),
     ]
+    if len(r.order) > MAX_ROWS:
+        blocks.append(f"The first {MAX_ROWS} of {len(r.order)} customers; all are in ranking.csv.")
     if r.tie_at_cutoff:
         blocks.append("Note: a tie straddles the cut-off; input order decided the last place.")
     out.append(Section("ranking", t["ranking"], blocks))
@@ -388,7 +394,10 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     cross = study.cross
     rows = [[m, ", ".join(cross.top_k[m])] for m in cross.methods]
     kendall = cross.correlations.get("kendall_tau")
-    blocks = [cross.verdict, Table(["method", f"top {cross.k}"], rows)]
+    blocks = [
+        f"{cross.verdict} (Scope: {study.cross_scope}.)",
+        Table(["method", f"top {cross.k}"], rows),
+    ]
     if kendall is not None:
         blocks.append(
             Table(

@@ -387,6 +387,7 @@ def study_to_dict(study: Study, command: str = "") -> dict[str, Any]:
             "correlations": {c: v.tolist() for c, v in cross.correlations.items()},
             "key_sources": {m: list(v) for m, v in cross.top_k.items()},
             "same_key_sources": cross.same_key_sources,
+            "scope": study.cross_scope,
             "verdict": cross.verdict,
         },
         "sensitivity": sensitivity_to_dict(study),

@@ -277,6 +277,32 @@ def _margin(p: Problem, members: np.ndarray) -> Callable[[np.ndarray], np.ndarra
     return g
 
 
+def _candidates(
+    p: Problem, line: tuple[np.ndarray, np.ndarray], inside: np.ndarray, ts: np.ndarray
+) -> np.ndarray:
+    """Customers that can matter for the margin on ``ts``: the members, and every outsider whose
+    closeness comes within twice the largest step-to-step closeness change of the weakest member
+    somewhere on a coarse grid. The rest stay far below the set on the whole segment, so the
+    fine scan can leave them out (its result is checked against a fine grid in the tests)."""
+    base, slope = line
+    m = len(p.ids)
+    coarse = np.linspace(ts[0], ts[-1], 201)
+    best = np.full(m, -np.inf)
+    step = 0.0
+    prev = None
+    block = max(8, 2_000_000 // max(m, 1))
+    for start in range(0, len(coarse), block):
+        part = coarse[start : start + block]
+        c = np.atleast_2d(p.closeness(base[None, :] + part[:, None] * slope[None, :]))
+        floor = c[:, inside].min(axis=1)
+        best = np.maximum(best, (c - floor[:, None]).max(axis=0))
+        both = c if prev is None else np.vstack([prev, c])
+        if len(both) > 1:
+            step = max(step, float(np.nanmax(np.abs(np.diff(both, axis=0)))))
+        prev = c[-1:]
+    return inside | (best > -(2 * step + 1e-9))
+
+
 def _bound(
     p: Problem,
     line: tuple[np.ndarray, np.ndarray],
@@ -290,13 +316,31 @@ def _bound(
     inside[members] = True
     if inside.all():
         return Bound(end)
-    g = _margin(p, members)
     ts = np.linspace(t0, end, grid)
-    vals = g(base[None, :] + ts[:, None] * slope[None, :])
-    cross = np.flatnonzero(vals < 0)
-    if cross.size == 0:
+    keep = _candidates(p, line, inside, ts)
+    if not keep.all():
+        dev = p.deviations
+        p = replace(
+            p,
+            deviations=Deviations(dev.to_ideal[keep], dev.to_anti_ideal[keep], dev.scale2),
+            ids=tuple(i for i, k in zip(p.ids, keep, strict=True) if k),
+        )
+        inside = inside[keep]
+        members = np.flatnonzero(inside)
+        if inside.all():
+            return Bound(end)
+    g = _margin(p, members)
+    # Scan in blocks (memory ~ block x customers) and stop at the first sign change.
+    block = max(8, 2_000_000 // max(len(p.ids), 1))
+    j = -1
+    for start in range(0, grid, block):
+        part = ts[start : start + block]
+        cross = np.flatnonzero(g(base[None, :] + part[:, None] * slope[None, :]) < 0)
+        if cross.size:
+            j = start + int(cross[0])
+            break
+    if j < 0:
         return Bound(end)
-    j = int(cross[0])
     if j == 0:
         return Bound(t0, *_swap(p, inside, base + t0 * slope))
 

@@ -17,7 +17,7 @@ from .clv import CashFlows, load_cash_flows
 from .errors import CaseError
 from .matrix import DecisionMatrix, load_customers
 from .panel import PanelResult
-from .topsis import CrossCheck, Ranking, Reading, cross_check, rank, reading
+from .topsis import PROMETHEE_LIMIT, CrossCheck, Ranking, Reading, cross_check, rank, reading
 
 DEFAULT_SEED = 20081008
 """Default seed of the sampling (the seed paper's publication year and issue, 2008 (8))."""
@@ -53,6 +53,9 @@ class Study:
         When a ``[clv] cashflows`` file replaced a column with computed CLV.
     ranking, cross, reading :
         See :mod:`mcda_ckm.topsis`.
+    cross_scope : str
+        Which customers the cross-check covers (all, or the head of the ranking when there are
+        more than PROMETHEE II can compare), and their ids in the order of ``cross``.
     sensitivity : Sensitivity or None
     top_k : int
     normalization : str
@@ -70,6 +73,8 @@ class Study:
     cash_flows: CashFlows | None
     ranking: Ranking
     cross: CrossCheck
+    cross_scope: str
+    cross_ids: tuple[str, ...]
     reading: Reading
     sensitivity: Sensitivity | None
     top_k: int
@@ -154,7 +159,23 @@ def run_study(
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     ranking = rank(dm, weights, normalization=norm, top_k=k)
-    cross = cross_check(dm, weights, top_k=k, normalization=norm)
+    cross_scope = "all customers"
+    cross_ids = dm.ids
+    if len(dm.ids) > PROMETHEE_LIMIT:
+        # PROMETHEE II compares every pair of customers: cross-check the head of the ranking.
+        head = np.sort(ranking.order[:PROMETHEE_LIMIT])
+        sub = DecisionMatrix.from_array(
+            dm.values[head],
+            ids=[dm.ids[i] for i in head],
+            names=[dm.names[i] for i in head],
+            criteria=dm.criteria,
+            directions=dm.directions,
+        )
+        cross = cross_check(sub, weights, top_k=k, normalization=norm)
+        cross_ids = sub.ids
+        cross_scope = f"the top {PROMETHEE_LIMIT} customers of the TOPSIS ranking"
+    else:
+        cross = cross_check(dm, weights, top_k=k, normalization=norm)
     read = reading(case.tree, ranking)
     sensitivity = None
     if with_sensitivity:
@@ -182,6 +203,8 @@ def run_study(
         cash_flows=flows,
         ranking=ranking,
         cross=cross,
+        cross_scope=cross_scope,
+        cross_ids=cross_ids,
         reading=read,
         sensitivity=sensitivity,
         top_k=k,

@@ -411,6 +411,22 @@ PROMETHEE_LIMIT = 2000
 """PROMETHEE II compares every pair of customers (m^2 x n memory): cross-checks stop here."""
 
 
+def kendall_tau_a(x: np.ndarray, y: np.ndarray) -> float:
+    """Kendall's tau-a, ``2 / (n (n - 1)) * sum_{i<j} sign(x_i - x_j) sign(y_i - y_j)``.
+
+    The same coefficient as ``pymcdm.correlations.kendall_tau`` (tested equal), vectorised: pymcdm
+    loops over the n^2 pairs in Python, 2 s for 2,000 customers against 0.05 s here (measured on
+    this project's 2-core machine).
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    n = len(x)
+    if n < 2:
+        return float("nan")
+    sx = np.sign(x[:, None] - x[None, :])
+    sy = np.sign(y[:, None] - y[None, :])
+    return float(np.einsum("ij,ij->", sx, sy) / (n * (n - 1)))
+
+
 @dataclass(frozen=True)
 class CrossCheck:
     """The same weights through several MCDA methods, and how far their rankings agree.
@@ -526,7 +542,7 @@ def cross_check(
     functions = {
         "weighted_spearman": corr.weighted_spearman,
         "ws_rank_similarity": corr.rank_similarity_coef,
-        "kendall_tau": corr.kendall_tau,
+        "kendall_tau": kendall_tau_a,
     }
     with np.errstate(invalid="ignore", divide="ignore"):
         correlations = {

@@ -204,3 +204,13 @@ def test_bad_source_and_k():
         S.sample_weights(p, 10, "x")  # type: ignore[arg-type]
     with pytest.raises(CkmError, match="top_k = 0"):
         S.problem(p.tree, p.local, np.ones((3, 6)), p.tree.directions, "abc", 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_screen_does_not_change_the_tolerance(seed, monkeypatch):
+    """The exact bounds with the outsiders screened out equal those computed with everyone."""
+    p, *_ = random_problem(seed, m=400, k=5)
+    fast = [S.tolerance(p, n) for n in ("c0", "c3", "c5")]
+    monkeypatch.setattr(S, "_candidates", lambda p, line, inside, ts: np.ones_like(inside))
+    slow = [S.tolerance(p, n) for n in ("c0", "c3", "c5")]
+    assert fast == slow

@@ -409,3 +409,16 @@ def test_reading_needs_contributions():
     r = rank([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], contributions=False)
     with pytest.raises(CkmError, match=r"no contributions\. Call rank\(\.\.\., contributions=True"):
         reading(flat_tree(["a", "b"]), r)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=2, max_size=30), st.randoms(use_true_random=False))
+def test_kendall_tau_a_equals_pymcdm(x, random):
+    """Our vectorised tau-a against pymcdm.correlations.kendall_tau (the oracle), ties included."""
+    from pymcdm.correlations import kendall_tau
+
+    y = list(x)
+    random.shuffle(y)
+    assert topsis.kendall_tau_a(np.array(x), np.array(y)) == pytest.approx(
+        kendall_tau(np.array(x, dtype=float), np.array(y, dtype=float)), abs=1e-12
+    )
