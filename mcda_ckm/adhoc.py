@@ -14,8 +14,9 @@ import numpy as np
 
 from .errors import CkmError
 from .matrix import DecisionMatrix, load_customers, read_table
+from .stream import KeyProbabilities, StreamRanking
 from .topsis import Ranking, rank
-from .tree import flat_tree
+from .tree import CriteriaTree, flat_tree
 
 _DIRECTION_WORDS = {
     "benefit": "benefit",
@@ -109,6 +110,31 @@ def rank_file(
     case folder; optionally write the ranking to ``out_csv`` (atomically)."""
     table = read_table(data)
     criteria = [c for c in table.header if c not in ("id", "name")]
+    tree, w = _tree_and_weights(criteria, weights, directions)
+    dm = load_customers(data, tree)
+    ranking = rank(dm, w, normalization=normalization, top_k=min(top, len(dm.ids)))
+    result = AdHocRanking(matrix=dm, weights=ranking.weights, ranking=ranking)
+    if out_csv is not None:
+        import csv
+        import io
+
+        from .report import csv_cell, write_text
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["rank", "id", "name", "closeness", "d_plus", "d_minus"])
+        for c in result.to_dict()["customers"]:
+            writer.writerow(
+                [csv_cell(c[k]) for k in ("rank", "id", "name", "closeness", "d_plus", "d_minus")]
+            )
+        write_text(out_csv, buf.getvalue())
+    return result
+
+
+def _tree_and_weights(
+    criteria: list[str], weights: str, directions: str | None
+) -> tuple[CriteriaTree, np.ndarray]:
+    """The tree (a case's, or a flat one over ``criteria``) and the weights in its leaf order."""
     if Path(weights).is_dir():
         from .case import load_case
         from .panel import evaluate
@@ -132,21 +158,138 @@ def rank_file(
             dirs = [_DIRECTION_WORDS[d] for d in words]
         tree = flat_tree(criteria, dirs)
         w = parse_weights(weights, criteria)
-    dm = load_customers(data, tree)
-    ranking = rank(dm, w, normalization=normalization, top_k=min(top, len(dm.ids)))
-    result = AdHocRanking(matrix=dm, weights=ranking.weights, ranking=ranking)
-    if out_csv is not None:
-        import csv
-        import io
+    return tree, np.asarray(w, dtype=np.float64)
 
-        from .report import csv_cell, write_text
 
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["rank", "id", "name", "closeness", "d_plus", "d_minus"])
-        for c in result.to_dict()["customers"]:
-            writer.writerow(
-                [csv_cell(c[k]) for k in ("rank", "id", "name", "closeness", "d_plus", "d_minus")]
+ENGINES: tuple[str, ...] = ("memory", "stream", "dask")
+"""Where ``ckm rank`` computes: in memory (:func:`rank_file`), streaming in bounded memory
+(:func:`mcda_ckm.stream.rank_stream`) or on a Dask cluster (:func:`mcda_ckm.cluster.rank_dask`)."""
+
+
+def choose_engine(data: Path, engine: str | None = None) -> str:
+    """The engine asked for, or: ``stream`` for Parquet, a folder or a CSV file of
+    :data:`mcda_ckm.stream.AUTO_STREAM_BYTES` or more, else ``memory``."""
+    from .stream import AUTO_STREAM_BYTES
+
+    if engine is not None:
+        if engine not in ENGINES:
+            raise CkmError(
+                f"unknown engine {engine!r}", where="--engine", hint=f"Use {', '.join(ENGINES)}"
             )
-        write_text(out_csv, buf.getvalue())
-    return result
+        return engine
+    data = Path(data)
+    if data.is_dir() or data.suffix.lower() in (".parquet", ".pq"):
+        return "stream"
+    if data.is_file() and data.stat().st_size >= AUTO_STREAM_BYTES:
+        return "stream"
+    return "memory"
+
+
+@dataclass(frozen=True)
+class LargeRanking:
+    """A streaming or Dask ranking, with key-source probabilities when sampled."""
+
+    ranking: StreamRanking
+    key_probabilities: KeyProbabilities | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.ranking.to_dict()
+        if self.key_probabilities is not None:
+            out["key_probabilities"] = self.key_probabilities.to_dict()
+        return out
+
+
+def rank_large(
+    data: Path,
+    weights: str,
+    directions: str | None,
+    top: int,
+    normalization: str,
+    *,
+    engine: str = "stream",
+    out: Path | None = None,
+    chunk_rows: int | None = None,
+    full_ranks: bool = False,
+    scheduler: str | None = None,
+    samples: int = 0,
+    seed: int = 0,
+    progress: Any = None,
+) -> LargeRanking:
+    """Rank a file of any size (``engine`` "stream") or a partitioned Parquet base on Dask
+    (``engine`` "dask"); weights and directions as for :func:`rank_file`. With ``samples``,
+    also the key-source probability of every customer under weights sampled around the given
+    ones (``"around"`` of :func:`mcda_ckm.sensitivity.sample_weights`, or the panel when the
+    weights come from a case folder)."""
+    from . import stream
+
+    data = Path(data)
+    if engine == "dask":
+        from . import cluster
+
+        criteria = cluster.criteria_of(data)
+    else:
+        layout, _ = stream._layout(data, None)
+        criteria = [c for c in layout.columns if c not in ("id", "name")]
+    tree, w = _tree_and_weights(criteria, weights, directions)
+    sampled = None
+    if samples:
+        sampled = _sample(tree, w, weights, samples, seed)
+    kwargs: dict[str, Any] = {"normalization": normalization, "top_k": top, "out": out}
+    if chunk_rows:
+        kwargs["chunk_rows"] = chunk_rows
+    if engine == "dask":
+        from . import cluster
+
+        if full_ranks:
+            raise CkmError(
+                "--full-ranks is not available on the dask engine",
+                where="--full-ranks",
+                hint="Sort the written Parquet by closeness in Dask, or use --engine stream",
+            )
+        with cluster.connect(scheduler) as client:
+            ranking = cluster.rank_dask(data, w, tree, client=client, **kwargs)
+            probabilities = (
+                cluster.key_probabilities_dask(
+                    data, sampled, tree, k=ranking.k, client=client, normalization=normalization
+                )
+                if sampled is not None
+                else None
+            )
+        return LargeRanking(ranking, probabilities)
+    ranking = stream.rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
+    probabilities = (
+        stream.key_probabilities(data, sampled, tree, k=ranking.k, normalization=normalization)
+        if sampled is not None
+        else None
+    )
+    return LargeRanking(ranking, probabilities)
+
+
+def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed: int):  # type: ignore[no-untyped-def]
+    """Weight samples: the panel's when ``weights`` is a case folder with one, else around
+    the given weights (spread 0.2)."""
+    from .sensitivity import Problem, sample_weights
+    from .topsis import Deviations
+
+    # sample_weights reads only the tree and the weights of the problem: the customers are
+    # not needed (nor could they be held) to draw the weights.
+    empty = np.empty((0, len(w)))
+    p = Problem(
+        tree=tree,
+        local={},
+        weights=w / w.sum(),
+        deviations=Deviations(empty, empty, np.ones(len(w))),
+        ids=(),
+        k=1,
+        normalization="vector",
+    )
+    panel = None
+    if Path(weights).is_dir():
+        from .case import load_case
+        from .panel import evaluate
+
+        case = load_case(weights)
+        if case.fixed_weights is None:
+            panel = evaluate(case.tree, case.experts)
+    source = "panel" if panel is not None else "around"
+    return sample_weights(p, samples, source, seed=seed, panel=panel)

@@ -452,12 +452,92 @@ def rank_cmd(
     normalization: Annotated[str, typer.Option(help="vector or minmax.")] = "vector",
     json_: JsonOpt = False,
     out_csv: Annotated[
-        Path | None, typer.Option("--out", help="Write the ranking to this CSV file.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the scores to this file: CSV (memory engine: best first); .parquet or "
+            ".csv (stream: input order); a folder of Parquet parts (dask).",
+        ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="memory, stream or dask (default: stream for Parquet and CSV files of 64 MiB "
+            "or more, else memory)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (default: a local cluster)."),
+    ] = None,
+    chunk_rows: Annotated[
+        int | None, typer.Option("--chunk-rows", help="Rows per chunk (stream engine).")
+    ] = None,
+    full_ranks: Annotated[
+        bool, typer.Option("--full-ranks", help="Add a rank column to --out (stream engine).")
+    ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(help="Key-source probabilities from this many sampled weight vectors."),
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the weight samples.")] = 0,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Rank ad-hoc customer data with given weights (TOPSIS)."""
-    from .adhoc import rank_file
+    """Rank ad-hoc customer data with given weights (TOPSIS), of any size."""
+    from .adhoc import choose_engine, rank_file, rank_large
 
+    with _friendly_errors():
+        chosen = choose_engine(data, engine)
+    if chosen != "memory":
+        with _friendly_errors(), _progress(quiet or json_, "Ranking") as update:
+            large = rank_large(
+                data,
+                weights,
+                directions,
+                top,
+                normalization,
+                engine=chosen,
+                out=out_csv,
+                chunk_rows=chunk_rows,
+                full_ranks=full_ranks,
+                scheduler=scheduler,
+                samples=samples,
+                seed=seed,
+                progress=update,
+            )
+        if json_:
+            from .report import to_json
+
+            print(to_json(large.to_dict()))
+            return
+        sr = large.ranking
+        table = Table(
+            title=f"TOPSIS key sources of {data.name} ({sr.customers:,} customers, {chosen})",
+            title_justify="left",
+        )
+        for col in ("rank", "id", "name", "closeness"):
+            table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+        for r in range(len(sr.top_ids)):
+            table.add_row(
+                str(r + 1),
+                escape(sr.top_ids[r]),
+                escape(sr.top_names[r]),
+                f"{sr.top_closeness[r]:.4f}",
+            )
+        out.print(table)
+        if sr.tie_at_cutoff:
+            err.print("note: a tie straddles the top-k cut; input order decided it")
+        if large.key_probabilities is not None:
+            kp = large.key_probabilities
+            pt = Table(title=f"Key-source probability ({kp.n_samples} samples)")
+            pt.add_column("id")
+            pt.add_column("P(key)", justify="right")
+            for cid, p in list(zip(kp.ids, kp.key_probability, strict=True))[:20]:
+                pt.add_row(escape(cid), f"{p:.1%}")
+            out.print(pt)
+        if sr.out is not None and not quiet:
+            err.print(f"scores of every customer written to {sr.out}")
+        return
     with _friendly_errors():
         result = rank_file(data, weights, directions, top, normalization, out_csv)
     if json_:
