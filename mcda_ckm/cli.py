@@ -167,8 +167,7 @@ def weights(
     ] = None,
     lang: Annotated[str, typer.Option(help="Labels: en or zh.")] = "en",
 ) -> None:
-    """Panel weights: local priorities and consistency per node, judgements to revise,
-    consensus, global indicator weights."""
+    """Panel weights: per node priorities, CR, judgements to revise, consensus; global weights."""
     from .case import from_judgements
     from .report import panel_to_dict, provenance, to_json
 
@@ -307,8 +306,10 @@ def run(
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """The main job: panel weights, customer ranking, cross-check, sensitivity, and a report
-    folder (report.html, report.md, results.json, ranking.csv, figures/)."""
+    """The main job: weights, ranking, cross-check, sensitivity and the report folder.
+
+    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically.
+    """
     from .report import study_to_dict, to_json, write_report
 
     command = shlex.join(["ckm", *sys.argv[1:]])
@@ -364,8 +365,7 @@ def sensitivity(
     lang: Annotated[str, typer.Option(help="Labels: en or zh.")] = "en",
     quiet: QuietOpt = False,
 ) -> None:
-    """How firm the key sources are: weight tolerances, judgement tolerances, key-source
-    probabilities (SMAA-2)."""
+    """How firm the key sources are: weight and judgement tolerances, SMAA-2 probabilities."""
     from .report import robustness_verdict, sensitivity_to_dict, to_json
 
     with _friendly_errors():

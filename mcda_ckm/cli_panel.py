@@ -136,8 +136,11 @@ def judge(
     ] = None,
     lang: LangOpt = "en",
 ) -> None:
-    """Interactive questionnaire for one expert: asks each pair in words, checks each node's
-    consistency, saves after every answer, and resumes where an interrupted session stopped."""
+    """Interactive questionnaire for one expert, node by node, with consistency checks.
+
+    Asks each pair in words, saves after every answer, and resumes where an interrupted session
+    stopped.
+    """
     from .interview import (
         ANSWER_HELP,
         AnswerError,
@@ -289,8 +292,7 @@ def panel(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     lang: LangOpt = "en",
 ) -> None:
-    """Panel status: who has answered what, each expert's CR per node, the consensus per node
-    and its outlier, and whom to call back."""
+    """Panel status: who answered what, CR per node, consensus, and whom to call back."""
     from .interview import load_setup, panel_status
     from .report import to_json
 
