@@ -265,3 +265,48 @@ def test_cli_rank_stream_error_names_row(tmp_path):
     r = CliRunner().invoke(app, ["rank", str(data), "--weights", "1,1", "--engine", "stream"])
     assert r.exit_code == 2
     assert "d.csv" in r.stderr and "row 3" in r.stderr and '"a"' in r.stderr
+
+
+@pytest.mark.parametrize("limit", [4, 7, 1000])
+def test_hash_spill_finds_every_repeat_in_memory_and_spilled(limit):
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 2**64, 40, dtype=np.uint64)
+    parts = [values[:3], values[3:15], np.concatenate([values[15:30], values[[2, 9]]]), values[30:]]
+    parts.append(values[[20, 20, 39]])
+    spill = stream._HashSpill(limit=limit, bits=2)
+    try:
+        for part in parts:
+            spill.add(part)
+        got = spill.duplicated()
+    finally:
+        spill.close()
+    assert got.tolist() == sorted(values[[2, 9, 20, 39]].tolist())
+
+
+def test_blank_ids_are_not_hashed_and_hashes_match_filtered():
+    ids = pa.array(["a1", "", "b22", "", "c333"])
+    got = stream._nonempty_hashes(ids)
+    assert got.tolist() == stream.hash_ids(pa.array(["a1", "b22", "c333"])).tolist()
+    mixed = pa.array(["é1", "", None, "zz"])
+    assert (
+        stream._nonempty_hashes(mixed).tolist() == stream.hash_ids(pa.array(["é1", "zz"])).tolist()
+    )
+
+
+@pytest.mark.parametrize("normalization", ["vector", "minmax"])
+@pytest.mark.parametrize("scale", [1.0, 2.0**400, 2.0**-400])
+def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, scale):
+    # Blocks of 7 rows in chunks of 100 (a partial block at each chunk's end), and columns so
+    # large or small that they are scaled by a power of two (topsis._balanced).
+    monkeypatch.setattr(stream, "SCORE_BLOCK", 7)
+    x = _matrix(m=500) * scale
+    data = _write_parquet(tmp_path / "c.parquet", x)
+    ref = topsis.rank(x, W, D, normalization, top_k=5)
+    out = tmp_path / "out.parquet"
+    got = stream.rank_stream(
+        data, W, directions=D, normalization=normalization, top_k=5, out=out, chunk_rows=100
+    )
+    np.testing.assert_array_equal(got.top_rows, ref.top_k)
+    scores = pq.read_table(out)
+    np.testing.assert_allclose(scores["closeness"].to_numpy(), ref.closeness, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(scores["d_minus"].to_numpy(), ref.d_minus, rtol=1e-9)
