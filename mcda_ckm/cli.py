@@ -608,5 +608,25 @@ _register_panel(app)
 
 
 def main() -> None:
-    """Entry point of the ``ckm`` console script."""
-    app()
+    """Entry point of the ``ckm`` console script.
+
+    Bad input is reported by each command (exit 2). Anything else is a bug: one line on stderr
+    and exit 1, with the traceback only when ``CKM_DEBUG`` is set.
+    """
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("CKM_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}. "
+            "This is a bug in mcda_ckm: please report it with the command line (set CKM_DEBUG=1 "
+            "for the traceback).",
+            soft_wrap=True,
+        )
+        raise SystemExit(1) from None

@@ -365,6 +365,9 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     ]
     if len(r.order) > MAX_ROWS:
         blocks.append(f"The first {MAX_ROWS} of {len(r.order)} customers; all are in ranking.csv.")
+    if r.ties:
+        groups = "; ".join(" = ".join(dm.ids[i] for i in g) for g in r.ties)
+        blocks.append(f"Ties (equal closeness, ranked by input order): {groups}.")
     if r.tie_at_cutoff:
         blocks.append("Note: a tie straddles the cut-off; input order decided the last place.")
     out.append(Section("ranking", t["ranking"], blocks))

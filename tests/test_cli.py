@@ -244,3 +244,24 @@ def test_init_scaffolds_a_case_that_loads(tmp_path):
     assert [e.name for e in case.experts] == ["Li Na", "Wang Li"]
     r = invoke("init", folder)
     assert r.exit_code == 2 and "exists already" in r.stderr
+
+
+def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
+    """A bug (not bad input) exits 1 with one line on stderr; CKM_DEBUG shows the traceback."""
+    import mcda_ckm.cli as cli
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(cli, "load_case", boom)
+    monkeypatch.setattr(sys, "argv", ["ckm", "weights", str(CASE)])
+    monkeypatch.delenv("CKM_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 1
+    captured = capsys.readouterr()
+    assert "internal error: ZeroDivisionError: oops" in captured.err
+    assert "Traceback" not in captured.err
+    monkeypatch.setenv("CKM_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        cli.main()

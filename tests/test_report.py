@@ -186,3 +186,24 @@ def test_chinese_report_or_clear_message(study, tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "cjk_font", lambda: None)
     with pytest.raises(CkmError, match="apt-get install fonts-noto-cjk"):
         write_report(study, tmp_path / "zh2", lang="zh")
+
+
+def test_ties_are_listed_in_the_report(tmp_path):
+    """Two customers with the same values tie; the report names them in input order."""
+    dst = tmp_path / "case"
+    shutil.copytree(CASE, dst)
+    toml = dst / "case.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("../../criteria/", f"{ROOT}/criteria/"),
+        encoding="utf-8",
+    )
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('cashflows = "cashflows.csv"\n', ""), encoding="utf-8")
+    cust = dst / "customers.csv"
+    lines = cust.read_text(encoding="utf-8").splitlines()
+    twin = lines[1].split(",", 2)
+    lines.append(",".join(["C-99", "Twin of C-01", twin[2]]))
+    cust.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    s = run_study(load_case(dst), samples=100)
+    md = (write_report(s, tmp_path / "rep") / "report.md").read_text(encoding="utf-8")
+    assert "Ties (equal closeness, ranked by input order): C-01 = C-99." in md
