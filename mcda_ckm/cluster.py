@@ -31,6 +31,7 @@ import numpy as np
 from . import stream
 from .errors import CkmError, DataError
 from .matrix import NORMALIZATIONS
+from .report import usual_mode
 from .topsis import _check_directions, _check_weights
 
 if TYPE_CHECKING:
@@ -342,6 +343,7 @@ def rank_dask(
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)
+        usual_mode(folder)
     try:
         margin = stream.TOP_MARGIN
         while True:
@@ -372,6 +374,7 @@ def rank_dask(
             if folder is not None:
                 shutil.rmtree(folder)
                 folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)  # type: ignore[union-attr]
+                usual_mode(folder)
         if folder is not None:
             assert out is not None
             if out.exists():

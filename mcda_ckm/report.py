@@ -144,6 +144,7 @@ def write_folder(out: Path, write: Callable[[Path], None]) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    usual_mode(tmp)
     try:
         write(tmp)
     except BaseException:
@@ -159,10 +160,19 @@ def write_folder(out: Path, write: Callable[[Path], None]) -> Path:
     return out
 
 
+def usual_mode(path: str | Path) -> None:
+    """Give a file or folder made by mkstemp/mkdtemp (private: 0600/0700) the mode the user's
+    umask gives new files, before it is renamed into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~mask)
+
+
 def write_text(path: Path, text: str) -> None:
     """Write a file through a temporary file and a rename."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    usual_mode(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -170,66 +180,6 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def weights_markdown(result: PanelResult, lang: str = "en") -> str:
-    """The AHP stage as Markdown: global weights, per-node consistency and diagnosis."""
-    tree = result.tree
-    notes = method_notes(result)
-    lines = [
-        "## Indicator weights",
-        "",
-        f"Priorities by {result.method}; CR with random-index table **{result.ri_table}** "
-        f"({notes['random_index_source']}); acceptance rule {result.rule} "
-        f"({notes['cr_rule_source']}); panel aggregated by {result.aggregation.upper()}.",
-        "",
-        "| indicator | dimension | global weight |",
-        "| --- | --- | ---: |",
-    ]
-    for leaf, w in zip(result.leaves, result.global_weights, strict=True):
-        dim = tree.label(tree.dimension_of(leaf), lang)
-        lines.append(f"| {tree.label(leaf, lang)} | {dim} | {w:.4f} |")
-    lines += ["", "## Consistency of the panel", ""]
-    names = {e.id: e.name for e in result.experts}
-    for node, n in result.nodes.items():
-        lines.append(f"### {tree.label(node, lang)}")
-        lines.append("")
-        lines.append(f"| expert | {n.group.index} | threshold | verdict | to revise |")
-        lines.append("| --- | ---: | ---: | --- | --- |")
-        for e in n.experts:
-            p = e.priorities
-            fix = "; ".join(
-                f"{tree.label(s.first, lang)} vs {tree.label(s.second, lang)}: "
-                f"{scale.fmt(s.current)} -> {scale.fmt(s.suggested)} "
-                f"({p.index} {s.value_after:.3f})"
-                for s in e.suggestions[:1]
-            )
-            verdict = "ok" if p.consistent else ("excluded" if e.excluded else "over")
-            if p.missing:
-                verdict += f", {len(p.missing)} pair(s) completed"
-            lines.append(
-                f"| {names.get(e.expert, e.expert)} | {p.value:.3f} | {p.threshold:.2f} "
-                f"| {verdict} | {fix} |"
-            )
-        g = n.group
-        lines.append(
-            f"| **group** | {g.value:.3f} | {g.threshold:.2f} | "
-            f"{'ok' if g.consistent else 'over'} | |"
-        )
-        if n.consensus is not None:
-            c = n.consensus
-            far = (
-                ""
-                if c.farthest is None
-                else (
-                    f"; farthest from the group: {names.get(n.experts[c.farthest].expert)} "
-                    f"(S* without: {c.s_without_farthest:.0%})"
-                )
-            )
-            lines.append("")
-            lines.append(f"Consensus S* = {c.s_star:.0%} ({c.band}){far}.")
-        lines.append("")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- the whole study

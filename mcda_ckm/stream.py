@@ -1248,6 +1248,9 @@ class _Writer:
 
         self.out = Path(out)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
+        from .report import usual_mode
+
+        usual_mode(self.tmp)
         os.close(fd)
         self.csv = self.out.suffix.lower() in (".csv", ".txt")
         self.writer = (

@@ -207,3 +207,20 @@ def test_ties_are_listed_in_the_report(tmp_path):
     s = run_study(load_case(dst), samples=100)
     md = (write_report(s, tmp_path / "rep") / "report.md").read_text(encoding="utf-8")
     assert "Ties (equal closeness, ranked by input order): C-01 = C-99." in md
+
+
+def test_written_files_get_the_users_usual_mode(tmp_path):
+    """Temporary files are private (0600/0700); what is renamed into place is not."""
+    import os
+    import stat
+
+    from mcda_ckm.report import write_folder, write_text
+
+    mask = os.umask(0o022)
+    try:
+        folder = write_folder(tmp_path / "f", lambda f: (f / "a.txt").write_text("x"))
+        write_text(tmp_path / "b.txt", "y")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "b.txt").stat().st_mode) == 0o644
