@@ -310,13 +310,11 @@ def run(
 
     Writes report.html, report.md, results.json, ranking.csv and figures/ atomically.
     """
-    from .report import study_to_dict, to_json, write_report
+    from .report import study_to_dict, to_json
 
-    command = shlex.join(["ckm", *sys.argv[1:]])
-    with _friendly_errors():
-        study = _study(case, top, samples, seed, source, spread, quiet)
-        target = out_dir or Path("out") / study.case.path.name
-        written = write_report(study, target, command=command, lang=lang)
+    study, written, command = _report(
+        case, out_dir, top, samples, seed, source, spread, lang, quiet
+    )
     if json_:
         print(to_json(study_to_dict(study, command)))
         return
@@ -325,6 +323,18 @@ def run(
     _print_ranking(study, lang)
     if not quiet:
         err.print(f"Report written to {written}/ — open {written / 'report.html'} in a browser.")
+
+
+def _report(case, out_dir, top, samples, seed, source, spread, lang, quiet):  # type: ignore[no-untyped-def]
+    """Run the study of a case and write its report folder; errors become one line."""
+    from .report import write_report
+
+    command = shlex.join(["ckm", *sys.argv[1:]])
+    with _friendly_errors():
+        study = _study(case, top, samples, seed, source, spread, quiet)
+        target = out_dir or Path("out") / study.case.path.name
+        written = write_report(study, target, command=command, lang=lang)
+    return study, written, command
 
 
 @app.command()
@@ -343,13 +353,7 @@ def report(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the report folder of a case (the same as 'ckm run', printing only where)."""
-    from .report import write_report
-
-    command = shlex.join(["ckm", *sys.argv[1:]])
-    with _friendly_errors():
-        study = _study(case, top, samples, seed, source, spread, quiet)
-        target = out_dir or Path("out") / study.case.path.name
-        written = write_report(study, target, command=command, lang=lang)
+    _, written, _ = _report(case, out_dir, top, samples, seed, source, spread, lang, quiet)
     print(written / "report.html")
 
 

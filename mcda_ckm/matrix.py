@@ -416,6 +416,36 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
         raise DataError(f"not valid CSV ({exc})", path=path) from None
 
 
+def check_header(header: list[str], path: Path, line: int) -> None:
+    """Drop trailing blank header cells (in place), then check that every column has a name
+    and no name appears twice.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the header row and the column.
+    """
+    while header and not header[-1]:
+        header.pop()
+    seen: dict[str, int] = {}
+    for k, name in enumerate(header):
+        if not name:
+            raise DataError(
+                f"column {k + 1} has no name",
+                path=path,
+                where=f"row {line} (header)",
+                hint="Name every column, or delete the empty one",
+            )
+        if name in seen:
+            raise DataError(
+                f'column "{name}" appears twice (columns {seen[name] + 1} and {k + 1})',
+                path=path,
+                where=f"row {line} (header)",
+                hint="Keep one of them",
+            )
+        seen[name] = k
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`, checking its layout.
 
@@ -434,26 +464,8 @@ def read_table(path: str | Path) -> Table:
             "the file is empty", path=path, hint="Write a header row and one row per customer"
         )
     header_line, header = raw[0]
-    while header and not header[-1]:
-        header.pop()
+    check_header(header, path, header_line)
     width = len(header)
-    seen: dict[str, int] = {}
-    for k, name in enumerate(header):
-        if not name:
-            raise DataError(
-                f"column {k + 1} has no name",
-                path=path,
-                where=f"row {header_line} (header)",
-                hint="Name every column, or delete the empty one",
-            )
-        if name in seen:
-            raise DataError(
-                f'column "{name}" appears twice (columns {seen[name] + 1} and {k + 1})',
-                path=path,
-                where=f"row {header_line} (header)",
-                hint="Keep one of them",
-            )
-        seen[name] = k
     rows = []
     lines = []
     for line, raw_cells in raw[1:]:

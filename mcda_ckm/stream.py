@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import CkmError, DataError
-from .matrix import _MISSING_HINT, _NUMBER_HINT, NORMALIZATIONS
+from .matrix import _MISSING_HINT, _NUMBER_HINT, NORMALIZATIONS, check_header
 from .topsis import (
     TIE_TOLERANCE,
     Deviations,
@@ -321,25 +321,7 @@ def _layout(path: Path, tree: CriteriaTree | None) -> tuple[_Layout, DataError |
         raise DataError(
             "the file is empty", path=path, hint="Write a header row and one row per customer"
         )
-    while header and not header[-1]:
-        header.pop()
-    seen = {}
-    for k, name in enumerate(header):
-        if not name:
-            raise DataError(
-                f"column {k + 1} has no name",
-                path=path,
-                where=f"row {header_line} (header)",
-                hint="Name every column, or delete the empty one",
-            )
-        if name in seen:
-            raise DataError(
-                f'column "{name}" appears twice (columns {seen[name] + 1} and {k + 1})',
-                path=path,
-                where=f"row {header_line} (header)",
-                hint="Keep one of them",
-            )
-        seen[name] = k
+    check_header(header, path, header_line)
     layout = _Layout(path, "csv", tuple(header), (), False, header_line, path.stat().st_size)
     pending = _check_header(layout, tree)
     return (layout if pending else _with_criteria(layout, tree)), pending
