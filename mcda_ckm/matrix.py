@@ -446,6 +446,34 @@ def check_header(header: list[str], path: Path, line: int) -> None:
         seen[name] = k
 
 
+def tree_mismatch(
+    header: Sequence[str], tree: CriteriaTree, path: Path | None, where: str
+) -> DataError | None:
+    """The error for indicator columns missing from ``header`` or not in ``tree`` (with
+    spelling guesses), or None when the columns match the tree's leaves."""
+    leaves = tuple(tree.leaves)
+    missing = [leaf for leaf in leaves if leaf not in header]
+    unknown = [c for c in header if c not in ("id", "name") and c not in leaves]
+    if not (missing or unknown):
+        return None
+    parts = []
+    if missing:
+        parts.append("missing indicator column(s) " + ", ".join(f'"{c}"' for c in missing))
+    if unknown:
+        parts.append("column(s) not in the tree " + ", ".join(f'"{c}"' for c in unknown))
+    guesses = [
+        f'"{c}" -> "{close[0]}"'
+        for c in unknown
+        if (close := difflib.get_close_matches(c, missing or leaves, n=1))
+    ]
+    hint = f'The tree "{tree.id}" has the leaves ' + ", ".join(leaves)
+    if guesses:
+        hint += "; did you mean " + ", ".join(guesses) + "?"
+    return DataError(
+        "the file does not match the tree: " + "; ".join(parts), path=path, where=where, hint=hint
+    )
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`, checking its layout.
 
@@ -565,28 +593,9 @@ def load_customers(path: str | Path, tree: CriteriaTree) -> DecisionMatrix:
             where=where,
             hint='Name the column of customer ids "id"',
         )
-    missing = [leaf for leaf in leaves if leaf not in header]
-    unknown = [c for c in header if c not in ("id", "name") and c not in leaves]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing indicator column(s) " + ", ".join(f'"{c}"' for c in missing))
-        if unknown:
-            parts.append("column(s) not in the tree " + ", ".join(f'"{c}"' for c in unknown))
-        guesses = [
-            f'"{c}" -> "{close[0]}"'
-            for c in unknown
-            if (close := difflib.get_close_matches(c, missing or leaves, n=1))
-        ]
-        hint = f'The tree "{tree.id}" has the leaves ' + ", ".join(leaves)
-        if guesses:
-            hint += "; did you mean " + ", ".join(guesses) + "?"
-        raise DataError(
-            "the file does not match the tree: " + "; ".join(parts),
-            path=table.path,
-            where=where,
-            hint=hint,
-        )
+    mismatch = tree_mismatch(header, tree, table.path, where)
+    if mismatch is not None:
+        raise mismatch
     if not table.rows:
         raise DataError(
             "no customers (only a header)",

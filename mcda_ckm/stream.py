@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import CkmError, DataError
-from .matrix import _MISSING_HINT, _NUMBER_HINT, NORMALIZATIONS, check_header
+from .matrix import _MISSING_HINT, _NUMBER_HINT, NORMALIZATIONS, check_header, tree_mismatch
 from .topsis import (
     TIE_TOLERANCE,
     Deviations,
@@ -344,7 +344,6 @@ def _replace(layout: _Layout, **changes: Any) -> _Layout:
 
 def _check_header(layout: _Layout, tree: CriteriaTree | None) -> DataError | None:
     """The header rules of :func:`mcda_ckm.matrix.load_customers`, as an error or None."""
-    import difflib
 
     header, path, where = layout.columns, layout.path, f"row {layout.header_line} (header)"
     if "id" not in header:
@@ -360,27 +359,7 @@ def _check_header(layout: _Layout, tree: CriteriaTree | None) -> DataError | Non
                 hint="Add one column per indicator",
             )
         return None
-    leaves = tuple(tree.leaves)
-    missing = [leaf for leaf in leaves if leaf not in header]
-    unknown = [c for c in header if c not in ("id", "name") and c not in leaves]
-    if not (missing or unknown):
-        return None
-    parts = []
-    if missing:
-        parts.append("missing indicator column(s) " + ", ".join(f'"{c}"' for c in missing))
-    if unknown:
-        parts.append("column(s) not in the tree " + ", ".join(f'"{c}"' for c in unknown))
-    guesses = [
-        f'"{c}" -> "{close[0]}"'
-        for c in unknown
-        if (close := difflib.get_close_matches(c, missing or leaves, n=1))
-    ]
-    hint = f'The tree "{tree.id}" has the leaves ' + ", ".join(leaves)
-    if guesses:
-        hint += "; did you mean " + ", ".join(guesses) + "?"
-    return DataError(
-        "the file does not match the tree: " + "; ".join(parts), path=path, where=where, hint=hint
-    )
+    return tree_mismatch(header, tree, path, where)
 
 
 def _first_stray(path: Path, width: int) -> DataError | None:
