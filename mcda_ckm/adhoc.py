@@ -118,7 +118,8 @@ def rank_file(
         import csv
         import io
 
-        from .report import csv_cell, write_text
+        from .files import write_text
+        from .report import csv_cell
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -30,8 +30,8 @@ import numpy as np
 
 from . import stream
 from .errors import CkmError, DataError
+from .files import usual_mode
 from .matrix import NORMALIZATIONS
-from .report import usual_mode
 from .topsis import _check_directions, _check_weights
 
 if TYPE_CHECKING:
@@ -108,6 +108,8 @@ def _part_pass1(part: _Part, start: int, layout: stream._Layout, normalization: 
     for chunk in stream._parquet_chunks(lay, stream.CHUNK_ROWS, "all", [0], part.row_groups, start):
         stream._chunk_stats(stats, chunk, layout.criteria, normalization == "vector")
         if len(chunk.index):
+            if stats.empty_id is None:
+                stats.empty_id = stream._first_empty_id(chunk)
             hashes.append(stream._nonempty_hashes(chunk.ids))
     h = np.sort(np.concatenate(hashes)) if hashes else np.empty(0, np.uint64)
     bits = int(np.log2(HASH_BUCKETS))
@@ -264,7 +266,7 @@ def _part_pass2(  # type: ignore[no-untyped-def]
     lay = _layout_for(part, layout)
     try:
         for chunk in stream._parquet_chunks(
-            lay, stream.CHUNK_ROWS, "all", [0], part.row_groups, start
+            lay, stream.CHUNK_ROWS, "scores", [0], part.row_groups, start
         ):
             if not len(chunk.index):
                 continue
@@ -419,7 +421,9 @@ def _part_samples(  # type: ignore[no-untyped-def]
     best = None
     ids: dict[int, str] = {}
     lay = _layout_for(part, layout)
-    for chunk in stream._parquet_chunks(lay, stream.CHUNK_ROWS, "all", [0], part.row_groups, start):
+    for chunk in stream._parquet_chunks(
+        lay, stream.CHUNK_ROWS, "scores", [0], part.row_groups, start
+    ):
         if not len(chunk.index):
             continue
         values = np.stack([chunk.columns[c] for c in layout.criteria]).T
@@ -430,8 +434,7 @@ def _part_samples(  # type: ignore[no-untyped-def]
         best = got if best is None else stream.merge_top_k(best, got)
         first = int(chunk.index[0])
         new = np.unique(best[1][(best[1] >= first) & (best[1] < first + len(chunk.index))])
-        for i, cid in zip(new.tolist(), chunk.ids.take(new - first).to_pylist(), strict=True):
-            ids[i] = str(cid)
+        ids.update(zip(new.tolist(), stream._ids_at(chunk, new - first), strict=True))
     return best, ids
 
 

@@ -415,7 +415,7 @@ def save_expert(
 ) -> Path:
     """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
     ``os.replace``), creating the folder if needed; returns the path."""
-    from .report import write_text
+    from .files import write_text
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,9 @@ import numpy as np
 
 from .errors import CkmError, DataError
 
+DIRECTIONS = {"benefit": "benefit", "max": "benefit", "cost": "cost", "min": "cost"}
+"""Words for an indicator's direction, and what each means."""
+
 if TYPE_CHECKING:
     from .tree import CriteriaTree
 
@@ -182,8 +185,6 @@ class DecisionMatrix:
 
 
 def _directions(directions: Any) -> np.ndarray:
-    from .tree import DIRECTIONS
-
     out = []
     for d in np.asarray(directions).ravel().tolist():
         if isinstance(d, str):

@@ -125,7 +125,7 @@ def _answer_cells(value: float) -> tuple[str, str | float]:
 def _save_atomic(wb: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    from .report import usual_mode
+    from .files import usual_mode
 
     usual_mode(tmp)
     os.close(fd)

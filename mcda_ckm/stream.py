@@ -213,11 +213,12 @@ class _Chunk:
 
     index: np.ndarray
     rows: np.ndarray
-    ids: pa.Array
+    ids: pa.Array | None  # None when not read (pass 1 of a Parquet file: see _prepare)
     names: pa.Array | None
     columns: dict[str, np.ndarray]
     bad_cell: tuple[int, str, str, str] | None = None
     stray: tuple[int, int] | None = None  # (row, 1-based column) of a value without header
+    extremes: dict[str, tuple[float, float]] | None = None  # (min, max) per column, if known
 
 
 def _csv_rows(path: Path, counter: list[int] | None = None) -> Iterator[tuple[int, list[str]]]:
@@ -386,12 +387,50 @@ def _stray_error(path: Path, line: int, column: int) -> DataError:
 
 
 def _strip(array: pa.Array) -> pa.Array:
+    """Text without leading or trailing whitespace, as :func:`mcda_ckm.matrix.read_table` has
+    its cells (anything else as it is)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return pc.utf8_trim_whitespace(array)
-    return array
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return array
+    if array.null_count == 0 and len(array) and not _may_need_strip(array):
+        return array  # the common case: a copy of every string (0.3 s per 10^7 ids) saved
+    return pc.utf8_trim_whitespace(array)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _numbers(col: pa.Array) -> np.ndarray:
+    """The values of a float64 Arrow array without nulls, as numpy, no copy. (``to_numpy``
+    would import pandas, a quarter of a second, through pyarrow's conversion layer.)"""
+    return np.frombuffer(col.buffers()[1], dtype=np.float64, count=len(col), offset=8 * col.offset)
+
+
+def _arrow(values: np.ndarray) -> pa.Array:
+    """A 1-d numpy array of numbers as Arrow, no copy (``pa.array`` would import pandas)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(
+        pa.from_numpy_dtype(values.dtype), values.size, [None, pa.py_buffer(values)]
+    )
+
+
+def _may_need_strip(array: pa.Array) -> bool:
+    """Whether some string of ``array`` (no nulls) starts or ends with a byte that is, or may
+    begin or end, whitespace: ASCII controls and space, or any non-ASCII byte."""
+    offsets, data = _string_buffers(array)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.all():
+        starts, ends = starts[filled], ends[filled]
+    first, last = data[starts], data[ends - 1]
+    return bool(((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any())
 
 
 def _cell_text_error(text: str) -> tuple[str, str] | None:
@@ -410,15 +449,23 @@ def _cell_text_error(text: str) -> tuple[str, str] | None:
 
 
 def _first_bad(
-    columns: dict[str, np.ndarray], order: Sequence[str], rows: np.ndarray
+    columns: dict[str, np.ndarray],
+    order: Sequence[str],
+    rows: np.ndarray,
+    extremes: dict[str, tuple[float, float]],
 ) -> tuple[int, str] | None:
-    """(row, column) of the first non-finite cell, row by row then in ``order``."""
+    """(row, column) of the first non-finite cell, row by row then in ``order``; fills
+    ``extremes`` with the (min, max) of every column (which pass 1 needs anyway)."""
     best: tuple[int, int, str] | None = None
     for k, name in enumerate(order):
         col = columns[name]
+        if not col.size:
+            continue
         # min and max are NaN or infinite when any value is: two reductions without the
         # temporaries of isfinite, and the common case of a finite column ends here.
-        if not col.size or (math.isfinite(col.min()) and math.isfinite(col.max())):
+        lo, hi = float(col.min()), float(col.max())
+        extremes[name] = (lo, hi)
+        if math.isfinite(lo) and math.isfinite(hi):
             continue
         bad = ~np.isfinite(col)
         if bad.any():
@@ -426,6 +473,54 @@ def _first_bad(
             if best is None or (i, k) < best[:2]:
                 best = (i, k, name)
     return None if best is None else (int(rows[best[0]]), best[2])
+
+
+MAP_BYTES = 256 * 2**20
+"""Row groups are read through a memory map, in windows of about this many bytes each."""
+
+
+def _parquet_batches(
+    path: Path, chunk_rows: int, names: list[str], row_groups: Sequence[int] | None
+) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``chunk_rows`` rows of the columns ``names``.
+
+    Read through a memory map (``memory_map=True``): the pages of the file are decoded where
+    the system keeps them, not copied into fresh read buffers first, which took two passes
+    over 10^7 x 12 from 1.75 s to 1.28 s, and from 1.07 s to 0.32 s of system time (measured;
+    fresh memory is what a pass mostly pays for on a VM). A map's pages count in the resident
+    memory while it is open, so the file is mapped a window of row groups at a time (about
+    :data:`MAP_BYTES`); a file with a row group larger than that is read with buffered streams
+    of 1 MB instead (``buffer_size``), never whole (``pre_buffer=False``: pyarrow's default
+    would hold the whole file).
+    """
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(path)
+    groups = list(range(meta.num_row_groups)) if row_groups is None else list(row_groups)
+    windows: list[list[int]] = []
+    size = 0
+    for g in groups:
+        rg = meta.row_group(g)
+        nbytes = sum(rg.column(c).total_compressed_size for c in range(rg.num_columns))
+        if nbytes > MAP_BYTES:
+            windows = []
+            break
+        if not windows or size + nbytes > MAP_BYTES:
+            windows.append([])
+            size = 0
+        windows[-1].append(g)
+        size += nbytes
+    else:
+        for window in windows:
+            with pq.ParquetFile(path, metadata=meta, memory_map=True, pre_buffer=False) as pf:
+                yield from pf.iter_batches(
+                    batch_size=chunk_rows, row_groups=window, columns=names, use_threads=True
+                )
+        return
+    with pq.ParquetFile(path, metadata=meta, pre_buffer=False, buffer_size=PARQUET_BUFFER) as pf:
+        yield from pf.iter_batches(
+            batch_size=chunk_rows, row_groups=row_groups, columns=names, use_threads=True
+        )
 
 
 def _parquet_chunks(
@@ -438,73 +533,72 @@ def _parquet_chunks(
 ) -> Iterator[_Chunk]:
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
+    # want: "all" (pass 1: every column, every check), "numbers" (the same without id and name),
+    # "scores" (pass 2: what pass 1 checked, unchecked) or "ids".
+    checked = want in ("all", "numbers")
     names = ["id"] if want == "ids" else ["id", *(["name"] if layout.has_name else [])]
+    if want == "numbers":
+        names = []
     if want != "ids":
         names += list(layout.in_file_order)
-    # buffer_size: column chunks read as buffered streams of 1 MB rather than whole (a row
-    # group's 100 MB at once): a cold first pass in 0.8 s instead of 1.3 s and 0.15 GB less
-    # peak memory per 10^7 x 12 (measured; fresh memory is what a first pass pays for).
-    with pq.ParquetFile(layout.path, pre_buffer=False, buffer_size=PARQUET_BUFFER) as pf:
-        for batch in pf.iter_batches(
-            batch_size=chunk_rows, row_groups=row_groups, columns=names, use_threads=True
-        ):
-            r = batch.num_rows
-            index = np.arange(start, start + r, dtype=np.int64)
-            rows = index + 2
-            ids = _strip(batch.column("id"))
-            nm = _strip(batch.column("name")) if "name" in names else None
-            columns: dict[str, np.ndarray] = {}
-            bad_cell = None
-            for name in layout.in_file_order if want != "ids" else ():
-                col = batch.column(name)
-                if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                    col = _strip(col)
-                    try:
-                        col = pc.cast(col, pa.float64())
-                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                        texts = col.to_pylist()
-                        for i, text in enumerate(texts):
-                            said = _cell_text_error(text or "")
-                            if said:
-                                cell = (int(rows[i]), name, *said)
-                                if bad_cell is None or cell[0] < bad_cell[0]:
-                                    bad_cell = cell
-                                break
-                        columns[name] = np.full(r, np.nan)
-                        continue
-                elif not (pa.types.is_floating(col.type) and col.type.bit_width == 64):
-                    try:
-                        col = pc.cast(col, pa.float64())
-                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                        raise DataError(
-                            f"column of type {col.type}, not numbers",
-                            path=layout.path,
-                            where=f'column "{name}"',
-                            hint="Store the indicators as numbers (float64 or integers)",
-                        ) from None
-                if col.null_count:
-                    i = int(np.argmax(np.asarray(col.is_null())))
-                    cell = (int(rows[i]), name, "empty cell", _MISSING_HINT)
-                    if bad_cell is None or cell[0] < bad_cell[0]:
-                        bad_cell = cell
-                    col = col.fill_null(np.nan)
-                columns[name] = col.to_numpy()
-            if bad_cell is None and want != "ids":
-                found = _first_bad(columns, layout.in_file_order, rows)
-                if found is not None:
-                    row, name = found
-                    value = columns[name][row - 2 - start]
-                    bad_cell = (
-                        row,
-                        name,
-                        "value is NaN" if math.isnan(value) else "value is infinite",
-                        _MISSING_HINT,
-                    )
-            counter[0] += r
-            start += r
-            yield _Chunk(index, rows, ids, nm, columns, bad_cell)
+    for batch in _parquet_batches(layout.path, chunk_rows, names, row_groups):
+        r = batch.num_rows
+        index = np.arange(start, start + r, dtype=np.int64)
+        rows = index + 2
+        ids = _strip(batch.column("id")) if "id" in names else None
+        nm = _strip(batch.column("name")) if "name" in names else None
+        columns: dict[str, np.ndarray] = {}
+        bad_cell = None
+        for name in layout.in_file_order if want != "ids" else ():
+            col = batch.column(name)
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                col = _strip(col)
+                try:
+                    col = pc.cast(col, pa.float64())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    texts = col.to_pylist()
+                    for i, text in enumerate(texts):
+                        said = _cell_text_error(text or "")
+                        if said:
+                            cell = (int(rows[i]), name, *said)
+                            if bad_cell is None or cell[0] < bad_cell[0]:
+                                bad_cell = cell
+                            break
+                    columns[name] = np.full(r, np.nan)
+                    continue
+            elif not (pa.types.is_floating(col.type) and col.type.bit_width == 64):
+                try:
+                    col = pc.cast(col, pa.float64())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    raise DataError(
+                        f"column of type {col.type}, not numbers",
+                        path=layout.path,
+                        where=f'column "{name}"',
+                        hint="Store the indicators as numbers (float64 or integers)",
+                    ) from None
+            if col.null_count:
+                i = int(np.argmax(np.asarray(col.is_null())))
+                cell = (int(rows[i]), name, "empty cell", _MISSING_HINT)
+                if bad_cell is None or cell[0] < bad_cell[0]:
+                    bad_cell = cell
+                col = col.fill_null(np.nan)
+            columns[name] = _numbers(col)
+        extremes: dict[str, tuple[float, float]] = {}
+        if bad_cell is None and checked:
+            found = _first_bad(columns, layout.in_file_order, rows, extremes)
+            if found is not None:
+                row, name = found
+                value = columns[name][row - 2 - start]
+                bad_cell = (
+                    row,
+                    name,
+                    "value is NaN" if math.isnan(value) else "value is infinite",
+                    _MISSING_HINT,
+                )
+        counter[0] += r
+        start += r
+        yield _Chunk(index, rows, ids, nm, columns, bad_cell, extremes=extremes or None)
 
 
 def _csv_fast_chunks(
@@ -553,8 +647,8 @@ def _csv_fast_chunks(
         kept = 0
         for batch in reader:
             r = batch.num_rows
-            ids = pc.utf8_trim_whitespace(batch.column("id"))
-            nm = pc.utf8_trim_whitespace(batch.column("name")) if layout.has_name else None
+            ids = _strip(batch.column("id"))
+            nm = _strip(batch.column("name")) if layout.has_name else None
             blank = pc.equal(ids, "")
             if nm is not None:
                 blank = pc.and_(blank, pc.equal(nm, ""))
@@ -567,17 +661,19 @@ def _csv_fast_chunks(
                 ids, record = ids.filter(pa.array(keep)), record[keep]
                 nm = nm.filter(pa.array(keep)) if nm is not None else None
             columns: dict[str, np.ndarray] = {}
+            extremes: dict[str, tuple[float, float]] = {}
             for name in layout.in_file_order if want != "ids" else ():
                 col = batch.column(name)
                 if keep is not None:
                     col = col.filter(pa.array(keep))
                 if col.null_count:
                     raise _NeedExact
-                values = col.to_numpy()
-                if not np.isfinite(values.min() if values.size else 0.0) or (
-                    values.size and not np.isfinite(values.max())
-                ):
-                    raise _NeedExact
+                values = _numbers(col)
+                if want == "all" and values.size:  # pass 2 reads what pass 1 checked
+                    lo, hi = float(values.min()), float(values.max())
+                    if not (math.isfinite(lo) and math.isfinite(hi)):
+                        raise _NeedExact
+                    extremes[name] = (lo, hi)
                 columns[name] = values
             if nm is not None:
                 nm = pc.if_else(pc.equal(nm, ""), ids, nm)
@@ -588,6 +684,7 @@ def _csv_fast_chunks(
                 ids,
                 nm,
                 columns,
+                extremes=extremes or None,
             )
             start += r
             kept += n_kept
@@ -736,87 +833,117 @@ def _mix(h: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
 
 def hash_ids(ids: pa.Array) -> np.ndarray:
     """A 64-bit hash of every id (strings: their UTF-8 bytes, 8 at a time; integers: their
-    value), vectorised over the Arrow buffers. Equal ids have equal hashes; different ids
-    collide with probability about 2^-64 per pair, so equal hashes are confirmed on the ids.
+    value), vectorised over the Arrow buffers. Equal ids have equal hashes, whatever the other
+    ids of the array; different ids rarely collide, and equal hashes are confirmed on the ids.
     """
-    return _hash_ids(ids)[0]
+    out = np.empty(len(ids), dtype=np.uint64)
+    _hash_ids(ids, out)
+    return out
 
 
-def _hash_ids(ids: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
-    """:func:`hash_ids` and, for strings, the byte length of every id (0 for null)."""
+HASH_BLOCK = 1 << 14
+"""Ids hashed at a time in :func:`_hash_ids`: the temporaries of each step stay in cache."""
+
+
+def _hash_ids(ids: pa.Array, out: np.ndarray, scratch: _Scratch | None = None) -> bool:
+    """:func:`hash_ids` into ``out``; whether some id is null or empty (strings only).
+
+    Strings: the byte length, then every 8-byte word of the id (bytes past its end zero),
+    folded in by xor and an odd multiplier, then splitmix64's finaliser (:func:`_mix`). The
+    words are read from the Arrow data buffer as two aligned words shifted together (an
+    unaligned gather), block by block: no padded copy of the strings (``pc.utf8_rpad`` cost
+    0.6 s per 10^7 ids) and no temporary the size of a chunk (fresh pages were most of the
+    cost: measured).
+    """
     import pyarrow as pa
 
+    scratch = scratch or _Scratch()
     if pa.types.is_integer(ids.type):
-        h = np.asarray(ids.cast(pa.int64()).fill_null(0)).view(np.uint64).copy()
-        return _mix(h * _HASH_MULTIPLIER), None
-    import pyarrow.compute as pc
+        values = ids.cast(pa.int64()).fill_null(0)
+        raw = np.frombuffer(values.buffers()[1], np.uint64, len(values), 8 * values.offset)
+        np.multiply(raw, _HASH_MULTIPLIER, out=out)
+        _mix(out)
+        return False
+    if ids.null_count:
+        ids = ids.fill_null("")
+    offsets, data = _string_buffers(ids)
+    n = len(ids)
+    first = int(offsets[0]) if n else 0
+    size = int(offsets[n]) - first if n else 0
+    # The bytes as little-endian words, two zero words past the end so that any 8 bytes of
+    # the data can be read as two words.
+    words = scratch.array("words", -(-size // 8) + 2, np.uint64)
+    words[-3:] = 0
+    words.view(np.uint8)[:size] = data[first : first + size]
+    one, m = np.uint64(1), _HASH_MULTIPLIER
+    empty = False
+    for a in range(0, n, HASH_BLOCK):
+        b = min(a + HASH_BLOCK, n)
+        bounds = offsets[a : b + 1].astype(np.int64)
+        bounds -= first
+        length = np.diff(bounds)
+        starts = bounds[:-1]
+        count = -(-length // 8)
+        every, most = int(count.min()), int(count.max())
+        empty = empty or every == 0
+        h = out[a:b]
+        np.multiply(length.view(np.uint64), m, out=h)
+        for k in range(most):
+            at = starts + 8 * k if k else starts
+            q = at >> 3
+            if k >= every:  # shorter ids read past the buffer's end: their bytes are masked
+                np.minimum(q, words.size - 2, out=q)
+            bits = ((at & 7) << 3).view(np.uint64)
+            w = words[q]
+            w >>= bits
+            q += 1
+            w |= words[q] << (np.uint64(64) - bits)  # numpy shifts by >= 64 give 0
+            if k >= every - 1:  # the last word of some id: mask the bytes past its end
+                valid = np.clip(length - 8 * k, 0, 8).view(np.uint64)
+                valid <<= np.uint64(3)
+                w &= (one << valid) - one  # all ones for 8 valid bytes (1 << 64 is 0)
+            if k < every:
+                h ^= w
+                h *= m
+            else:  # only the ids that have a k-th word: the hash of an id is its own
+                w ^= h
+                w *= m
+                np.copyto(h, w, where=k < count)
+        _mix(h)
+    return empty
+
+
+class _Scratch:
+    """Arrays reused from chunk to chunk (grown when needed): on a VM, fresh memory is paid
+    for in page faults each time glibc hands it back to the system."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, n: int, dtype: Any = np.float64) -> np.ndarray:
+        have = self._arrays.get(name)
+        if have is None or have.size < n or have.dtype != dtype:
+            have = self._arrays[name] = np.empty(max(n, 1), dtype=dtype)
+        return have[:n]
+
+
+def _string_buffers(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``len(ids) + 1``, int32 or int64 as stored) and the data bytes of a string
+    array, without copying either."""
+    import pyarrow as pa
 
     n = len(ids)
-    if n == 0:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    lengths = np.asarray(pc.binary_length(ids).fill_null(0), dtype=np.int64)
-    longest = int(lengths.max())
-    width = max(8, -(-longest // 8) * 8)
-    padded = pc.utf8_rpad(ids.fill_null(""), width=width, padding=" ")
-    buffers = padded.buffers()
-    offsets = np.frombuffer(
-        buffers[1], dtype=np.int64 if pa.types.is_large_string(padded.type) else np.int32
-    )[padded.offset : padded.offset + n + 1]
-    # Every padded id has at least ``width`` bytes, so they all have exactly ``width`` when the
-    # total does (read from the offsets: cheaper than comparing every length).
-    if int(offsets[-1]) - int(offsets[0]) == n * width:
-        # Fast path (ASCII ids): every id padded to the same byte width, then read as words.
-        # Stripped ids end in no space, so the padding with the length mixed in is unambiguous.
-        first = int(offsets[0])
-        words = (
-            np.frombuffer(buffers[2], dtype=np.uint8)[first : first + n * width]
-            .view(np.uint64)
-            .reshape(n, width // 8)
-        )
-        return _hash_words(lengths, lambda k: words[:, k]), lengths
-    if not pa.types.is_large_string(ids.type):
-        ids = ids.cast(pa.large_string())
     buffers = ids.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64)[ids.offset : ids.offset + n + 1]
-    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else None
-    starts = offsets[:-1]
-    lanes = np.arange(8, dtype=np.int64)
-    last = (data.size - 1) if data is not None else 0
-
-    def word(k: int) -> np.ndarray:
-        if data is None or data.size == 0:
-            return np.full(n, 0x2020202020202020, dtype=np.uint64)
-        at = starts[:, None] + (8 * k + lanes)
-        inside = (8 * k + lanes) < lengths[:, None]
-        chunk = np.where(inside, data[np.minimum(at, last)], 0x20).astype(np.uint8)
-        return np.ascontiguousarray(chunk).view(np.uint64).ravel()
-
-    return _hash_words(lengths, word), lengths
-
-
-def _hash_words(lengths: np.ndarray, word: Callable[[int], np.ndarray]) -> np.ndarray:
-    """Mix the byte length, then each 8-byte word of the id (space-padded), of every id: the
-    same hash whatever the other ids of the chunk."""
-    # In place, with one scratch array, and without np.where for the words every id has:
-    # the same values as _mix((h ^ word) * multiplier) kept where k < count (some 15% less
-    # time, and fewer fresh pages, per 10^7 ids: measured).
-    scratch = np.empty(lengths.size, dtype=np.uint64)
-    h = lengths.astype(np.uint64)
-    h *= _HASH_MULTIPLIER
-    h += np.uint64(1)
-    _mix(h, scratch)
-    count = np.maximum(1, -(-lengths // 8))
-    every = int(count.min()) if count.size else 0
-    for k in range(int(count.max()) if count.size else 0):
-        if k < every:
-            h ^= word(k)
-            h *= _HASH_MULTIPLIER
-            _mix(h, scratch)
-        else:
-            mixed = np.bitwise_xor(h, word(k))
-            mixed *= _HASH_MULTIPLIER
-            h = np.where(k < count, _mix(mixed, scratch), h)
-    return h
+    large = pa.types.is_large_string(ids.type) or pa.types.is_large_binary(ids.type)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if large else np.int32)[
+        ids.offset : ids.offset + n + 1
+    ]
+    data = (
+        np.frombuffer(buffers[2], dtype=np.uint8)
+        if buffers[2] is not None
+        else np.empty(0, np.uint8)
+    )
+    return offsets, data
 
 
 class _HashSpill:
@@ -833,17 +960,30 @@ class _HashSpill:
         self.buffer: np.ndarray | None = None
         self.held = 0
         self.folder: str | None = None
+        self._big: np.ndarray | None = None  # a reservation larger than the buffer
 
     def add(self, h: np.ndarray) -> None:
-        if self.held + h.size > self.limit:
+        self.reserve(h.size)[:] = h
+        self.commit(h.size)
+
+    def reserve(self, n: int) -> np.ndarray:
+        """Room for ``n`` hashes (then :meth:`commit`): hashed in place, not copied."""
+        if self.held + n > self.limit:
             self._spill()
-            if h.size > self.limit:
-                self._write(np.sort(h))
-                return
+            if n > self.limit:
+                self._big = np.empty(n, dtype=np.uint64)
+                return self._big
         if self.buffer is None:
             self.buffer = np.empty(self.limit, dtype=np.uint64)
-        self.buffer[self.held : self.held + h.size] = h
-        self.held += h.size
+        return self.buffer[self.held : self.held + n]
+
+    def commit(self, n: int) -> None:
+        """Keep the first ``n`` hashes of the last :meth:`reserve`."""
+        if self._big is not None:
+            self._write(np.sort(self._big[:n]))
+            self._big = None
+        else:
+            self.held += n
 
     def _sorted(self) -> np.ndarray:
         if self.buffer is None:
@@ -894,9 +1034,14 @@ def _empty_id_rows(ids: pa.Array, rows: np.ndarray) -> np.ndarray:
     import pyarrow.compute as pc
 
     if pa.types.is_integer(ids.type):
+        if not ids.null_count:
+            return rows[:0]
         mask = np.asarray(ids.is_null())
-    else:
+    elif ids.null_count:
         mask = np.asarray(pc.or_kleene(pc.is_null(ids), pc.equal(ids, "")).fill_null(True))
+    else:
+        offsets, _ = _string_buffers(ids)
+        mask = offsets[1:] == offsets[:-1]
     return rows[mask]
 
 
@@ -913,6 +1058,7 @@ class _Stats:
     empty_id: int | None = None
     bad_cell: tuple[int, str, str, str] | None = None
     stray: tuple[int, int] | None = None
+    scratch: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         self.lo = np.full(self.n, np.inf)
@@ -924,26 +1070,33 @@ def _chunk_stats(stats: _Stats, chunk: _Chunk, criteria: Sequence[str], check_ne
     stats.count += len(chunk.index)
     if chunk.stray is not None and stats.stray is None:
         stats.stray = chunk.stray
-    if stats.empty_id is None and len(chunk.index):
-        empty = _empty_id_rows(chunk.ids, chunk.rows)
-        if empty.size:
-            stats.empty_id = int(empty[0])
     if chunk.bad_cell is not None and stats.bad_cell is None:
         stats.bad_cell = chunk.bad_cell
     if stats.bad_cell is not None or not len(chunk.index):
         return
     sums, exps = np.zeros(len(criteria)), np.zeros(len(criteria), dtype=np.int64)
+    m = len(chunk.index)
+    if stats.scratch.size < m:
+        stats.scratch = np.empty(m)
+    # One scratch array for the squares of every column of every chunk: fresh memory is what a
+    # pass mostly pays for on a VM (page faults), and a new temporary per column was 0.2 s per
+    # 10^7 x 12 (measured).
+    squares = stats.scratch[:m]
     for j, name in enumerate(criteria):
         col = chunk.columns[name]
-        lo, hi = float(col.min()), float(col.max())
+        if chunk.extremes is not None and name in chunk.extremes:
+            lo, hi = chunk.extremes[name]
+        else:
+            lo, hi = float(col.min()), float(col.max())
         stats.lo[j] = min(stats.lo[j], lo)
         stats.hi[j] = max(stats.hi[j], hi)
         top = max(abs(lo), abs(hi))
         if top == 0 or 2.0**-300 < top < 2.0**300:
-            sums[j] = np.sum(np.square(col))  # numpy's pairwise summation
+            sums[j] = np.sum(np.square(col, out=squares))  # numpy's pairwise summation
         else:
             exps[j] = math.frexp(top)[1]
-            sums[j] = np.sum(np.square(np.ldexp(col, -exps[j])))
+            np.ldexp(col, -exps[j], out=squares)
+            sums[j] = np.sum(np.square(squares, out=squares))
         if check_negative and lo < 0 and j not in stats.first_negative:
             i = int(np.argmax(col < 0))
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
@@ -985,37 +1138,90 @@ def _pass1(
     normalization: str,
     on_chunk: Callable[[], None],
     counter: list[int],
+    want: str = "all",
 ) -> tuple[_Stats, np.ndarray]:
-    """Statistics of every criteria column and the hashes of duplicated ids."""
+    """Statistics of every criteria column and (unless ``want`` is "numbers") the first empty
+    id and the hashes of duplicated ids."""
     criteria = layout.criteria
     stats = _Stats(len(criteria))
-    spill = _HashSpill()
+    ids = _IdCheck()
     try:
-        for chunk in source(layout, chunk_rows, "all", counter):
+        for chunk in source(layout, chunk_rows, want, counter):
             _chunk_stats(stats, chunk, criteria, normalization == "vector")
-            if len(chunk.index):
-                spill.add(_nonempty_hashes(chunk.ids))
+            if chunk.ids is not None:
+                ids.add(chunk)
             on_chunk()
-        duplicated = spill.duplicated()
+        stats.empty_id, duplicated = ids.result()
     finally:
-        spill.close()
+        ids.close()
     return stats, duplicated
 
 
+class _IdCheck:
+    """Empty and repeated ids, chunk by chunk: the first empty id's row, and the hash of every
+    id seen more than once (:class:`_HashSpill`)."""
+
+    def __init__(self) -> None:
+        self.empty_id: int | None = None
+        self.spill = _HashSpill()
+        self.scratch = _Scratch()
+
+    def add(self, chunk: _Chunk) -> None:
+        if not len(chunk.index):
+            return
+        assert chunk.ids is not None
+        if self.empty_id is None:
+            self.empty_id = _first_empty_id(chunk)
+        _add_hashes(self.spill, chunk.ids, self.scratch)
+
+    def result(self) -> tuple[int | None, np.ndarray]:
+        return self.empty_id, self.spill.duplicated()
+
+    def close(self) -> None:
+        self.spill.close()
+
+
+def _first_empty_id(chunk: _Chunk) -> int | None:
+    """The row of the chunk's first empty id, or None."""
+    assert chunk.ids is not None
+    empty = _empty_id_rows(chunk.ids, chunk.rows)
+    return int(empty[0]) if empty.size else None
+
+
 def _nonempty_hashes(ids: pa.Array) -> np.ndarray:
+    """The hashes of the ids that are neither null nor empty."""
+    spill = _HashSpill(limit=max(len(ids), 1))
+    try:
+        _add_hashes(spill, ids, _Scratch())
+        if spill.buffer is None:
+            return np.empty(0, dtype=np.uint64)
+        return spill.buffer[: spill.held].copy()
+    finally:
+        spill.close()
+
+
+def _add_hashes(spill: _HashSpill, ids: pa.Array, scratch: _Scratch) -> None:
+    """Hash the ids that are neither null nor empty straight into ``spill``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_integer(ids.type):
-        return hash_ids(ids.drop_null())
     if ids.null_count:
-        keep = pc.and_(pc.invert(pc.is_null(ids)), pc.not_equal(ids, "")).fill_null(False)
-        return hash_ids(ids.filter(keep))
-    # No null: hash every id and drop the empty ones after (a hash does not depend on the other
-    # ids of the chunk), rather than filtering a copy of the strings (0.4 s per 10^7, measured).
-    h, lengths = _hash_ids(ids)
-    assert lengths is not None
-    return h if lengths.all() else h[lengths > 0]
+        if pa.types.is_integer(ids.type):
+            ids = ids.drop_null()
+        else:
+            keep = pc.and_(pc.invert(pc.is_null(ids)), pc.not_equal(ids, "")).fill_null(False)
+            ids = ids.filter(keep)
+    h = spill.reserve(len(ids))
+    if not _hash_ids(ids, h, scratch):
+        spill.commit(len(ids))
+        return
+    # Some empty ids: hashed with the rest (a hash does not depend on the other ids), then
+    # dropped, rather than filtering a copy of the strings (0.4 s per 10^7, measured).
+    offsets, _ = _string_buffers(ids)
+    filled = offsets[1:] != offsets[:-1]
+    kept = int(np.count_nonzero(filled))
+    h[:kept] = h[filled]
+    spill.commit(kept)
 
 
 def _first_duplicate(
@@ -1034,7 +1240,7 @@ def _first_duplicate(
         if not mask.any():
             continue
         where = np.flatnonzero(mask)
-        texts = chunk.ids.take(where).to_pylist()
+        texts = chunk.ids.take(_arrow(where)).to_pylist()
         for i, value in zip(where.tolist(), texts, strict=True):
             if value is None or value == "":
                 continue
@@ -1209,7 +1415,7 @@ class _Writer:
 
         self.out = Path(out)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
-        from .report import usual_mode
+        from .files import usual_mode
 
         usual_mode(self.tmp)
         os.close(fd)
@@ -1222,13 +1428,16 @@ class _Writer:
                 schema,
                 compression="none" if temporary else "snappy",
                 use_dictionary=False,  # unique ids and float scores: dictionaries only cost
+                # Statistics of the numbers (for readers' filters), not of the ids and names:
+                # their minimum and maximum strings cost some 0.15 s per 10^7 rows (measured).
+                write_statistics=[f.name for f in schema if not _is_text(f.type)],
             )
         )
         # One write in flight on a thread (Arrow's writers release the GIL), overlapping the
         # scoring of the next chunk.
         from concurrent.futures import ThreadPoolExecutor
 
-        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=1)
         self.pending: Any = None
 
     def write(self, table: pa.Table) -> None:
@@ -1236,15 +1445,32 @@ class _Writer:
             table = _neutralised(table)
         if self.pending is not None:
             self.pending.result()
+        assert self.pool is not None
         self.pending = self.pool.submit(self.writer.write_table, table)
 
-    def close(self, ok: bool) -> None:
+    def finish(self) -> None:
+        """Write what is pending and close the temporary file (not yet renamed)."""
+        if self.pool is None:
+            return
         try:
             if self.pending is not None:
                 self.pending.result()
         finally:
             self.pool.shutdown()
+            self.pool = None
             self.writer.close()
+
+    def close(self, ok: bool) -> None:
+        """Finish, then rename the file into place (``ok``) or delete it."""
+        try:
+            self.finish()
+        except BaseException:
+            ok = False
+            raise
+        finally:
+            self._end(ok)
+
+    def _end(self, ok: bool) -> None:
         if ok:
             os.replace(self.tmp, self.out)
         else:
@@ -1278,6 +1504,7 @@ class _Prepared:
     hi: np.ndarray
     sums: np.ndarray
     scale2: np.ndarray
+    ids_checked: bool = True
 
 
 def _prepare(
@@ -1289,9 +1516,17 @@ def _prepare(
     chunk_rows: int,
     tick: Callable[[], None],
     counter: list[int],
+    defer_ids: bool = False,
 ) -> _Prepared:
     """Pass 1: the header, the weights and directions, the statistics; raises the first error
-    of the in-memory path."""
+    of the in-memory path.
+
+    With ``defer_ids``, a Parquet file's ids are not read here but checked (empty, repeated)
+    by the caller as pass 2 reads them (:class:`_IdCheck`, then :func:`_raise_id_error`): pass 1
+    then reads the numbers alone, as Polars' and DuckDB's do, which saves decoding the ids a
+    second time. The errors stay those of the in-memory path, in its order: when the numbers
+    have an error, the ids are checked here first (the in-memory path reports them first).
+    """
     layout, pending = _layout(path, tree)
     if pending is not None:  # read_table checks the rows' widths before load_customers' rules
         raise _first_stray(path, len(layout.columns)) or pending
@@ -1305,8 +1540,11 @@ def _prepare(
         d = _check_directions(_directions(directions), n)
     d = np.asarray(d, dtype=np.int64)
     source = _prefetched(_parquet_chunks if layout.kind == "parquet" else _csv_fast_chunks)
+    defer = defer_ids and layout.kind == "parquet"
     try:
-        stats, duplicated = _pass1(layout, source, chunk_rows, normalization, tick, counter)
+        stats, duplicated = _pass1(
+            layout, source, chunk_rows, normalization, tick, counter, "numbers" if defer else "all"
+        )
         exact_needed = layout.kind == "csv" and (
             stats.bad_cell is not None or stats.empty_id is not None or duplicated.size > 0
         )
@@ -1316,12 +1554,46 @@ def _prepare(
         source = _prefetched(_csv_exact_chunks)
         counter[0] = 0
         stats, duplicated = _pass1(layout, source, chunk_rows, normalization, tick, counter)
+    if defer:
+        try:
+            _raise_first_error(layout, stats, None, w, normalization)
+        except DataError:
+            defer = False
+            ids = _IdCheck()
+            try:
+                for chunk in source(layout, chunk_rows, "ids", [0]):
+                    ids.add(chunk)
+                stats.empty_id, duplicated = ids.result()
+            finally:
+                ids.close()
     duplicate = (
         _first_duplicate(layout, source, chunk_rows, duplicated) if duplicated.size else None
     )
     _raise_first_error(layout, stats, duplicate, w, normalization)
     _, _, sums, scale2 = _scale2(stats, normalization)
-    return _Prepared(layout, source, stats, w, d, stats.lo, stats.hi, sums, scale2)
+    return _Prepared(
+        layout, source, stats, w, d, stats.lo, stats.hi, sums, scale2, ids_checked=not defer
+    )
+
+
+def _raise_id_error(
+    prep: _Prepared,
+    empty: int | None,
+    duplicated: np.ndarray,
+    chunk_rows: int,
+    normalization: str,
+) -> None:
+    """After a pass 2 that checked the ids (``defer_ids``): raise the first id error, if any
+    (``empty`` and ``duplicated`` from :meth:`_IdCheck.result`)."""
+    if empty is None and not duplicated.size:
+        return
+    prep.stats.empty_id = empty
+    duplicate = (
+        _first_duplicate(prep.layout, prep.source, chunk_rows, duplicated)
+        if duplicated.size
+        else None
+    )
+    _raise_first_error(prep.layout, prep.stats, duplicate, prep.weights, normalization)
 
 
 # --- the public function ----------------------------------------------------------------------
@@ -1417,7 +1689,9 @@ def rank_stream(
         if progress is not None:
             progress(min(base + counter[0], total), total)
 
-    prep = _prepare(path, weights, tree, directions, normalization, chunk_rows, tick, counter)
+    prep = _prepare(
+        path, weights, tree, directions, normalization, chunk_rows, tick, counter, defer_ids=True
+    )
     layout, source, stats, w, d = prep.layout, prep.source, prep.stats, prep.weights, prep.d
     lo, hi, sums, scale2 = prep.lo, prep.hi, prep.sums, prep.scale2
     k = min(int(top_k), stats.count)
@@ -1428,11 +1702,14 @@ def rank_stream(
     kept: dict[int, tuple[str, str]] = {}
     writer = None
     sink = _RankSink(stats.count, Path(out).parent) if full_ranks and out is not None else None
+    ids = None if prep.ids_checked else _IdCheck()
     ok = False
     try:
-        for chunk in source(layout, chunk_rows, "all", counter):
+        for chunk in source(layout, chunk_rows, "scores", counter):
             if not len(chunk.index):
                 continue
+            if ids is not None:
+                ids.add(chunk)
             closeness, d_plus, d_minus = _chunk_scores(
                 chunk, layout, d, lo, hi, scale2, w, normalization
             )
@@ -1446,12 +1723,22 @@ def rank_stream(
             if sink is not None:
                 sink.add(closeness, chunk.index)
             tick(base)
+        if ids is not None:  # raises the first id error (the output is then not kept)
+            from concurrent.futures import ThreadPoolExecutor
+
+            # The hashes are sorted (numpy releases the GIL) while the writer finishes.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                checked = pool.submit(ids.result)
+                if writer is not None:
+                    writer.finish()
+                empty, duplicated = checked.result()
+            _raise_id_error(prep, empty, duplicated, chunk_rows, normalization)
         positions, ties, straddle, exact = top.result()
         margin = TOP_MARGIN
         while not exact:  # a tie chain reaches below the candidates: widen the margin
             margin *= 1000
             top, kept = TopK(k, margin), {}
-            for chunk in source(layout, chunk_rows, "all", [0]):
+            for chunk in source(layout, chunk_rows, "scores", [0]):
                 if len(chunk.index):
                     scores = _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization)
                     _add_top(top, kept, chunk, *scores)
@@ -1468,6 +1755,8 @@ def rank_stream(
             writer.close(ok)
         if sink is not None:
             sink.close()
+        if ids is not None:
+            ids.close()
     rows = top.index[positions]
     return StreamRanking(
         path=path,
@@ -1558,11 +1847,16 @@ def _add_top(
     new = [i for i in top.index.tolist() if i >= first and i not in kept]
     if not new:
         return
-    at = [i - first for i in new]
+    at = _arrow(np.array(new, dtype=np.int64) - first)
     ids = [str(x) for x in chunk.ids.take(at).to_pylist()]
     names = chunk.names.take(at).to_pylist() if chunk.names is not None else ids
     for i, cid, name in zip(new, ids, names, strict=True):
         kept[i] = (cid, str(name))
+
+
+def _ids_at(chunk: _Chunk, at: np.ndarray) -> list[str]:
+    """The ids of the chunk's rows at positions ``at``, as text."""
+    return [str(x) for x in chunk.ids.take(_arrow(np.asarray(at, dtype=np.int64))).to_pylist()]
 
 
 def _result_table(
@@ -1570,13 +1864,14 @@ def _result_table(
 ) -> pa.Table:
     import pyarrow as pa
 
-    columns = {"id": chunk.ids}
-    if chunk.names is not None:
-        columns["name"] = chunk.names
-    columns.update(
-        closeness=pa.array(closeness), d_plus=pa.array(d_plus), d_minus=pa.array(d_minus)
-    )
-    return pa.table(columns)
+    assert chunk.ids is not None
+    arrays = [chunk.ids, *([chunk.names] if chunk.names is not None else [])]
+    fields = [pa.field(name, a.type) for name, a in zip(("id", "name"), arrays, strict=False)]
+    # The scores are never null: declared so, the writer encodes no definition levels.
+    for name in ("closeness", "d_plus", "d_minus"):
+        fields.append(pa.field(name, pa.float64(), nullable=False))
+    arrays += [_arrow(closeness), _arrow(d_plus), _arrow(d_minus)]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 # --- full ranks: an out-of-core bucket sort ---------------------------------------------------
@@ -1687,7 +1982,7 @@ class _RankSink:
                 for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
                     stop = start + batch.num_rows
                     table = pa.Table.from_batches([batch])
-                    table = table.add_column(0, "rank", pa.array(ranks_of(start, stop)))
+                    table = table.add_column(0, "rank", _arrow(ranks_of(start, stop)))
                     if writer is None:
                         writer = _Writer(out, table.schema)
                     writer.write(table)
@@ -1844,7 +2139,7 @@ def key_probabilities(
     )
     best: tuple[np.ndarray, np.ndarray] | None = None
     ids: dict[int, str] = {}
-    for chunk in prep.source(prep.layout, chunk_rows, "all", [0]):
+    for chunk in prep.source(prep.layout, chunk_rows, "scores", [0]):
         if not len(chunk.index):
             continue
         values = np.stack([chunk.columns[c] for c in prep.layout.criteria]).T
@@ -1853,8 +2148,7 @@ def key_probabilities(
         best = got if best is None else merge_top_k(best, got)
         first = int(chunk.index[0])
         new = np.unique(best[1][(best[1] >= first) & (best[1] < first + len(chunk.index))])
-        for i, cid in zip(new.tolist(), chunk.ids.take(new - first).to_pylist(), strict=True):
-            ids[i] = str(cid)
+        ids.update(zip(new.tolist(), _ids_at(chunk, new - first), strict=True))
     assert best is not None
     kk = min(k, prep.stats.count)
     return _probabilities(best[1][:, :kk], ids, kk)

@@ -17,8 +17,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import TreeError
-
-DIRECTIONS = {"benefit": "benefit", "max": "benefit", "cost": "cost", "min": "cost"}
+from .matrix import DIRECTIONS
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ def test_written_files_get_the_users_usual_mode(tmp_path):
     import os
     import stat
 
-    from mcda_ckm.report import write_folder, write_text
+    from mcda_ckm.files import write_folder, write_text
 
     mask = os.umask(0o022)
     try:

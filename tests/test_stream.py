@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from mcda_ckm import stream, topsis
@@ -98,6 +100,24 @@ def test_full_ranks_across_bucket_edges(tmp_path, monkeypatch):
     stream.rank_stream(data, [1, 1, 1], out=out, full_ranks=True, chunk_rows=100)
     ref = topsis.rank(x, [1, 1, 1])
     np.testing.assert_array_equal(pq.read_table(out)["rank"].to_numpy(), ref.ranks)
+
+
+@pytest.mark.parametrize("map_bytes", [2**40, 20_000, 1])
+def test_parquet_read_mapped_in_windows_or_buffered_gives_in_memory_numbers(
+    tmp_path, monkeypatch, map_bytes
+):
+    # One mapped window, a window per row group or two, and (row groups larger than the
+    # window) buffered reads: the same closeness as the in-memory path.
+    x = _matrix(m=2000)
+    data = _write_parquet(tmp_path / "c.parquet", x, row_group=300)
+    monkeypatch.setattr(stream, "MAP_BYTES", map_bytes)
+    out = tmp_path / "s.parquet"
+    r = stream.rank_stream(data, W, directions=D, top_k=4, out=out, chunk_rows=450)
+    ref = topsis.rank(x, W, D, contributions=False)
+    np.testing.assert_allclose(
+        pq.read_table(out)["closeness"].to_numpy(), ref.closeness, atol=1e-12
+    )
+    assert r.top_rows.tolist() == ref.order[:4].tolist()
 
 
 def test_key_probabilities_equal_in_memory_top_k(tmp_path):
@@ -208,6 +228,33 @@ def test_parquet_duplicate_id_across_chunks(tmp_path):
         stream.rank_stream(data, [1], chunk_rows=1)
 
 
+@pytest.mark.parametrize(
+    ("ids", "a", "message"),
+    [
+        (["A", "", "C"], [1.0, 2, 3], 'row 3, column "id": empty id'),
+        (["A", None, "C"], [1.0, 2, 3], 'row 3, column "id": empty id'),
+        (
+            [" A", "B", "A "],
+            [1.0, 2, 3],
+            r'row 4, column "id": duplicate id "A" \(first on row 2\)',
+        ),
+        # The in-memory path reports id errors before cell errors, wherever the cell is.
+        (["A", "A", "C"], [1.0, np.nan, 3], r'row 3, column "id": duplicate id "A"'),
+        (["A", "B", ""], [np.nan, 2, 3], 'row 4, column "id": empty id'),
+        (["A", "B", "C"], [1.0, np.nan, 3], 'row 3, column "a": value is NaN'),
+    ],
+)
+def test_parquet_id_rules_checked_in_pass_2_keep_the_in_memory_order(tmp_path, ids, a, message):
+    # Pass 1 of a Parquet file reads the numbers only; the ids are checked as pass 2 reads
+    # them, and an error there leaves no output.
+    data = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"id": pa.array(ids, pa.string()), "a": a}), data)
+    out = tmp_path / "scores.parquet"
+    with pytest.raises(DataError, match=message):
+        stream.rank_stream(data, [1], chunk_rows=2, out=out)
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["p.parquet"]
+
+
 def test_failed_run_leaves_no_output(tmp_path):
     data = tmp_path / "bad.csv"
     data.write_text(HEADER + "A1,x,1,2\nA2,y,3,-4\n")
@@ -265,6 +312,44 @@ def test_cli_rank_stream_error_names_row(tmp_path):
     r = CliRunner().invoke(app, ["rank", str(data), "--weights", "1,1", "--engine", "stream"])
     assert r.exit_code == 2
     assert "d.csv" in r.stderr and "row 3" in r.stderr and '"a"' in r.stderr
+
+
+def _reference_hash(text: str) -> int:
+    """The string hash of :func:`mcda_ckm.stream.hash_ids` as its docstring states it, in
+    Python integers: the byte length times the multiplier, then per 8-byte little-endian word
+    (zero-padded) xor and multiply, then splitmix64's finaliser (Steele, Lea & Flood 2014)."""
+    mask, m = 2**64 - 1, 0x9E3779B97F4A7C15
+    data = text.encode()
+    h = (len(data) * m) & mask
+    for k in range(0, len(data), 8):
+        h = ((h ^ int.from_bytes(data[k : k + 8].ljust(8, b"\0"), "little")) * m) & mask
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & mask
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & mask
+    return h ^ (h >> 31)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(max_size=40), min_size=1, max_size=60),
+    st.integers(0, 5),
+    st.booleans(),
+)
+def test_hash_ids_is_the_stated_hash_of_each_id_alone(texts, cut, large):
+    # Each id's hash is its own (not the other ids' of the array, nor the block's), whatever
+    # the lengths, the characters, a slice offset or 64-bit offsets.
+    array = pa.array(texts, pa.large_string() if large else pa.string())[min(cut, len(texts)) :]
+    want = [_reference_hash(t) for t in texts[min(cut, len(texts)) :]]
+    assert stream.hash_ids(array).tolist() == want
+
+
+def test_hash_ids_across_blocks_and_distinct_ids_differ(monkeypatch):
+    monkeypatch.setattr(stream, "HASH_BLOCK", 5)
+    texts = [f"C{i}" + "x" * (i % 19) for i in range(200)]
+    got = stream.hash_ids(pa.array(texts))
+    assert got.tolist() == [_reference_hash(t) for t in texts]
+    assert len(set(got.tolist())) == len(texts)
 
 
 @pytest.mark.parametrize("limit", [4, 7, 1000])
