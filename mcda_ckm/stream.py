@@ -11,7 +11,10 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
    (:func:`mcda_ckm.matrix.load_customers`, :func:`mcda_ckm.topsis.rank`) with the file's row
    number (header = row 1, as in :class:`mcda_ckm.matrix.DecisionMatrix`; for Parquet, the row
    its record would have in a CSV export with a header line). Duplicate ids are found with a
-   64-bit hash of every id spilled to disk in hash buckets, then confirmed on the ids themselves.
+   64-bit hash of every id, held in memory up to 128 MB and beyond that spilled to disk in
+   hash buckets, then confirmed on the ids themselves. For Parquet, pass 1 reads the numbers
+   only and the ids are checked as pass 2 reads them (a failed check keeps no output), with
+   the in-memory path's order of errors kept (see :func:`_prepare`).
 2. **scores**: the kernel of :mod:`mcda_ckm.topsis` (``_deviations``, ``_distances``,
    ``_closeness``) with the global statistics, closeness and distances written to Parquet or
    CSV chunk by chunk in input order; the top-k kept exactly across chunks, ranked with the tie
@@ -19,14 +22,16 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
    input order). A full rank column is optional (:func:`_full_ranks`: an out-of-core bucket
    sort).
 
-I/O engine: pyarrow (``ParquetFile.iter_batches`` with ``pre_buffer=False``, and its streaming
-CSV reader). Measured on 10^7 x 12 Parquet (benchmarks/bench_stream.py, 2 cores): two passes of
-pyarrow batches plus the numpy kernel run within the time of Polars' two streaming passes and of
-DuckDB's one statement, and pyarrow is already what Polars, DuckDB and Dask exchange data
-through, so it is the one runtime dependency. ``pre_buffer=True`` (pyarrow's default) makes
-``iter_batches`` hold the whole file; Polars buffers everything when the column sums are computed
-in the query that uses them; DuckDB's ``sum()`` over doubles changes in the last bits from run to
-run (its threads add in any order), while :func:`math.fsum` of the partials does not.
+I/O engine: pyarrow (``ParquetFile.iter_batches`` over a memory map, a window of row groups at
+a time, and its streaming CSV reader). Measured on 10^7 x 12 Parquet (benchmarks/bench_stream.py,
+2 cores) against Polars' two streaming passes and DuckDB's one statement on the same file;
+pyarrow is also what Polars, DuckDB and Dask exchange data through, so it is the one runtime
+dependency. ``pre_buffer=True`` (pyarrow's default) makes ``iter_batches`` hold the whole file;
+Polars buffers everything when the column sums are computed in the query that uses them;
+DuckDB's ``sum()`` over doubles changes in the last bits from run to run (its threads add in any
+order), while :func:`math.fsum` of the partials does not. On a VM, fresh memory is what a pass
+mostly pays for (page faults): the code below reads through a map, reuses its scratch arrays
+and keeps temporaries to cache-sized blocks for that reason.
 """
 
 from __future__ import annotations
@@ -475,7 +480,7 @@ def _first_bad(
     return None if best is None else (int(rows[best[0]]), best[2])
 
 
-MAP_BYTES = 256 * 2**20
+MAP_BYTES = 128 * 2**20
 """Row groups are read through a memory map, in windows of about this many bytes each."""
 
 
@@ -950,17 +955,23 @@ class _HashSpill:
     """Id hashes, in memory up to ``limit`` then spilled to ``2^bits`` bucket files by their top
     bits, so that finding equal hashes needs one bucket at a time in memory.
 
-    The hashes are copied into one buffer of ``limit`` (allocated, not touched: its pages are
-    mapped as they fill) and sorted there in place: no concatenated copy. The limit (128 MB)
-    keeps 10^7 ids in memory, where spilling them cost 0.6 s (measured); 10^8 still spill.
+    The hashes are written into a buffer of ``limit`` (allocated, not touched: its pages are
+    mapped as they fill) and, when they all fit, sorted there in place: no concatenated copy.
+    The limit (96 MB) keeps 10^7 ids in memory, where spilling them cost 0.6 s (measured). A
+    full buffer is spilled on a thread while a second one fills: the spill (its partition and
+    its writes, 0.6 s per buffer) overlaps the passes instead of stopping them.
     """
 
-    def __init__(self, limit: int = 1 << 24, bits: int = 6) -> None:
+    def __init__(self, limit: int = 3 << 22, bits: int = 6) -> None:
         self.limit, self.bits = limit, bits
         self.buffer: np.ndarray | None = None
+        self.spare: np.ndarray | None = None  # the other buffer, once spilling
         self.held = 0
         self.folder: str | None = None
         self._big: np.ndarray | None = None  # a reservation larger than the buffer
+        self.files: dict[int, Any] = {}  # open bucket files
+        self.pending: Any = None  # the spill in progress
+        self.pool: Any = None
 
     def add(self, h: np.ndarray) -> None:
         self.reserve(h.size)[:] = h
@@ -980,10 +991,16 @@ class _HashSpill:
     def commit(self, n: int) -> None:
         """Keep the first ``n`` hashes of the last :meth:`reserve`."""
         if self._big is not None:
-            self._write(np.sort(self._big[:n]))
+            self._wait()
+            self._write(self._big[:n])
             self._big = None
         else:
             self.held += n
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
 
     def _sorted(self) -> np.ndarray:
         if self.buffer is None:
@@ -993,37 +1010,78 @@ class _HashSpill:
         return h
 
     def _spill(self) -> None:
-        self._write(self._sorted())
+        """Hand the full buffer to the spilling thread and fill the other one."""
+        if self.buffer is None or not self.held:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._wait()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending = self.pool.submit(self._write, self.buffer[: self.held])
+        self.buffer, self.spare = self.spare, self.buffer
         self.held = 0
 
     def _write(self, h: np.ndarray) -> None:
-        """Append sorted hashes to the bucket files."""
+        """Append hashes to the bucket files, each to the bucket of its top bits.
+
+        Partitioned (a stable radix argsort of the bucket numbers, a slice at a time), not
+        sorted: each bucket is sorted once, at the end. Sorting at every spill as well cost
+        2.4 s per 10^8 ids (measured: 0.64 s to sort 16M hashes, 0.26 s to partition them).
+        """
         if self.folder is None:
             self.folder = tempfile.mkdtemp(prefix="ckm-ids-")
-        edges = np.searchsorted(
-            h, np.arange(1, 1 << self.bits, dtype=np.uint64) << np.uint64(64 - self.bits)
-        )
-        for b, part in enumerate(np.split(h, edges)):
-            if part.size:
-                with open(os.path.join(self.folder, f"{b:03d}"), "ab") as fh:
-                    part.tofile(fh)
+        shift = np.uint64(64 - self.bits)
+        for a in range(0, h.size, 1 << 18):
+            part = h[a : a + (1 << 18)]
+            bucket = (part >> shift).astype(np.uint8)
+            counts = np.bincount(bucket, minlength=1 << self.bits)
+            grouped = part[np.argsort(bucket, kind="stable")]
+            for b, piece in enumerate(np.split(grouped, np.cumsum(counts)[:-1])):
+                if piece.size:
+                    if b not in self.files:
+                        self.files[b] = open(os.path.join(self.folder, f"{b:03d}"), "ab")
+                    piece.tofile(self.files[b])
 
     def duplicated(self) -> np.ndarray:
         """The hash values seen more than once."""
-        found = []
         if self.folder is None:
             h = self._sorted()
-            found.append(h[1:][h[1:] == h[:-1]])
-        else:
-            self._spill()
-            for name in sorted(os.listdir(self.folder)):
-                h = np.fromfile(os.path.join(self.folder, name), dtype=np.uint64)
-                h.sort()
-                found.append(h[1:][h[1:] == h[:-1]])
-        return np.unique(np.concatenate(found))
+            return np.unique(h[1:][h[1:] == h[:-1]])
+        self._spill()
+        self._wait()
+        self.buffer = self.spare = None  # their memory, for the buckets
+        self._close_files()
+        folder = self.folder
+
+        def repeats(name: str) -> np.ndarray:
+            h = np.fromfile(os.path.join(folder, name), dtype=np.uint64)
+            h.sort()
+            return h[1:][h[1:] == h[:-1]]
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Two buckets at a time (numpy's sort releases the GIL): one bucket of 1/64 of the
+        # hashes per thread in memory.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(repeats, sorted(os.listdir(folder))))
+        return np.unique(np.concatenate(found)) if found else np.empty(0, np.uint64)
+
+    def _close_files(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+        self.files = {}
 
     def close(self) -> None:
-        self.buffer, self.held = None, 0
+        try:
+            self._wait()
+        except Exception:  # closing after a failure: the spill's own error does not matter
+            pass
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+        self.buffer, self.spare, self.held = None, None, 0
+        self._close_files()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -1426,11 +1484,18 @@ class _Writer:
             else pq.ParquetWriter(
                 self.tmp,
                 schema,
-                compression="none" if temporary else "snappy",
+                # Snappy for the ids and names (zstd writes 15% less but took 2.4 s more of the
+                # writer's time per 10^8 rows); the scores as they are: random doubles do not
+                # compress, and trying cost 0.35 s per 10^7 rows (measured).
+                compression={
+                    f.name: ("snappy" if _is_text(f.type) and not temporary else "none")
+                    for f in schema
+                },
                 use_dictionary=False,  # unique ids and float scores: dictionaries only cost
                 # Statistics of the numbers (for readers' filters), not of the ids and names:
                 # their minimum and maximum strings cost some 0.15 s per 10^7 rows (measured).
                 write_statistics=[f.name for f in schema if not _is_text(f.type)],
+                write_batch_size=1 << 16,  # values encoded at a time: 10% less writing time
             )
         )
         # One write in flight on a thread (Arrow's writers release the GIL), overlapping the
