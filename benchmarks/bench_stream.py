@@ -133,29 +133,39 @@ def child(engine: str, data: str, out: str) -> None:
     print(json.dumps({"seconds": seconds}))
 
 
-def measure(engine: str, data: Path, out: Path, repeat: int) -> tuple[float, float]:
-    """Best wall time (timed inside the child) and peak RSS of the child's process tree
-    (psutil, sampled every 20 ms: threads and any worker processes included)."""
+def measure(engine: str, data: Path, out: Path) -> tuple[float, float]:
+    """Wall time (timed inside the child) and peak RSS of the child's process tree (psutil,
+    sampled every 20 ms: threads and any worker processes included) of one run."""
     import psutil
 
-    best_t, peak = float("inf"), 0.0
+    peak = 0.0
+    out.unlink(missing_ok=True)
+    proc = psutil.Popen(
+        [sys.executable, __file__, "--child", engine, str(data), str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    got = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    return got["seconds"], peak
+
+
+def measure_all(data: Path, out: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Best time and peak RSS of every engine. The engines take turns, round after round, so
+    that a slow spell of the machine (a shared VM drifts by 20% over minutes) falls on all of
+    them alike."""
+    best = {e: (float("inf"), 0.0) for e in ENGINES}
     for _ in range(repeat):
-        out.unlink(missing_ok=True)
-        proc = psutil.Popen(
-            [sys.executable, __file__, "--child", engine, str(data), str(out)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        while proc.poll() is None:
-            try:
-                tree = [proc, *proc.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree))
-            except psutil.Error:
-                pass
-            time.sleep(0.02)
-        got = json.loads(proc.stdout.read().strip().splitlines()[-1])
-        best_t = min(best_t, got["seconds"])
-    return best_t, peak
+        for engine in ENGINES:
+            seconds, peak = measure(engine, data, out)
+            best[engine] = (min(best[engine][0], seconds), max(best[engine][1], peak))
+    return best
 
 
 def check_same(data: Path, folder: Path) -> float:
@@ -199,7 +209,7 @@ def main() -> None:
                     f"{'':>12} largest closeness difference between engines: "
                     f"{check_same(data, folder):.1e}"
                 )
-            results = {e: measure(e, data, folder / "out.parquet", args.repeat) for e in ENGINES}
+            results = measure_all(data, folder / "out.parquet", args.repeat)
             fastest = min(results["Polars 2 passes"][0], results["DuckDB 1 SQL"][0])
             for engine, (seconds, rss) in results.items():
                 print(
