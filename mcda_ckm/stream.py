@@ -496,7 +496,10 @@ def _parquet_batches(
     memory while it is open, so the file is mapped a window of row groups at a time (about
     :data:`MAP_BYTES`); a file with a row group larger than that is read with buffered streams
     of 1 MB instead (``buffer_size``), never whole (``pre_buffer=False``: pyarrow's default
-    would hold the whole file).
+    would hold the whole file). A file replaced during the passes is an error
+    (:func:`rank_stream` compares its size and time); one truncated in place while mapped would
+    stop the process (SIGBUS), as with any memory-mapped reader: export to a temporary name and
+    rename, as :mod:`mcda_ckm.files` does.
     """
     import pyarrow.parquet as pq
 
@@ -1641,6 +1644,12 @@ def _prepare(
     )
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """The size and modification time of a file: unchanged between the passes, or an error."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
 def _raise_id_error(
     prep: _Prepared,
     empty: int | None,
@@ -1754,6 +1763,7 @@ def rank_stream(
         if progress is not None:
             progress(min(base + counter[0], total), total)
 
+    stamp = _stamp(path)
     prep = _prepare(
         path, weights, tree, directions, normalization, chunk_rows, tick, counter, defer_ids=True
     )
@@ -1788,6 +1798,13 @@ def rank_stream(
             if sink is not None:
                 sink.add(closeness, chunk.index)
             tick(base)
+        if _stamp(path) != stamp:  # the passes would have read two different files
+            raise DataError(
+                "the file changed while it was being ranked",
+                path=path,
+                hint="Rank it again once it is written in full (write exports to a temporary "
+                "name and rename them)",
+            )
         if ids is not None:  # raises the first id error (the output is then not kept)
             from concurrent.futures import ThreadPoolExecutor
 

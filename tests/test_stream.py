@@ -4,6 +4,7 @@ rule of the in-memory path with the file's row number (issue 8)."""
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -253,6 +254,22 @@ def test_parquet_id_rules_checked_in_pass_2_keep_the_in_memory_order(tmp_path, i
     with pytest.raises(DataError, match=message):
         stream.rank_stream(data, [1], chunk_rows=2, out=out)
     assert sorted(f.name for f in tmp_path.iterdir()) == ["p.parquet"]
+
+
+def test_file_changed_between_the_passes_is_an_error_and_leaves_no_output(tmp_path, monkeypatch):
+    data = _write_parquet(tmp_path / "c.parquet", _matrix(m=300))
+    out = tmp_path / "s.parquet"
+    real = stream._chunk_scores
+
+    def rewrite_then_score(*args, **kwargs):  # another export lands during pass 2
+        _write_parquet(tmp_path / "new.parquet", _matrix(m=301, seed=9))
+        os.replace(tmp_path / "new.parquet", data)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stream, "_chunk_scores", rewrite_then_score)
+    with pytest.raises(DataError, match=r"c\.parquet: the file changed while it was being ranked"):
+        stream.rank_stream(data, W, directions=D, out=out)
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["c.parquet"]
 
 
 def test_failed_run_leaves_no_output(tmp_path):
