@@ -127,7 +127,7 @@ def _part_duplicates(part: _Part, start: int, layout: stream._Layout, duplicated
     found = []
     lay = _layout_for(part, layout)
     for chunk in stream._parquet_chunks(lay, stream.CHUNK_ROWS, "ids", [0], part.row_groups, start):
-        mask = np.isin(stream.hash_ids(chunk.ids.fill_null("")), duplicated)
+        mask = np.isin(stream.hash_ids(chunk.ids), duplicated)  # nulls: empty or 0, skipped
         for i in np.flatnonzero(mask).tolist():
             value = chunk.ids[i].as_py()
             if value not in (None, ""):

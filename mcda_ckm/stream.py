@@ -404,6 +404,25 @@ def _strip(array: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(array)
 
 
+def _as_ids(col: pa.Array, path: Path) -> pa.Array:
+    """A Parquet id column as text (stripped) or signed integers; other types (unsigned,
+    decimal, date, binary...) as their text, as the in-memory path reads every id."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (_is_text(col.type) or pa.types.is_signed_integer(col.type)):
+        try:
+            col = pc.cast(col, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise DataError(
+                f"ids of type {col.type}, neither text nor integers",
+                path=path,
+                where='column "id"',
+                hint="Store the ids as text (UTF-8) or integers",
+            ) from None
+    return _strip(col)
+
+
 def _is_text(kind: pa.DataType) -> bool:
     import pyarrow as pa
 
@@ -554,7 +573,7 @@ def _parquet_chunks(
         r = batch.num_rows
         index = np.arange(start, start + r, dtype=np.int64)
         rows = index + 2
-        ids = _strip(batch.column("id")) if "id" in names else None
+        ids = _as_ids(batch.column("id"), layout.path) if "id" in names else None
         nm = _strip(batch.column("name")) if "name" in names else None
         columns: dict[str, np.ndarray] = {}
         bad_cell = None
@@ -1019,6 +1038,8 @@ class _HashSpill:
         from concurrent.futures import ThreadPoolExecutor
 
         self._wait()
+        if self.folder is None:  # here, not on the thread: duplicated() tells by it a spill
+            self.folder = tempfile.mkdtemp(prefix="ckm-ids-")
         if self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=1)
         self.pending = self.pool.submit(self._write, self.buffer[: self.held])
@@ -1032,7 +1053,7 @@ class _HashSpill:
         sorted: each bucket is sorted once, at the end. Sorting at every spill as well cost
         2.4 s per 10^8 ids (measured: 0.64 s to sort 16M hashes, 0.26 s to partition them).
         """
-        if self.folder is None:
+        if self.folder is None:  # the synchronous write of a reservation larger than the buffer
             self.folder = tempfile.mkdtemp(prefix="ckm-ids-")
         shift = np.uint64(64 - self.bits)
         for a in range(0, h.size, 1 << 18):
@@ -1048,6 +1069,7 @@ class _HashSpill:
 
     def duplicated(self) -> np.ndarray:
         """The hash values seen more than once."""
+        self._wait()  # a spill in progress, and its errors, first
         if self.folder is None:
             h = self._sorted()
             return np.unique(h[1:][h[1:] == h[:-1]])
@@ -1080,14 +1102,15 @@ class _HashSpill:
             self._wait()
         except Exception:  # closing after a failure: the spill's own error does not matter
             pass
-        if self.pool is not None:
-            self.pool.shutdown()
-            self.pool = None
-        self.buffer, self.spare, self.held = None, None, 0
-        self._close_files()
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                self.pool = None
+            self.buffer, self.spare, self.held = None, None, 0
+            self._close_files()
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                self.folder = None
 
 
 def _empty_id_rows(ids: pa.Array, rows: np.ndarray) -> np.ndarray:
@@ -1297,7 +1320,7 @@ def _first_duplicate(
     for chunk in source(layout, chunk_rows, "ids", [0]):
         if not len(chunk.index):
             continue
-        mask = np.isin(hash_ids(chunk.ids.fill_null("")), duplicated)
+        mask = np.isin(hash_ids(chunk.ids), duplicated)  # nulls hash as empty or 0: skipped
         if not mask.any():
             continue
         where = np.flatnonzero(mask)
@@ -1471,17 +1494,30 @@ class _Writer:
     """Chunks of results to Parquet or CSV, through a temporary file renamed at the end."""
 
     def __init__(self, out: Path, schema: pa.Schema, temporary: bool = False) -> None:
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-
         self.out = Path(out)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
         from .files import usual_mode
 
-        usual_mode(self.tmp)
         os.close(fd)
+        try:
+            usual_mode(self.tmp)
+            self.writer = self._open(schema, temporary)
+        except BaseException:
+            Path(self.tmp).unlink(missing_ok=True)
+            raise
+        # One write in flight on a thread (Arrow's writers release the GIL), overlapping the
+        # scoring of the next chunk.
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=1)
+        self.pending: Any = None
+
+    def _open(self, schema: pa.Schema, temporary: bool) -> Any:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
         self.csv = self.out.suffix.lower() in (".csv", ".txt")
-        self.writer = (
+        return (
             pacsv.CSVWriter(self.tmp, schema)
             if self.csv
             else pq.ParquetWriter(
@@ -1501,12 +1537,6 @@ class _Writer:
                 write_batch_size=1 << 16,  # values encoded at a time: 10% less writing time
             )
         )
-        # One write in flight on a thread (Arrow's writers release the GIL), overlapping the
-        # scoring of the next chunk.
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=1)
-        self.pending: Any = None
 
     def write(self, table: pa.Table) -> None:
         if self.csv:
@@ -1645,8 +1675,12 @@ def _prepare(
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    """The size and modification time of a file: unchanged between the passes, or an error."""
-    info = path.stat()
+    """The size and modification time of a file: unchanged between the passes, or an error
+    ((-1, -1) once the file is gone)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return -1, -1
     return info.st_size, info.st_mtime_ns
 
 
@@ -1750,6 +1784,12 @@ def rank_stream(
         raise CkmError(f"chunk_rows = {chunk_rows!r}, must be >= 1", where="chunk_rows")
     if full_ranks and out is None:
         raise CkmError("full ranks need an output file", hint="Give out=FILE.parquet or .csv")
+    if out is not None and not Path(out).parent.is_dir():
+        raise CkmError(
+            f"folder {Path(out).parent} not found",
+            where="out",
+            hint="Create the folder first, or write the scores elsewhere",
+        )
     if out is not None and Path(out).suffix.lower() not in (".parquet", ".pq", ".csv", ".txt"):
         raise CkmError(
             f"unsupported output type {Path(out).suffix or '(none)'!r}",

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from mcda_ckm import stream, topsis
 from mcda_ckm.adhoc import rank_file
 from mcda_ckm.cli import app
-from mcda_ckm.errors import DataError
+from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.sensitivity import _top_k
 from mcda_ckm.topsis import _deviations
 from mcda_ckm.tree import flat_tree
@@ -270,6 +270,48 @@ def test_file_changed_between_the_passes_is_an_error_and_leaves_no_output(tmp_pa
     with pytest.raises(DataError, match=r"c\.parquet: the file changed while it was being ranked"):
         stream.rank_stream(data, W, directions=D, out=out)
     assert sorted(f.name for f in tmp_path.iterdir()) == ["c.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (pa.array([1, 2, 2, 4]), r'row 4, column "id": duplicate id "2" \(first on row 3\)'),
+        (pa.array([1, 2, None, 2]), 'row 4, column "id": empty id'),
+        (pa.array([1.5, 2.0, 1.5]), r'row 4, column "id": duplicate id "1.5" \(first on row 2\)'),
+        (pa.array([2**64 - 1, 3, 2**64 - 1], pa.uint64()), r'duplicate id "18446744073709551615"'),
+    ],
+)
+def test_parquet_ids_of_any_type_follow_the_id_rules(tmp_path, ids, message):
+    data = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"id": ids, "a": np.arange(1.0, len(ids) + 1)}), data)
+    with pytest.raises(DataError, match=message):
+        stream.rank_stream(data, [1], chunk_rows=2)
+
+
+def test_spilled_hashes_are_all_checked_whatever_the_spill_thread_does(monkeypatch):
+    # A slow spill thread: the repeat of a spilled hash is still found.
+    import time
+
+    real = stream._HashSpill._write
+
+    def slow(self, h):
+        time.sleep(0.05)
+        real(self, h)
+
+    monkeypatch.setattr(stream._HashSpill, "_write", slow)
+    spill = stream._HashSpill(limit=4, bits=2)
+    try:
+        spill.add(np.array([1, 2, 3, 4], np.uint64))
+        spill.add(np.array([1], np.uint64))
+        assert spill.duplicated().tolist() == [1]
+    finally:
+        spill.close()
+
+
+def test_output_folder_must_exist(tmp_path):
+    data = _write_parquet(tmp_path / "c.parquet", _matrix(m=100))
+    with pytest.raises(CkmError, match="not found"):
+        stream.rank_stream(data, W, directions=D, out=tmp_path / "none" / "s.parquet")
 
 
 def test_failed_run_leaves_no_output(tmp_path):
