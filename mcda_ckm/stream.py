@@ -557,12 +557,14 @@ def _parquet_chunks(
     counter: list[int],
     row_groups: Sequence[int] | None = None,
     start: int = 0,
+    ids_check: _IdCheck | None = None,
 ) -> Iterator[_Chunk]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     # want: "all" (pass 1: every column, every check), "numbers" (the same without id and name),
-    # "scores" (pass 2: what pass 1 checked, unchecked) or "ids".
+    # "scores" (pass 2: what pass 1 checked, unchecked) or "ids". ``ids_check`` is fed every
+    # chunk here, on the reading thread (see rank_stream).
     checked = want in ("all", "numbers")
     names = ["id"] if want == "ids" else ["id", *(["name"] if layout.has_name else [])]
     if want == "numbers":
@@ -625,7 +627,10 @@ def _parquet_chunks(
                 )
         counter[0] += r
         start += r
-        yield _Chunk(index, rows, ids, nm, columns, bad_cell, extremes=extremes or None)
+        chunk = _Chunk(index, rows, ids, nm, columns, bad_cell, extremes=extremes or None)
+        if ids_check is not None:
+            ids_check.add(chunk)
+        yield chunk
 
 
 def _csv_fast_chunks(
@@ -799,13 +804,13 @@ def _prefetched(source: Callable[..., Iterator[_Chunk]]) -> Callable[..., Iterat
     import queue
     import threading
 
-    def chunks(*args: Any) -> Iterator[_Chunk]:
+    def chunks(*args: Any, **kwargs: Any) -> Iterator[_Chunk]:
         box: queue.Queue[Any] = queue.Queue(maxsize=1)
         stop = threading.Event()
 
         def produce() -> None:
             try:
-                for chunk in source(*args):
+                for chunk in source(*args, **kwargs):
                     while not stop.is_set():
                         try:
                             box.put(chunk, timeout=0.1)
@@ -1820,11 +1825,12 @@ def rank_stream(
     ids = None if prep.ids_checked else _IdCheck()
     ok = False
     try:
-        for chunk in source(layout, chunk_rows, "scores", counter):
+        # The ids are checked on the reading thread (``ids_check``), beside the scoring on
+        # this one: pass 2 waited on this thread's hashing and scoring, not on the reading.
+        extra = {} if ids is None else {"ids_check": ids}
+        for chunk in source(layout, chunk_rows, "scores", counter, **extra):
             if not len(chunk.index):
                 continue
-            if ids is not None:
-                ids.add(chunk)
             closeness, d_plus, d_minus = _chunk_scores(
                 chunk, layout, d, lo, hi, scale2, w, normalization
             )
