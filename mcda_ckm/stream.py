@@ -1828,11 +1828,15 @@ def rank_stream(
         # The ids are checked on the reading thread (``ids_check``), beside the scoring on
         # this one: pass 2 waited on this thread's hashing and scoring, not on the reading.
         extra = {} if ids is None else {"ids_check": ids}
+        # Two sets of score arrays in turn: when a chunk's are written over, its table has been
+        # written (the writer holds one table at a time) and the top-k kept copies.
+        outputs, turn = (_Scratch(), _Scratch()), 0
         for chunk in source(layout, chunk_rows, "scores", counter, **extra):
             if not len(chunk.index):
                 continue
+            turn += 1
             closeness, d_plus, d_minus = _chunk_scores(
-                chunk, layout, d, lo, hi, scale2, w, normalization
+                chunk, layout, d, lo, hi, scale2, w, normalization, outputs[turn % 2]
             )
             _add_top(top, kept, chunk, closeness, d_plus, d_minus)
             if out is not None:
@@ -1917,7 +1921,7 @@ SCORE_BLOCK = 1 << 14
 """Rows scored at a time in :func:`_chunk_scores`: a few 128 KB temporaries that stay in cache."""
 
 
-def _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization):  # type: ignore[no-untyped-def]
+def _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization, scratch=None):  # type: ignore[no-untyped-def]
     """:func:`_scores` of a chunk, column by column over blocks of rows.
 
     The same arithmetic as ``_deviations`` + ``_distances`` + ``_closeness`` (``(x - ideal)^2``
@@ -1935,7 +1939,11 @@ def _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization):  # type: 
     ideal = np.where(benefit, bhi, blo).tolist()
     anti = np.where(benefit, blo, bhi).tolist()
     m = columns[0].size if columns else len(chunk.index)
-    d_plus, d_minus, closeness = np.empty(m), np.empty(m), np.empty(m)
+    if scratch is None:
+        d_plus, d_minus, closeness = np.empty(m), np.empty(m), np.empty(m)
+    else:  # reused from two chunks back (see rank_stream): no fresh pages per chunk
+        d_plus, d_minus = scratch.array("d_plus", m), scratch.array("d_minus", m)
+        closeness = scratch.array("closeness", m)
     f = np.square(w) * scale2
     # Squared deviations of a block of rows, (n, block) so that each column is contiguous and
     # the block seen transposed is column-major, as the (rows, n) matrix of ``_scores`` is:
