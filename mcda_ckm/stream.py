@@ -395,22 +395,30 @@ def _strip(array: pa.Array) -> pa.Array:
     """Text without leading or trailing whitespace, as :func:`mcda_ckm.matrix.read_table` has
     its cells (anything else as it is)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return array
     if array.null_count == 0 and len(array) and not _may_need_strip(array):
         return array  # the common case: a copy of every string (0.3 s per 10^7 ids) saved
+    import pyarrow.compute as pc  # here: its import alone is 0.1 s
+
     return pc.utf8_trim_whitespace(array)
+
+
+def _cast(col: pa.Array, kind: pa.DataType) -> pa.Array:
+    import pyarrow.compute as pc  # only for columns that need it: its import alone is 0.1 s
+
+    return pc.cast(col, kind)
 
 
 def _as_ids(col: pa.Array, path: Path) -> pa.Array:
     """A Parquet id column as text (stripped) or signed integers; other types (unsigned,
     decimal, date, binary...) as their text, as the in-memory path reads every id."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not (_is_text(col.type) or pa.types.is_signed_integer(col.type)):
+        import pyarrow.compute as pc
+
         try:
             col = pc.cast(col, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -560,7 +568,6 @@ def _parquet_chunks(
     ids_check: _IdCheck | None = None,
 ) -> Iterator[_Chunk]:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     # want: "all" (pass 1: every column, every check), "numbers" (the same without id and name),
     # "scores" (pass 2: what pass 1 checked, unchecked) or "ids". ``ids_check`` is fed every
@@ -584,7 +591,7 @@ def _parquet_chunks(
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
                 col = _strip(col)
                 try:
-                    col = pc.cast(col, pa.float64())
+                    col = _cast(col, pa.float64())
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     texts = col.to_pylist()
                     for i, text in enumerate(texts):
@@ -598,7 +605,7 @@ def _parquet_chunks(
                     continue
             elif not (pa.types.is_floating(col.type) and col.type.bit_width == 64):
                 try:
-                    col = pc.cast(col, pa.float64())
+                    col = _cast(col, pa.float64())
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     raise DataError(
                         f"column of type {col.type}, not numbers",
@@ -1120,13 +1127,14 @@ class _HashSpill:
 
 def _empty_id_rows(ids: pa.Array, rows: np.ndarray) -> np.ndarray:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if pa.types.is_integer(ids.type):
         if not ids.null_count:
             return rows[:0]
         mask = np.asarray(ids.is_null())
     elif ids.null_count:
+        import pyarrow.compute as pc
+
         mask = np.asarray(pc.or_kleene(pc.is_null(ids), pc.equal(ids, "")).fill_null(True))
     else:
         offsets, _ = _string_buffers(ids)
@@ -1292,12 +1300,13 @@ def _nonempty_hashes(ids: pa.Array) -> np.ndarray:
 def _add_hashes(spill: _HashSpill, ids: pa.Array, scratch: _Scratch) -> None:
     """Hash the ids that are neither null nor empty straight into ``spill``."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if ids.null_count:
         if pa.types.is_integer(ids.type):
             ids = ids.drop_null()
         else:
+            import pyarrow.compute as pc
+
             keep = pc.and_(pc.invert(pc.is_null(ids)), pc.not_equal(ids, "")).fill_null(False)
             ids = ids.filter(keep)
     h = spill.reserve(len(ids))
@@ -1983,16 +1992,19 @@ def _add_top(
     new = [i for i in top.index.tolist() if i >= first and i not in kept]
     if not new:
         return
-    at = _arrow(np.array(new, dtype=np.int64) - first)
-    ids = [str(x) for x in chunk.ids.take(at).to_pylist()]
-    names = chunk.names.take(at).to_pylist() if chunk.names is not None else ids
+    at = [i - first for i in new]
+    ids = _ids_at(chunk, np.array(at, dtype=np.int64))
+    names = [str(chunk.names[i].as_py()) for i in at] if chunk.names is not None else ids
     for i, cid, name in zip(new, ids, names, strict=True):
         kept[i] = (cid, str(name))
 
 
 def _ids_at(chunk: _Chunk, at: np.ndarray) -> list[str]:
     """The ids of the chunk's rows at positions ``at``, as text."""
-    return [str(x) for x in chunk.ids.take(_arrow(np.asarray(at, dtype=np.int64))).to_pylist()]
+    assert chunk.ids is not None
+    # Element by element: a few candidates per chunk, and Array.take would import
+    # pyarrow.compute (0.1 s) for them.
+    return [str(chunk.ids[int(i)].as_py()) for i in np.asarray(at).tolist()]
 
 
 def _result_table(
