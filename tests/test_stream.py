@@ -471,3 +471,56 @@ def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, 
     scores = pq.read_table(out)
     np.testing.assert_allclose(scores["closeness"].to_numpy(), ref.closeness, rtol=0, atol=1e-9)
     np.testing.assert_allclose(scores["d_minus"].to_numpy(), ref.d_minus, rtol=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=40), st.booleans(), st.integers(1, 7))
+def test_ids_in_order_are_checked_without_hashes_and_repeats_still_found(texts, sort, chunk):
+    # Ascending ids (as text, or shorter first) skip the hashes; any repeat, in order or
+    # not, is still found, and found by its hash once the order fails.
+    if sort:
+        texts = sorted(texts, key=lambda t: (len(t.encode()), t.encode()))
+    ids = pa.array(texts)
+    check = stream._IdCheck()
+    try:
+        for a in range(0, len(texts), chunk):
+            part = ids.slice(a, chunk)
+            check.add(
+                stream._Chunk(
+                    np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
+                )
+            )
+
+        def again():
+            for a in range(0, len(texts), chunk):
+                part = ids.slice(a, chunk)
+                yield stream._Chunk(
+                    np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
+                )
+
+        _, repeated = check.result(again)
+    finally:
+        check.close()
+    seen = {}
+    for t in texts:
+        if t:
+            seen[t] = seen.get(t, 0) + 1
+    hashes = stream.hash_ids(ids).tolist()
+    want = [h for t, h in zip(texts, hashes, strict=True) if t and seen[t] > 1]
+    assert repeated.tolist() == sorted(set(want))
+
+
+def test_ascending_orders_by_text_and_by_length():
+    scratch = stream._Scratch()
+    assert stream._ascending(pa.array(["C8", "C9", "C10"]), None, scratch) == {"length"}
+    assert stream._ascending(pa.array(["C08", "C09", "C10"]), "C07", scratch) == {"text", "length"}
+    assert stream._ascending(pa.array(["a", "ab", "b"]), None, scratch) == {"text"}
+    assert stream._ascending(pa.array(["x" * 9 + "a", "x" * 9 + "b"]), None, scratch) == {
+        "text",
+        "length",
+    }
+    assert stream._ascending(pa.array(["b", "a"]), None, scratch) == set()
+    assert stream._ascending(pa.array(["a", "a"]), None, scratch) == set()
+    assert stream._ascending(pa.array(["é", "ê"]), "e", scratch) == {"text", "length"}
+    assert stream._ascending(pa.array([3, 5, 9]), 2, scratch) == {"text", "length"}
+    assert stream._ascending(pa.array([3, 5, 5]), None, scratch) == set()
