@@ -13,6 +13,11 @@ Run (needs ``pip install ".[bench]"``)::
 
     python benchmarks/bench_stream.py                     # 10^6 and 10^7 rows
     python benchmarks/bench_stream.py --rows 1e6 1e7 1e8  # 10^8 needs about 12 GB of disk
+    python benchmarks/bench_stream.py --rows 1e7 --shuffle-ids  # ids out of order: hashed
+
+The ids are C0, C1, ... in file order, as an export keyed by id has them; mcda_ckm then proves
+them distinct by their order. ``--shuffle-ids`` writes them in random order, so that the
+duplicate check takes its hashing path: the figure to quote for exports in no particular order.
 """
 
 from __future__ import annotations
@@ -39,18 +44,21 @@ def weights_and_directions() -> tuple[list[float], list[int]]:
     return w.tolist(), d.tolist()
 
 
-def generate(path: Path, rows: int, group: int = 1_000_000) -> None:
-    """Seeded customers: ``id`` (text) and 12 positive indicators of different scales."""
+def generate(path: Path, rows: int, group: int = 1_000_000, shuffle: bool = False) -> None:
+    """Seeded customers: ``id`` (text: C0, C1, ... in file order, or a seeded permutation of
+    them with ``shuffle``) and 12 positive indicators of different scales."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rng = np.random.default_rng(SEED)
     scales = rng.uniform(0.01, 10_000.0, N_COLS)
+    order = np.random.default_rng(SEED + 1).permutation(rows) if shuffle else None
     schema = pa.schema([("id", pa.string())] + [(f"x{j}", pa.float64()) for j in range(N_COLS)])
     with pq.ParquetWriter(path, schema, compression="snappy") as writer:
         for start in range(0, rows, group):
             r = min(group, rows - start)
-            ids = pa.array(np.char.add("C", np.arange(start, start + r).astype(str)))
+            numbers = np.arange(start, start + r) if order is None else order[start : start + r]
+            ids = pa.array(np.char.add("C", numbers.astype(str)))
             x = rng.uniform(1.0, 100.0, (r, N_COLS)) * scales
             writer.write_table(pa.table([ids] + [x[:, j] for j in range(N_COLS)], schema=schema))
 
@@ -186,6 +194,11 @@ def main() -> None:
     parser.add_argument("--rows", type=float, nargs="+", default=[1e6, 1e7])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--folder", type=Path, default=None, help="where the files go")
+    parser.add_argument(
+        "--shuffle-ids",
+        action="store_true",
+        help="ids in random order: mcda_ckm then checks them by hash, not by their order",
+    )
     args = parser.parse_args()
     folder = args.folder or Path(tempfile.mkdtemp(prefix="ckm-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -201,9 +214,9 @@ def main() -> None:
                     f"{free / 2**30:.0f} GiB free"
                 )
                 continue
-            data = folder / f"customers-{rows}.parquet"
+            data = folder / f"customers-{rows}{'-shuffled' if args.shuffle_ids else ''}.parquet"
             if not data.exists():
-                generate(data, rows)
+                generate(data, rows, shuffle=args.shuffle_ids)
             if rows <= 10_000_000:
                 print(
                     f"{'':>12} largest closeness difference between engines: "
