@@ -12,7 +12,8 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
    number (header = row 1, as in :class:`mcda_ckm.matrix.DecisionMatrix`; for Parquet, the row
    its record would have in a CSV export with a header line). Duplicate ids are found with a
    64-bit hash of every id, held in memory up to 128 MB and beyond that spilled to disk in
-   hash buckets, then confirmed on the ids themselves. For Parquet, pass 1 reads the numbers
+   hash buckets, then confirmed on the ids themselves; ids in ascending order are distinct by
+   their order and need no hash (:class:`_IdCheck`). For Parquet, pass 1 reads the numbers
    only and the ids are checked as pass 2 reads them (a failed check keeps no output), with
    the in-memory path's order of errors kept (see :func:`_prepare`).
 2. **scores**: the kernel of :mod:`mcda_ckm.topsis` (``_deviations``, ``_distances``,
