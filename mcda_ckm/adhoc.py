@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CkmError
-from .matrix import DecisionMatrix, load_customers, read_table
+from .matrix import DecisionMatrix, direction_words, load_customers, read_table
 from .stream import KeyProbabilities, StreamRanking
 from .topsis import Ranking, rank
 from .tree import CriteriaTree, flat_tree
@@ -41,13 +41,7 @@ class AdHocRanking:
         return {
             "file": str(dm.path),
             "criteria": dict(zip(dm.criteria, self.weights.tolist(), strict=True)),
-            "directions": dict(
-                zip(
-                    dm.criteria,
-                    ["benefit" if d > 0 else "cost" for d in dm.directions],
-                    strict=True,
-                )
-            ),
+            "directions": direction_words(dm.criteria, dm.directions),
             "normalization": r.normalization,
             "key_sources": list(r.key_sources),
             "customers": [

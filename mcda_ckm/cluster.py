@@ -32,7 +32,6 @@ from . import stream
 from .errors import CkmError, DataError
 from .files import usual_mode
 from .matrix import NORMALIZATIONS
-from .topsis import _check_directions, _check_weights
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -192,15 +191,7 @@ def _prepare(
                 hint="Write every partition with the same columns",
             )
     layout = replace(layout, path=path)
-    n = len(layout.criteria)
-    w = _check_weights(weights, n, layout.criteria)
-    if directions is None:
-        d = tree.directions if tree is not None else np.ones(n, dtype=np.int64)
-    else:
-        from .matrix import _directions
-
-        d = _check_directions(_directions(directions), n)
-    d = np.asarray(d, dtype=np.int64)
+    w, d = stream._weights_and_directions(weights, directions, tree, layout.criteria)
     starts = list(np.cumsum([0] + [p.rows for p in parts[:-1]]).tolist())
     futures = client.map(
         _part_pass1, parts, starts, layout=layout, normalization=normalization, pure=False
@@ -217,7 +208,9 @@ def _prepare(
         )
         for b in range(HASH_BUCKETS)
     ]
-    stats = _combine([client.submit(operator.getitem, f, 0).result() for f in futures], n)
+    stats = _combine(
+        [client.submit(operator.getitem, f, 0).result() for f in futures], len(layout.criteria)
+    )
     duplicated = np.unique(np.concatenate(client.gather(buckets)))
     duplicate = None
     if duplicated.size:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -397,16 +398,23 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
             path=path,
             hint="Use a .csv file (comma-separated, UTF-8) or an .xlsx workbook",
         )
+    return list(csv_rows(path))
+
+
+def csv_rows(path: Path, raw: IO[bytes] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """(row, stripped cells) of a CSV file, row 1 first; a quoted value spanning lines keeps
+    the row of its first line. ``raw``: the file's bytes already open (the stream counts
+    them for its progress bar)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
+        with io.TextIOWrapper(
+            raw if raw is not None else open(path, "rb"), encoding="utf-8-sig", newline=""
+        ) as fh:
             reader = csv.reader(fh)
-            out = []
             line = 0
             for row in reader:
                 line += 1
-                out.append((line, [c.strip() for c in row]))
+                yield line, [c.strip() for c in row]
                 line = reader.line_num  # a quoted field may span several lines
-            return out
     except UnicodeDecodeError as exc:
         raise DataError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
@@ -415,6 +423,11 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
         ) from None
     except csv.Error as exc:
         raise DataError(f"not valid CSV ({exc})", path=path) from None
+
+
+def direction_words(criteria: Sequence[str], directions: np.ndarray) -> dict[str, str]:
+    """{criterion: "benefit" or "cost"}, for JSON output."""
+    return {c: "benefit" if d > 0 else "cost" for c, d in zip(criteria, directions, strict=True)}
 
 
 def check_header(header: list[str], path: Path, line: int) -> None:

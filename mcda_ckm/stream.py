@@ -37,7 +37,6 @@ and keeps temporaries to cache-sized blocks for that reason.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import os
@@ -51,7 +50,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import CkmError, DataError
-from .matrix import _MISSING_HINT, _NUMBER_HINT, NORMALIZATIONS, check_header, tree_mismatch
+from .matrix import (
+    _MISSING_HINT,
+    _NUMBER_HINT,
+    NORMALIZATIONS,
+    check_header,
+    csv_rows,
+    direction_words,
+    tree_mismatch,
+)
 from .topsis import (
     TIE_TOLERANCE,
     Deviations,
@@ -162,13 +169,7 @@ class StreamRanking:
             "out": None if self.out is None else str(self.out),
             "customers": self.customers,
             "criteria": dict(zip(self.criteria, self.weights.tolist(), strict=True)),
-            "directions": dict(
-                zip(
-                    self.criteria,
-                    ["benefit" if d > 0 else "cost" for d in self.directions],
-                    strict=True,
-                )
-            ),
+            "directions": direction_words(self.criteria, self.directions),
             "normalization": self.normalization,
             "constant_columns": list(self.constant_columns),
             "key_sources": list(self.top_ids),
@@ -228,27 +229,8 @@ class _Chunk:
 
 
 def _csv_rows(path: Path, counter: list[int] | None = None) -> Iterator[tuple[int, list[str]]]:
-    """(row, stripped cells) of a CSV file, exactly as :func:`mcda_ckm.matrix.read_table` sees
-    them (a quoted value spanning lines keeps the row of its first line)."""
-    raw = _CountingReader(path, counter)
-    try:
-        with io.TextIOWrapper(
-            io.BufferedReader(raw, 1 << 20), encoding="utf-8-sig", newline=""
-        ) as fh:
-            reader = csv.reader(fh)
-            line = 0
-            for row in reader:
-                line += 1
-                yield line, [c.strip() for c in row]
-                line = reader.line_num
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-            path=path,
-            hint="Save the file as CSV UTF-8",
-        ) from None
-    except csv.Error as exc:
-        raise DataError(f"not valid CSV ({exc})", path=path) from None
+    """:func:`mcda_ckm.matrix.csv_rows`, its bytes counted into ``counter[0]``."""
+    return csv_rows(path, io.BufferedReader(_CountingReader(path, counter), 1 << 20))
 
 
 class _CountingReader(io.RawIOBase):
@@ -1747,15 +1729,7 @@ def _prepare(
     layout, pending = _layout(path, tree)
     if pending is not None:  # read_table checks the rows' widths before load_customers' rules
         raise _first_stray(path, len(layout.columns)) or pending
-    n = len(layout.criteria)
-    w = _check_weights(weights, n, layout.criteria)
-    if directions is None:
-        d = tree.directions if tree is not None else np.ones(n, dtype=np.int64)
-    else:
-        from .matrix import _directions
-
-        d = _check_directions(_directions(directions), n)
-    d = np.asarray(d, dtype=np.int64)
+    w, d = _weights_and_directions(weights, directions, tree, layout.criteria)
     source = _prefetched(_parquet_chunks if layout.kind == "parquet" else _csv_fast_chunks)
     defer = defer_ids and layout.kind == "parquet"
     try:
@@ -1803,6 +1777,22 @@ def _stamp(path: Path) -> tuple[int, int]:
     except OSError:
         return -1, -1
     return info.st_size, info.st_mtime_ns
+
+
+def _weights_and_directions(
+    weights: Any, directions: Any, tree: CriteriaTree | None, criteria: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Checked weights (scaled to sum 1) and directions (+1/-1): ``directions`` if given, else
+    the tree's, else every criterion a benefit."""
+    n = len(criteria)
+    w = _check_weights(weights, n, criteria)
+    if directions is None:
+        d = tree.directions if tree is not None else np.ones(n, dtype=np.int64)
+    else:
+        from .matrix import _directions
+
+        d = _check_directions(_directions(directions), n)
+    return w, np.asarray(d, dtype=np.int64)
 
 
 def _raise_id_error(
