@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import networkx as nx
 import numpy as np
 
 from . import scale
@@ -278,6 +277,8 @@ def check_matrix(matrix: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
 
 
 def _components(known: np.ndarray) -> list[list[int]]:
+    import networkx as nx  # here: its import is 0.17 s of every ckm command
+
     graph = nx.Graph()
     graph.add_nodes_from(range(len(known)))
     graph.add_edges_from(zip(*np.nonzero(np.triu(known, 1)), strict=True))

@@ -11,13 +11,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from .errors import TreeError
 from .matrix import DIRECTIONS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class CriteriaTree:
 
     def path_to(self, node: str) -> tuple[str, ...]:
         """The nodes from the root down to ``node``, both included."""
+        import networkx as nx
+
         return tuple(nx.shortest_path(self.graph, self.root, node))
 
     def dimension_of(self, leaf: str) -> str:
@@ -178,6 +182,8 @@ def load_tree(path: str | Path) -> CriteriaTree:
     TreeError
         Naming the file and the node at fault.
     """
+    import networkx as nx
+
     path = Path(path)
     data = _read_toml(path, TreeError)
     meta = data.get("tree", {})
@@ -288,6 +294,8 @@ def flat_tree(
     criteria: list[str], directions: list[str] | None = None, *, goal: str = "goal"
 ) -> CriteriaTree:
     """A one-level tree (goal -> criteria), for ad-hoc data and fixed weights."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_node(goal, label=goal, order=0)
     directions = directions or ["benefit"] * len(criteria)
