@@ -1,7 +1,7 @@
 """Benchmark: vector TOPSIS over a Parquet file of 12 indicators, scores written to Parquet.
 
 Times, on the same seeded file in the same run, mcda_ckm's streaming path
-(:func:`mcda_ckm.stream.rank_stream`: validation, two passes, top-k, output), Polars (two
+(:func:`mcda_ckm.large.stream.rank_stream`: validation, two passes, top-k, output), Polars (two
 streaming passes: the column statistics, then the scores sunk to Parquet) and DuckDB (one SQL
 statement with ``COPY``). Each engine runs in its own subprocess, so its peak RSS (psutil,
 sampled, summed over the child and its own children) is measured alone. Prints best-of-N wall
@@ -65,7 +65,7 @@ def generate(path: Path, rows: int, group: int = 1_000_000, shuffle: bool = Fals
 
 
 def run_mcda_ckm(data: str, out: str) -> None:
-    from mcda_ckm.stream import rank_stream
+    from mcda_ckm.large.stream import rank_stream
 
     w, d = weights_and_directions()
     rank_stream(data, w, directions=d, top_k=10, out=out)

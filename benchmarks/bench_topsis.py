@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mcda_ckm import topsis
+from mcda_ckm.ranking import topsis
 
 
 def bare_numpy_topsis(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> np.ndarray:

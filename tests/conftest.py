@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mcda_ckm.tree import CriteriaTree, load_tree
+from mcda_ckm.model.tree import CriteriaTree, load_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 HUANG = ROOT / "criteria" / "ckm-huang2008.toml"

@@ -1,0 +1,428 @@
+"""The panel's commands: ``ckm judge``, ``ckm panel``, ``ckm questionnaire export|import``.
+
+A thin layer over :mod:`mcda_ckm.elicit.interview` and :mod:`mcda_ckm.elicit.questionnaire`: it prompts,
+prints and exits; the logic and the files are the library's. The questionnaire talks on stderr
+(questions, checks, messages) so that stdout carries only results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from mcda_ckm.cli.console import EXIT_INTERRUPTED, err, friendly_errors, out
+from mcda_ckm.model import scale
+
+
+class _Stop(Exception):
+    """The expert typed q: stop the questionnaire (answers are saved already)."""
+
+
+questionnaire_app = typer.Typer(
+    help="Excel questionnaires: export one workbook per expert, import filled ones (and "
+    "survey CSV exports) into judgement files.",
+    no_args_is_help=True,
+)
+
+CaseArg = Annotated[
+    Path, typer.Argument(help="A case folder (with case.toml), e.g. cases/precision-machinery.")
+]
+LangOpt = Annotated[str, typer.Option(help="Labels: en or zh.")]
+
+
+def _label(tree: Any, node: str, lang: str) -> str:
+    return escape(tree.label(node, lang))
+
+
+# -- ckm judge ---------------------------------------------------------------------------------
+
+
+def _show_node(err: Any, tree: Any, node: str, k: int, lang: str) -> None:
+    kids = tree.children(node)
+    pairs = len(kids) * (len(kids) - 1) // 2
+    zh = tree.attr(node, "label_zh", "")
+    err.print(
+        f"\n[bold]Node {k}/{len(tree.inner_nodes)}: {_label(tree, node, lang)}[/]"
+        + (f" ({escape(zh)})" if zh and lang != "zh" else "")
+        + f" - {pairs} pair(s)"
+    )
+    for kid in kids:
+        desc = tree.attr(kid, "description_zh" if lang == "zh" else "description", "")
+        err.print(f"  [bold]{_label(tree, kid, lang)}[/]: {escape(str(desc))}", soft_wrap=True)
+
+
+def _show_check(err: Any, tree: Any, check: Any, lang: str) -> None:
+    p = check.priorities
+    table = Table(title=f"Your local weights: {tree.label(check.node, lang)}", title_justify="left")
+    table.add_column("criterion")
+    table.add_column("weight", justify="right")
+    for c, w in zip(check.criteria, p.weights, strict=True):
+        table.add_row(_label(tree, c, lang), f"{w:.3f}")
+    err.print(table)
+    verdict = "[green]consistent[/]" if p.consistent else "[red]over the threshold[/]"
+    err.print(
+        f"{p.index} = {p.value:.3f} (threshold {p.threshold:.2f}, rule {p.rule}, "
+        f"random-index table {p.ri_table}): {verdict}"
+    )
+
+
+def _pair_list(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> None:
+    for k, (a, b) in enumerate(check.pairs, start=1):
+        v = interview.value(check.node, a, b)
+        err.print(f"  {k}. {escape(scale.describe(v, tree.label(a, lang), tree.label(b, lang)))}")
+
+
+def _ask_check(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> Any:
+    """Prompt after an inconsistent node; returns the next interview state."""
+    s = check.suggestion
+    if s is not None:
+        a, b = tree.label(s.first, lang), tree.label(s.second, lang)
+        err.print(
+            f"[yellow]Most out of line:[/] {escape(a)} vs {escape(b)}. You said "
+            f"{escape(scale.describe(s.current, a, b))}; your other answers imply "
+            f"{escape(scale.describe(s.suggested, a, b))}. With that one change "
+            f"{check.priorities.index} would be {s.value_after:.3f}."
+        )
+        choices = "[s] take the suggested value, [r] revise it yourself, [k] keep your answers"
+    else:
+        err.print("[yellow]No single change on the scale lowers it;[/] look at the pairs below.")
+        choices = "[k] keep your answers"
+    _pair_list(err, tree, interview, check, lang)
+    while True:
+        text = typer.prompt(
+            f"{choices}, or the number of a pair to revise",
+            err=True,
+            show_default=False,
+            prompt_suffix="\n  > ",
+        )
+        choice = text.strip().lower()
+        if choice in ("k", "keep"):
+            return interview.accept()
+        if s is not None and choice in ("s", "suggested", "take"):
+            return interview.apply_suggestion()
+        if s is not None and choice in ("r", "revise"):
+            return interview.revise(s.first, s.second)
+        if choice.isdigit() and 1 <= int(choice) <= len(check.pairs):
+            return interview.revise(*check.pairs[int(choice) - 1])
+        err.print(f"[red]{escape(text.strip())!r} is not a choice.[/]")
+
+
+def judge(
+    case: CaseArg,
+    expert: Annotated[
+        str, typer.Option("--expert", "-e", help="The expert's name or judgement file id.")
+    ],
+    role: Annotated[str | None, typer.Option(help="The expert's role (new experts).")] = None,
+    weight: Annotated[
+        float | None, typer.Option(help="The expert's relative weight in the panel.")
+    ] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="Ask every pair again, showing the current answer.")
+    ] = False,
+    node: Annotated[
+        list[str] | None, typer.Option("--node", help="Review only this node (repeatable).")
+    ] = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Interactive questionnaire for one expert, node by node, with consistency checks.
+
+    Asks each pair in words, saves after every answer, and resumes where an interrupted session
+    stopped.
+    """
+    from mcda_ckm.elicit.interview import (
+        ANSWER_HELP,
+        AnswerError,
+        Check,
+        Done,
+        load_setup,
+        open_expert,
+        parse_answer,
+        question_text,
+        save,
+        start,
+    )
+
+    with friendly_errors():
+        setup = load_setup(case)
+        tree = setup.tree
+        ef = open_expert(setup, expert, role=role, weight=weight)
+        again: bool | list[str] = list(node) if node else review
+        iv = start(tree, ef.answers, review=again, **setup.options)
+    name = escape(str(ef.meta.get("name", expert)))
+    err.print(
+        f"[bold]Questionnaire for {name}[/] ({escape(str(ef.path))}): {iv.total} pairs in "
+        f"{len(tree.inner_nodes)} nodes, {iv.answered} answered."
+    )
+    if ef.resumed:
+        err.print("Resuming the interrupted session.")
+    err.print(escape(ANSWER_HELP) + " Type ? for help, q to stop (answers are kept).")
+    shown: str | None = None
+    changed = False
+    try:
+        while True:
+            step = iv.step
+            if isinstance(step, Done):
+                break
+            if isinstance(step, Check):
+                if shown != step.node:
+                    k = tree.inner_nodes.index(step.node) + 1
+                    _show_node(err, tree, step.node, k, lang)
+                    shown = step.node
+                _show_check(err, tree, step, lang)
+                before = iv.answers
+                with friendly_errors():
+                    iv = iv.accept() if step.consistent else _ask_check(err, tree, iv, step, lang)
+                    if iv.answers != before:
+                        changed = True
+                        save(ef, iv)
+                continue
+            if shown != step.node:
+                _show_node(err, tree, step.node, tree.inner_nodes.index(step.node) + 1, lang)
+                shown = step.node
+            q = question_text(tree, step.node, step.first, step.second, lang)
+            if step.current is not None:
+                now = scale.describe(
+                    step.current, tree.label(step.first, lang), tree.label(step.second, lang)
+                )
+                q += f" [now: {now}; Enter keeps it]"
+            text = typer.prompt(
+                f"({step.number}/{step.total}) {q}",
+                default="",
+                show_default=False,
+                err=True,
+                prompt_suffix="\n  > ",
+            )
+            command = text.strip().lower()
+            if command in ("?", "help"):
+                err.print(escape(ANSWER_HELP))
+                continue
+            if command in ("q", "quit", "stop"):
+                raise _Stop
+            try:
+                if not command and step.current is not None:
+                    iv = iv.keep_current()
+                    continue
+                iv = iv.answer(parse_answer(text))
+            except AnswerError as exc:
+                err.print(f"[red]{escape(str(exc))}[/]")
+                continue
+            changed = True
+            with friendly_errors():
+                save(ef, iv)
+    except (_Stop, typer.Abort, KeyboardInterrupt, EOFError) as exc:
+        err.print(
+            f"\nStopped: {iv.answered} of {iv.total} pairs answered and saved in "
+            f"{escape(str(ef.path))}. Run the same command to resume."
+        )
+        raise typer.Exit(0 if isinstance(exc, _Stop) else EXIT_INTERRUPTED) from None
+    with friendly_errors():
+        if changed or ef.resumed or not ef.path.exists():
+            save(ef, iv, finished=True)
+    out.print(f"Saved {ef.path}: {iv.answered} of {iv.total} pairs answered.")
+    for n in tree.inner_nodes:
+        p = iv.priorities(n)
+        weights = ", ".join(
+            f"{tree.label(c, lang)} {w:.3f}"
+            for c, w in zip(tree.children(n), p.weights, strict=True)
+        )
+        verdict = "ok" if p.consistent else f"over {p.threshold:.2f}"
+        out.print(
+            f"{escape(tree.label(n, lang))}: {escape(weights)}; {p.index} {p.value:.3f} {verdict}"
+        )
+
+
+# -- ckm panel ---------------------------------------------------------------------------------
+
+
+def _status_dict(status: Any, tree: Any) -> dict[str, Any]:
+    names = {e.id: e.name for e in status.experts}
+    nodes: dict[str, Any] = {}
+    for node, ns in status.nodes.items():
+        c = ns.consensus
+        nodes[node] = {
+            "experts": {
+                e.expert: {
+                    "answered": e.answered,
+                    "pairs": e.total,
+                    "state": e.state,
+                    "index": None if e.priorities is None else e.priorities.index,
+                    "value": None if e.priorities is None else e.priorities.value,
+                    "threshold": None if e.priorities is None else e.priorities.threshold,
+                }
+                for e in ns.experts
+            },
+            "consensus": None
+            if c is None
+            else {
+                "s_star": c.s_star,
+                "band": c.band,
+                "s_star_without_outlier": c.s_without_farthest,
+            },
+            "outlier": ns.outlier,
+        }
+    return {
+        "tree": tree.id,
+        "ri_table": status.ri_table,
+        "rule": status.rule,
+        "experts": [{"id": e.id, "name": e.name, "weight": e.weight} for e in status.experts],
+        "in_progress": list(status.in_progress),
+        "nodes": nodes,
+        "call_back": {
+            k: {"name": names.get(k, k), "reasons": [{"node": n, "reason": r} for n, r in v]}
+            for k, v in status.call_back().items()
+        },
+    }
+
+
+def panel(
+    case: CaseArg,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: LangOpt = "en",
+) -> None:
+    """Panel status: who answered what, CR per node, consensus, and whom to call back."""
+    from mcda_ckm.elicit.interview import load_setup, panel_status
+    from mcda_ckm.report.results import to_json
+
+    with friendly_errors():
+        setup = load_setup(case)
+        status = panel_status(setup)
+    tree = setup.tree
+    if json_:
+        print(to_json(_status_dict(status, tree)))
+        return
+    if not status.experts:
+        out.print(f"No expert has answered yet in {escape(str(setup.panel))}.")
+        err.print(f"Start with: ckm judge {case} --expert NAME, or ckm questionnaire export {case}")
+        return
+    out.print(
+        f"[bold]{escape(setup.name)}[/] - panel of {len(status.experts)}; {status.rule} "
+        f"thresholds, random-index table {status.ri_table}"
+    )
+    table = Table(title="Answers and consistency per node", title_justify="left")
+    table.add_column("expert")
+    for node in tree.inner_nodes:
+        table.add_column(_label(tree, node, lang), justify="right")
+    for e in status.experts:
+        cells = []
+        for node in tree.inner_nodes:
+            s = next(x for x in status.nodes[node].experts if x.expert == e.id)
+            count = f"{s.answered}/{s.total}"
+            if s.state == "none":
+                cells.append("[dim]-[/]")
+            elif s.state == "unlinked":
+                cells.append(f"{count} [red]unlinked[/]")
+            else:
+                p = s.priorities
+                colour = "green" if s.state == "ok" else "red"
+                cells.append(f"{count} {p.index} [{colour}]{p.value:.3f}[/]")
+        who = escape(e.name) + (" [yellow](in progress)[/]" if e.id in status.in_progress else "")
+        table.add_row(who, *cells)
+    out.print(table)
+    names = {e.id: e.name for e in status.experts}
+    for node, ns in status.nodes.items():
+        c = ns.consensus
+        if c is None:
+            out.print(f"{_label(tree, node, lang)}: consensus needs two experts with answers")
+            continue
+        line = f"{_label(tree, node, lang)}: consensus S* = {c.s_star:.0%} ({c.band})"
+        if ns.outlier is not None:
+            line += (
+                f"; outlier {escape(names.get(ns.outlier, ns.outlier))} "
+                f"(S* without: {c.s_without_farthest:.0%})"
+            )
+        out.print(line)
+    calls = status.call_back()
+    if calls:
+        out.print("[bold]Call back:[/]")
+        for who, reasons in calls.items():
+            text = "; ".join(f"{tree.label(n, lang)}: {r}" for n, r in reasons)
+            out.print(f"  {escape(names.get(who, who))}: {escape(text)}")
+    else:
+        out.print("Nobody to call back: every expert answered every node consistently.")
+
+
+# -- ckm questionnaire -------------------------------------------------------------------------
+
+
+@questionnaire_app.command("export")
+def export(
+    case: CaseArg,
+    expert: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expert",
+            "-e",
+            help="An expert to write a workbook for (repeatable; default: "
+            "every expert of the panel).",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder (default: CASE/questionnaires).")
+    ] = None,
+    prefill: Annotated[
+        bool, typer.Option("--prefill", help="Fill in the answers already given (a review).")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="Criteria labels: both, en or zh.")] = "both",
+) -> None:
+    """Write one questionnaire workbook (.xlsx) per expert: a sheet per node, a row per pair,
+    drop-downs on the verbal scale, descriptions in English and Chinese."""
+    from mcda_ckm.elicit.interview import load_setup
+    from mcda_ckm.elicit.questionnaire import export_panel
+
+    with friendly_errors():
+        setup = load_setup(case)
+        written = export_panel(
+            setup,
+            out_dir or setup.path / "questionnaires",
+            expert or (),
+            prefill=prefill,
+            lang=lang,
+        )
+    for p in written:
+        out.print(str(p))
+    err.print(
+        f"{len(written)} workbook(s) written. When they come back filled: "
+        f"ckm questionnaire import {case} FILES..."
+    )
+
+
+@questionnaire_app.command("import")
+def import_(
+    case: CaseArg,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Filled workbooks (.xlsx) and survey exports (.csv).", show_default=False
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing judgement files.")
+    ] = False,
+) -> None:
+    """Read filled workbooks and survey CSV exports into the case's judgement files (blank
+    answers become missing pairs); nothing is written if any file has an error."""
+    from mcda_ckm.elicit.interview import load_setup
+    from mcda_ckm.elicit.questionnaire import read_files, write_experts
+
+    with friendly_errors():
+        setup = load_setup(case)
+        experts = read_files(files, setup.tree)
+        written = write_experts(setup, experts, force=force)
+    for e, p in zip(experts, written, strict=True):
+        pairs = setup.tree
+        total = sum(
+            len(pairs.children(n)) * (len(pairs.children(n)) - 1) // 2 for n in pairs.inner_nodes
+        )
+        out.print(f"{p}  ({len(e.judgements)} of {total} pairs, from {e.source})")
+    err.print(f"{len(written)} judgement file(s) written. Check the panel: ckm panel {case}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``judge``, ``panel`` and the ``questionnaire`` group to the ``ckm`` app."""
+    app.command("judge")(judge)
+    app.command("panel")(panel)
+    app.add_typer(questionnaire_app, name="questionnaire")

@@ -1,0 +1,766 @@
+"""The expert questionnaire as pure logic: questions, answers, checks, resume, panel status.
+
+An :class:`Interview` is an immutable state. Its :attr:`~Interview.step` is what to show next
+(a :class:`Question` on one pair, a :class:`Check` of a finished node, or :class:`Done`), and each
+answer returns a new state. Nothing here prints or prompts: ``ckm judge`` (``cli_panel.py``) is a
+thin loop that asks the step's question and feeds the answer back, so the whole questionnaire is
+testable without a terminal.
+
+The node-by-node flow follows the practice of AHP software (Expert Choice, Goepel's AHP-OS):
+after the last pair of a node the local priorities and consistency are shown, and when the CR is
+over its threshold the judgement most out of line is named with the value the other judgements
+imply (:func:`mcda_ckm.weights.ahp.diagnose`, after Saaty 2003 and Harker 1987), to revise or keep.
+
+Files: an expert's answers are kept in ``<panel>/<id>.toml``, which only ever receives whole
+nodes, so it stays a valid judgement file at every moment; the answers of a node in progress are
+kept beside it in ``<panel>/.<id>.inprogress`` (same format, not read by the panel loader) until
+the node is finished. Both are written atomically after every answer, so an interruption loses
+nothing, and the next session resumes at the first unanswered pair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from mcda_ckm.errors import CaseError, CkmError, IncompleteMatrixError
+from mcda_ckm.model import scale
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert, save_expert
+from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.weights import ahp
+from mcda_ckm.weights.panel import Suggestion
+
+
+class AnswerError(CkmError):
+    """An answer typed at the questionnaire is not a judgement on the scale."""
+
+
+ANSWER_HELP = (
+    "Answer with a word - equal, moderate, strong, very strong, extreme, or in between such as "
+    '"moderate to strong" - or a number 1-9; put B first when the second criterion matters '
+    'more ("B strong", "B 5"), or give a reciprocal ("1/5").'
+)
+
+_PREFIX = re.compile(r"^\s*([ab])(?:\s*[:=,]\s*|\s+|(?=[\d.])|$)(.*)$", re.IGNORECASE)
+
+
+def parse_answer(text: str) -> float:
+    """How many times more important A (the first criterion) is than B, from a typed answer.
+
+    Accepted: a word of Saaty's verbal scale (``"moderate"``, ``"strong to very strong"``),
+    a number 1-9, a reciprocal ``1/3`` or decimal ``0.5`` (B is preferred), each optionally led
+    by ``A`` or ``B`` to say which criterion is preferred (``"B strong"`` is 1/5).
+
+    Raises
+    ------
+    AnswerError
+        When the text is empty, off the scale [1/9, 9], zero or negative, or not understood.
+
+    Examples
+    --------
+    >>> parse_answer("moderate"), parse_answer("B strong"), parse_answer("a: 2")
+    (3.0, 0.2, 2.0)
+    >>> parse_answer("1/4"), parse_answer("b 1/3")
+    (0.25, 3.0)
+    """
+    raw = text.strip()
+    if not raw:
+        raise AnswerError("no answer given", hint=ANSWER_HELP)
+    flip = False
+    m = _PREFIX.match(raw)
+    if m:
+        flip = m.group(1).lower() == "b"
+        raw = m.group(2).strip()
+        if not raw:
+            raise AnswerError(
+                f"{text.strip()!r} says which criterion but not how much more", hint=ANSWER_HELP
+            )
+    value = scale.word_value(raw)
+    if value is None:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise AnswerError(f"{text.strip()!r} is not on the scale", hint=ANSWER_HELP) from None
+    if math.isnan(value) or value <= 0:
+        raise AnswerError(
+            f"{text.strip()!r} must be positive", hint='For "B matters more" write "B 3" or 1/3'
+        )
+    if not (1 / 9) * (1 - scale.RTOL) <= value <= 9 * (1 + scale.RTOL):
+        raise AnswerError(f"{text.strip()!r} is outside Saaty's scale 1/9 to 9", hint=ANSWER_HELP)
+    return 1.0 / float(value) if flip else float(value)
+
+
+def question_text(tree: CriteriaTree, node: str, first: str, second: str, lang: str = "en") -> str:
+    """The question for one pair, in words.
+
+    >>> from mcda_ckm.model.tree import flat_tree
+    >>> question_text(flat_tree(["price", "speed"], goal="a car"), "a car", "price", "speed")
+    'For a car, how much more important is price (A) than speed (B)?'
+    """
+    return (
+        f"For {tree.label(node, lang).lower() if lang == 'en' else tree.label(node, lang)}, how "
+        f"much more important is {tree.label(first, lang)} (A) than {tree.label(second, lang)} (B)?"
+    )
+
+
+@dataclass(frozen=True)
+class Question:
+    """Ask one pair: how much more important is ``first`` (A) than ``second`` (B)?
+
+    Attributes
+    ----------
+    node, first, second : str
+    number, total : int
+        The pair's place among the node's pairs (1-based) and their count.
+    current : float or None
+        The answer already given (when reviewing or revising); None when new.
+    revising : bool
+        True when the pair is asked again after a consistency check.
+    """
+
+    node: str
+    first: str
+    second: str
+    number: int
+    total: int
+    current: float | None = None
+    revising: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    """A node's answers are complete: its local priorities and consistency.
+
+    Attributes
+    ----------
+    node : str
+    criteria : tuple of str
+    pairs : tuple of (str, str)
+        The node's pairs in question order (``revise`` takes one of them).
+    priorities : ahp.Priorities
+    suggestion : Suggestion or None
+        When over the threshold: the judgement most out of line and the value the others imply
+        (None when consistent, or when no single change on the scale lowers the index).
+    """
+
+    node: str
+    criteria: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
+    priorities: ahp.Priorities
+    suggestion: Suggestion | None
+
+    @property
+    def consistent(self) -> bool:
+        return self.priorities.consistent
+
+
+@dataclass(frozen=True)
+class Done:
+    """Every pair of every node is answered and every node checked."""
+
+    answered: int
+
+
+Step = Question | Check | Done
+
+_OPTS = ("method", "ri_table", "rule", "completion")
+
+
+def _pairs(tree: CriteriaTree, node: str) -> list[tuple[str, str]]:
+    kids = tree.children(node)
+    return [(kids[i], kids[j]) for i in range(len(kids)) for j in range(i + 1, len(kids))]
+
+
+def _judgement(node: str, first: str, second: str, value: float) -> Judgement:
+    return Judgement(
+        node, first, second, float(value), f'[judgements.{node}] "{first} vs {second}"'
+    )
+
+
+@dataclass(frozen=True)
+class Interview:
+    """The state of one expert's questionnaire (immutable: every answer returns a new one).
+
+    Build it with :func:`start`. Attributes are the data behind :attr:`step`; use the methods
+    to move on.
+
+    Attributes
+    ----------
+    tree : CriteriaTree
+    answers : tuple of Judgement
+        Everything answered so far, in tree order of nodes (pairs kept as given).
+    todo : tuple of (node, first, second)
+        Pairs still to ask, in the order they will be asked.
+    checked : frozenset of str
+        Nodes whose check has been shown and accepted.
+    opts : tuple of (str, str)
+        ``method``, ``ri_table``, ``rule``, ``completion`` for priorities and diagnosis.
+    """
+
+    tree: CriteriaTree
+    answers: tuple[Judgement, ...]
+    todo: tuple[tuple[str, str, str], ...]
+    checked: frozenset[str]
+    opts: tuple[tuple[str, str], ...] = ()
+    revising: tuple[str, str, str] | None = field(default=None, repr=False)
+
+    # -- reading the state ----------------------------------------------------------------
+    def value(self, node: str, first: str, second: str) -> float | None:
+        """The answer for ``first`` over ``second`` at ``node``, in that direction, or None."""
+        for j in self.answers:
+            if j.node == node and (j.first, j.second) == (first, second):
+                return j.value
+            if j.node == node and (j.first, j.second) == (second, first):
+                return 1.0 / j.value
+        return None
+
+    def complete(self, node: str) -> bool:
+        """Whether every pair of ``node`` has an answer."""
+        return all(self.value(node, a, b) is not None for a, b in _pairs(self.tree, node))
+
+    @property
+    def total(self) -> int:
+        """The number of pairs in the whole questionnaire."""
+        return sum(len(_pairs(self.tree, n)) for n in self.tree.inner_nodes)
+
+    @property
+    def answered(self) -> int:
+        """The number of pairs answered."""
+        return sum(
+            self.value(n, a, b) is not None
+            for n in self.tree.inner_nodes
+            for a, b in _pairs(self.tree, n)
+        )
+
+    def priorities(self, node: str) -> ahp.Priorities:
+        """Local priorities and consistency of the answers at ``node``.
+
+        Raises
+        ------
+        IncompleteMatrixError
+            When the answers so far do not link all the node's criteria.
+        """
+        kids = self.tree.children(node)
+        m = ExpertJudgements("", "", "", 1.0, self.answers).matrix(self.tree, node)
+        return ahp.priorities(m, labels=kids, **dict(self.opts))  # type: ignore[arg-type]
+
+    def suggestion(self, node: str) -> Suggestion | None:
+        """The judgement most out of line at ``node`` and the value the others imply
+        (:func:`mcda_ckm.weights.ahp.diagnose`), or None."""
+        kids = self.tree.children(node)
+        m = ExpertJudgements("", "", "", 1.0, self.answers).matrix(self.tree, node)
+        revisions = ahp.diagnose(m, **dict(self.opts), top=1)  # type: ignore[arg-type]
+        if not revisions:
+            return None
+        r = revisions[0]
+        return Suggestion(kids[r.i], kids[r.j], r.current, r.suggested, r.error, r.value_after)
+
+    @property
+    def step(self) -> Step:
+        """What to show next: the first unchecked node's next pair, or its check, or Done."""
+        for node in self.tree.inner_nodes:
+            if node in self.checked:
+                continue
+            pending = [t for t in self.todo if t[0] == node]
+            if pending:
+                _, first, second = pending[0]
+                pairs = _pairs(self.tree, node)
+                number = next((k for k, p in enumerate(pairs, 1) if set(p) == {first, second}), 0)
+                return Question(
+                    node,
+                    first,
+                    second,
+                    number,
+                    len(pairs),
+                    self.value(node, first, second),
+                    revising=self.revising == (node, first, second),
+                )
+            p = self.priorities(node)
+            return Check(
+                node,
+                self.tree.children(node),
+                tuple(_pairs(self.tree, node)),
+                p,
+                None if p.consistent else self.suggestion(node),
+            )
+        return Done(self.answered)
+
+    # -- moving on ----------------------------------------------------------------------
+    def _question(self) -> Question:
+        step = self.step
+        if not isinstance(step, Question):
+            raise CkmError(f"no question is pending (the step is {type(step).__name__})")
+        return step
+
+    def _check(self) -> Check:
+        step = self.step
+        if not isinstance(step, Check):
+            raise CkmError(f"no node check is pending (the step is {type(step).__name__})")
+        return step
+
+    def _set(self, node: str, first: str, second: str, value: float) -> tuple[Judgement, ...]:
+        """The answers with this pair set (in place if it was answered, else appended to its
+        node), so a file keeps its order of pairs."""
+        new = _judgement(node, first, second, value)
+        out = list(self.answers)
+        for k, j in enumerate(out):
+            if j.node == node and {j.first, j.second} == {first, second}:
+                out[k] = new
+                return tuple(out)
+        out.append(new)
+        order = {n: k for k, n in enumerate(self.tree.inner_nodes)}
+        return tuple(sorted(out, key=lambda j: order.get(j.node, len(order))))
+
+    def answer(self, value: float) -> Interview:
+        """Answer the pending question: A is ``value`` times as important as B."""
+        q = self._question()
+        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+            raise AnswerError(f"{value!r} is not a positive number", hint=ANSWER_HELP)
+        todo = list(self.todo)
+        todo.remove((q.node, q.first, q.second))
+        return replace(
+            self,
+            answers=self._set(q.node, q.first, q.second, value),
+            todo=tuple(todo),
+            revising=None,
+        )
+
+    def keep_current(self) -> Interview:
+        """Leave the pending question's answer as it is (reviewing or revising)."""
+        q = self._question()
+        if q.current is None:
+            raise AnswerError("this pair has no answer yet to keep", hint=ANSWER_HELP)
+        todo = list(self.todo)
+        todo.remove((q.node, q.first, q.second))
+        return replace(self, todo=tuple(todo), revising=None)
+
+    def accept(self) -> Interview:
+        """Accept the pending node check (the answers stay as they are) and move on."""
+        c = self._check()
+        return replace(self, checked=self.checked | {c.node})
+
+    def revise(self, first: str, second: str) -> Interview:
+        """Ask the pair ``first`` / ``second`` of the checked node again, next."""
+        c = self._check()
+        pair = next((p for p in c.pairs if set(p) == {first, second}), None)
+        if pair is None:
+            raise AnswerError(
+                f"{first} / {second} is not a pair of {c.node}",
+                hint=f"Pairs: {', '.join(f'{a} vs {b}' for a, b in c.pairs)}",
+            )
+        t = (c.node, *pair)
+        return replace(self, todo=(t, *self.todo), revising=t)
+
+    def apply_suggestion(self) -> Interview:
+        """Take the value the other judgements imply for the suggested pair (then check again)."""
+        c = self._check()
+        if c.suggestion is None:
+            raise AnswerError("there is no suggestion to apply at this node")
+        s = c.suggestion
+        return replace(self, answers=self._set(c.node, s.first, s.second, s.suggested))
+
+    # -- what to save -----------------------------------------------------------------------
+    def complete_nodes(self) -> tuple[str, ...]:
+        """The nodes whose every pair is answered."""
+        return tuple(n for n in self.tree.inner_nodes if self.complete(n))
+
+
+def start(
+    tree: CriteriaTree,
+    existing: Iterable[Judgement] = (),
+    *,
+    review: bool | Sequence[str] = False,
+    method: str = "eigenvector",
+    ri_table: str = ahp.DEFAULT_RI_TABLE,
+    rule: str = ahp.DEFAULT_THRESHOLD_RULE,
+    completion: str = "harker",
+) -> Interview:
+    """A questionnaire over ``tree``, resuming from the answers already given.
+
+    Parameters
+    ----------
+    tree : CriteriaTree
+    existing : iterable of Judgement
+        Answers already given (from the expert's file); their pairs are not asked again, and a
+        finished node over its threshold starts with its check (revise or keep).
+    review : bool or sequence of str
+        True to ask every pair again showing the current answer (Enter keeps it); a list of
+        node ids to review only those nodes.
+    method, ri_table, rule, completion : str
+        As in :func:`mcda_ckm.weights.ahp.priorities`, for the checks after each node.
+
+    Raises
+    ------
+    CkmError
+        An unknown node in ``review``.
+    """
+    existing = tuple(existing)
+    if isinstance(review, bool):
+        again = set(tree.inner_nodes) if review else set()
+    else:
+        unknown = [n for n in review if n not in tree.inner_nodes]
+        if unknown:
+            raise CkmError(
+                f"unknown node(s) to review: {', '.join(unknown)}",
+                hint=f"Nodes with criteria to compare: {', '.join(tree.inner_nodes)}",
+            )
+        again = set(review)
+    opts = (("method", method), ("ri_table", ri_table), ("rule", rule), ("completion", completion))
+    state = Interview(tree, (), (), frozenset(), opts)
+    state = replace(state, answers=tuple(existing))
+    todo = []
+    for node in tree.inner_nodes:
+        for a, b in _pairs(tree, node):
+            if node in again or state.value(node, a, b) is None:
+                todo.append((node, a, b))
+    # A finished node is not asked again; if it is over its threshold its check is shown again
+    # (the session may have stopped at that check before the expert chose to revise or keep).
+    checked = frozenset(
+        n
+        for n in tree.inner_nodes
+        if n not in again and state.complete(n) and state.priorities(n).consistent
+    )
+    return replace(state, todo=tuple(todo), checked=checked)
+
+
+# -- the case and the expert's files ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the panel tools need from a case: its tree, panel folder and AHP settings.
+
+    Lighter than :func:`mcda_ckm.model.case.load_case`: the panel may still be empty or hold files
+    being written, and the other experts' files are not read.
+    """
+
+    path: Path
+    name: str
+    tree: CriteriaTree
+    panel: Path
+    ahp: Mapping[str, str]
+
+    @property
+    def options(self) -> dict[str, str]:
+        """``method``, ``ri_table``, ``rule``, ``completion`` for :func:`start`."""
+        return {k: self.ahp[k] for k in _OPTS}
+
+
+def load_setup(folder: str | Path) -> Setup:
+    """Read a case folder's ``case.toml``: tree, panel folder (created if missing), settings.
+
+    Raises
+    ------
+    CaseError
+        No ``case.toml``, bad TOML, no tree, a case with fixed ``[weights]`` (no panel).
+    TreeError
+        From the tree file.
+    """
+    from mcda_ckm.model.case import read_settings
+
+    base = read_settings(folder)
+    if "weights" in base.settings:
+        raise CaseError(
+            "this case has fixed [weights] and no expert panel",
+            path=base.toml,
+            where="[weights]",
+            hint='Remove [weights] and give panel = "panel" to ask a panel',
+        )
+    return Setup(
+        path=base.path,
+        name=str(base.settings.get("case", {}).get("name", base.path.name)),
+        tree=base.tree,
+        panel=base.panel,
+        ahp=base.ahp,
+    )
+
+
+def slug(name: str) -> str:
+    """A file stem for an expert's name: lower case, runs of other characters as ``_``.
+
+    >>> slug("Wang Li"), slug("  R&D director "), slug("周敏")
+    ('wang_li', 'r_d_director', '周敏')
+    """
+    text = unicodedata.normalize("NFKC", name).strip().lower()
+    return re.sub(r"[^\w-]+", "_", text).strip("_")
+
+
+def expert_path(panel: Path, expert: str) -> Path:
+    """The judgement file of ``expert`` in ``panel``: ``<expert>.toml`` if it exists, else the
+    file whose ``[expert] name`` is ``expert`` (any case), else ``<slug(expert)>.toml``.
+
+    Raises
+    ------
+    CaseError
+        When the name gives an empty file stem.
+    """
+    direct = panel / f"{expert}.toml"
+    if direct.is_file():
+        return direct
+    for path in sorted(panel.glob("*.toml")):
+        try:
+            with path.open("rb") as fh:
+                name = tomllib.load(fh).get("expert", {}).get("name", "")
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            continue
+        if isinstance(name, str) and name.strip().casefold() == expert.strip().casefold():
+            return path
+    stem = slug(expert)
+    if not stem:
+        raise CaseError(
+            f"{expert!r} cannot name a judgement file", hint="Give the expert's name in letters"
+        )
+    return panel / f"{stem}.toml"
+
+
+def progress_path(path: Path) -> Path:
+    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the file
+    (a name the panel loader, which reads ``*.toml``, skips)."""
+    return path.with_name(f".{path.stem}.inprogress")
+
+
+def _header(path: Path) -> str:
+    if not path.exists():
+        return ""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ExpertFile:
+    """An expert's judgement file as opened for a questionnaire.
+
+    Attributes
+    ----------
+    path : Path
+        ``<panel>/<id>.toml`` (it may not exist yet).
+    meta : dict
+        ``name``, ``role``, ``weight``, ``note``.
+    saved : tuple of Judgement
+        The judgements in the file when it was opened (kept for nodes not finished now).
+    answers : tuple of Judgement
+        Where to resume: the in-progress file's answers if there is one, else ``saved``.
+    header : str
+        The file's leading comment lines, kept when it is rewritten.
+    resumed : bool
+        True when an interrupted session's in-progress file was found.
+    """
+
+    path: Path
+    meta: Mapping[str, Any]
+    saved: tuple[Judgement, ...]
+    answers: tuple[Judgement, ...]
+    header: str
+    resumed: bool
+
+    @property
+    def progress(self) -> Path:
+        return progress_path(self.path)
+
+
+def open_expert(
+    setup: Setup, expert: str, *, role: str | None = None, weight: float | None = None
+) -> ExpertFile:
+    """Open (or prepare) an expert's judgement file, with any interrupted session's answers.
+
+    Raises
+    ------
+    JudgementError
+        The file or the in-progress file is not valid for the tree.
+    """
+    path = expert_path(setup.panel, expert)
+    if path.exists():
+        e = load_expert(path, setup.tree)
+        meta: dict[str, Any] = {"name": e.name, "role": e.role, "weight": e.weight, "note": e.note}
+        saved = e.judgements
+        header = _header(path)
+    else:
+        meta = {"name": expert, "role": "", "weight": 1.0, "note": ""}
+        saved = ()
+        header = "Judgements recorded with 'ckm judge'."
+    if role is not None:
+        meta["role"] = role
+    if weight is not None:
+        meta["weight"] = weight
+    progress = progress_path(path)
+    answers, resumed = saved, False
+    if progress.exists():
+        answers, resumed = load_expert(progress, setup.tree).judgements, True
+    return ExpertFile(path, meta, saved, answers, header, resumed)
+
+
+def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) -> Path:
+    """Write the expert's answers atomically.
+
+    The judgement file receives every finished node, and the nodes not finished in this
+    session as they were in the file; the answers of a node in progress go to the in-progress
+    file, which is removed when nothing is in progress (or when ``finished``).
+    """
+    tree = interview.tree
+    done = set(interview.complete_nodes())
+    keep = [j for j in expert.saved if j.node not in done]
+    new = [j for j in interview.answers if j.node in done]
+    order = {n: k for k, n in enumerate(tree.inner_nodes)}
+    merged = sorted([*keep, *new], key=lambda j: order.get(j.node, len(order)))
+    save_expert(expert.path, expert.meta, merged, tree, header=expert.header)
+    partial = [j for j in interview.answers if j.node not in done]
+    if partial and not finished:
+        save_expert(expert.progress, expert.meta, interview.answers, tree, header=expert.header)
+    else:
+        expert.progress.unlink(missing_ok=True)
+    return expert.path
+
+
+# -- panel status ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertNodeStatus:
+    """One expert at one node.
+
+    Attributes
+    ----------
+    expert : str
+        The expert's id.
+    answered, total : int
+        Pairs answered and pairs at the node.
+    priorities : ahp.Priorities or None
+        None when nothing is answered or the answers do not link all criteria.
+    """
+
+    expert: str
+    answered: int
+    total: int
+    priorities: ahp.Priorities | None
+
+    @property
+    def state(self) -> str:
+        """``"none"``, ``"unlinked"`` (answers do not link all criteria), ``"over"`` (the index
+        is over its threshold) or ``"ok"``."""
+        if self.answered == 0:
+            return "none"
+        if self.priorities is None:
+            return "unlinked"
+        return "ok" if self.priorities.consistent else "over"
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """The panel at one node: each expert's state, Goepel's consensus and the outlier.
+
+    ``outlier`` is the expert whose removal raises S* the most (three or more experts with
+    priorities), after Goepel (2013), see :data:`mcda_ckm.weights.ahp.CONSENSUS_SOURCE`.
+    """
+
+    node: str
+    experts: tuple[ExpertNodeStatus, ...]
+    consensus: ahp.Consensus | None
+    outlier: str | None
+
+
+LOW_CONSENSUS_OK = ("high", "very high")
+"""Consensus bands at which the node's outlier is not worth a call (Goepel's word scale)."""
+
+
+@dataclass(frozen=True)
+class PanelStatus:
+    """Who has answered what, and whom to call back.
+
+    Attributes
+    ----------
+    experts : tuple of ExpertJudgements
+    nodes : dict of str to NodeStatus
+        Keyed by inner node, root first.
+    in_progress : tuple of str
+        Ids of experts with an interrupted ``ckm judge`` session.
+    ri_table, rule : str
+    """
+
+    experts: tuple[ExpertJudgements, ...]
+    nodes: dict[str, NodeStatus]
+    in_progress: tuple[str, ...]
+    ri_table: str
+    rule: str
+
+    def call_back(self) -> dict[str, list[tuple[str, str]]]:
+        """For each expert to contact, the reasons as ``(node, reason)``: nothing or too little
+        answered to link the criteria, the index over its threshold, pairs left out, farthest
+        from the group when the consensus is moderate or lower. Experts in panel order."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for node, ns in self.nodes.items():
+            for e in ns.experts:
+                p = e.priorities
+                if e.state == "none":
+                    reason = "not answered"
+                elif e.state == "unlinked" or p is None:
+                    reason = f"{e.answered} of {e.total} pairs, not linking all criteria"
+                elif e.state == "over":
+                    reason = f"{p.index} {p.value:.3f} over {p.threshold:.2f}"
+                elif e.answered < e.total:
+                    reason = f"{e.total - e.answered} pair(s) left out (completed)"
+                else:
+                    continue
+                out.setdefault(e.expert, []).append((node, reason))
+            c = ns.consensus
+            if ns.outlier is not None and c is not None and c.band not in LOW_CONSENSUS_OK:
+                out.setdefault(ns.outlier, []).append(
+                    (
+                        node,
+                        f"farthest from the group (S* {c.s_star:.0%}, {c.band}; "
+                        f"{c.s_without_farthest:.0%} without)",
+                    )
+                )
+        order = {e.id: k for k, e in enumerate(self.experts)}
+        return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def panel_status(setup: Setup) -> PanelStatus:
+    """Read every judgement file of the case's panel and summarise it per expert and node.
+
+    Unlike :func:`mcda_ckm.weights.panel.evaluate` this works on an unfinished panel: experts who have
+    not answered a node, or whose answers there do not yet link all criteria, are reported,
+    not rejected.
+
+    Raises
+    ------
+    JudgementError
+        From a judgement file that cannot be read.
+    """
+    files = sorted(setup.panel.glob("*.toml")) if setup.panel.is_dir() else []
+    experts = tuple(load_expert(f, setup.tree) for f in files)
+    in_progress = tuple(
+        f.name[1 : -len(".inprogress")] for f in sorted(setup.panel.glob(".*.inprogress"))
+    )
+    opts = setup.options
+    nodes: dict[str, NodeStatus] = {}
+    for node in setup.tree.inner_nodes:
+        kids = setup.tree.children(node)
+        total = len(kids) * (len(kids) - 1) // 2
+        rows = []
+        for e in experts:
+            given = len(e.for_node(node))
+            p = None
+            if given:
+                try:
+                    p = ahp.priorities(e.matrix(setup.tree, node), labels=kids, **opts)  # type: ignore[arg-type]
+                except IncompleteMatrixError:
+                    p = None
+            rows.append(ExpertNodeStatus(e.id, given, total, p))
+        with_p = [r for r in rows if r.priorities is not None]
+        cons, outlier = None, None
+        if len(with_p) >= 2:
+            cons = ahp.consensus([r.priorities.weights for r in with_p])  # type: ignore[union-attr]
+            if cons.farthest is not None:
+                outlier = with_p[cons.farthest].expert
+        nodes[node] = NodeStatus(node, tuple(rows), cons, outlier)
+    return PanelStatus(experts, nodes, in_progress, opts["ri_table"], opts["rule"])

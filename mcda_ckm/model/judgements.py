@@ -1,0 +1,423 @@
+"""Expert judgement files: one TOML file per expert, read and checked against the tree.
+
+A file names the expert and, for each inner node of the tree, compares pairs of its children::
+
+    [expert]
+    name = "Wang Li"
+    role = "R&D director"
+    weight = 2                       # optional, relative, default 1
+
+    [judgements.goal]
+    "knowledge_value vs willingness" = "moderate"      # the first is moderately more important
+    "knowledge_value vs absorptive_capacity" = 2        # numbers 1-9, or reciprocals "1/3", 0.5
+    "willingness vs absorptive_capacity" = { preferred = "absorptive_capacity", intensity = 5 }
+
+Words: equal (1), moderate (3), strong (5), very strong (7), extreme (9), and the intermediates
+"equal to moderate" (2), "moderate to strong" (4), "strong to very strong" (6),
+"very strong to extreme" (8).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mcda_ckm.errors import CaseError, JudgementError
+from mcda_ckm.model import scale
+from mcda_ckm.model.tree import CriteriaTree
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One pairwise comparison: ``first`` is ``value`` times as important as ``second``."""
+
+    node: str
+    first: str
+    second: str
+    value: float
+    key: str
+
+
+@dataclass(frozen=True)
+class ExpertJudgements:
+    """The judgements of one expert, checked against a tree.
+
+    Attributes
+    ----------
+    id : str
+        The file's stem (unique in a panel).
+    name, role, note : str
+    weight : float
+        Relative weight of the expert in the panel (> 0).
+    judgements : tuple of Judgement
+    path : Path or None
+    """
+
+    id: str
+    name: str
+    role: str
+    weight: float
+    judgements: tuple[Judgement, ...]
+    path: Path | None = None
+    note: str = ""
+    _by_node: dict[str, list[Judgement]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for j in self.judgements:
+            self._by_node.setdefault(j.node, []).append(j)
+
+    def for_node(self, node: str) -> list[Judgement]:
+        """The judgements this expert gave at ``node``."""
+        return list(self._by_node.get(node, []))
+
+    def matrix(self, tree: CriteriaTree, node: str) -> np.ndarray:
+        """The expert's comparison matrix at ``node`` (children in tree order), ``nan`` where
+        a pair was not given."""
+        kids = tree.children(node)
+        index = {k: i for i, k in enumerate(kids)}
+        a = np.full((len(kids), len(kids)), np.nan)
+        np.fill_diagonal(a, 1.0)
+        for j in self.for_node(node):
+            a[index[j.first], index[j.second]] = j.value
+            a[index[j.second], index[j.first]] = 1.0 / j.value
+        return a
+
+    def answered(self, tree: CriteriaTree, node: str) -> bool:
+        """Whether the expert gave any judgement at ``node``."""
+        return bool(self._by_node.get(node))
+
+
+def parse_value(raw: Any, *, path: Path, where: str) -> float:
+    """A judgement as a number on the scale, from a number, a fraction string or a word."""
+    hint = "Use a number from 1 to 9 or its reciprocal (1/3), or a word: " + ", ".join(scale.WORDS)
+    if isinstance(raw, bool):
+        raise JudgementError(f"{raw!r} is not a judgement", path=path, where=where, hint=hint)
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        parsed = scale.word_value(raw)
+        if parsed is None:
+            raise JudgementError(f"{raw!r} is not on the scale", path=path, where=where, hint=hint)
+        value = parsed
+    else:
+        raise JudgementError(f"{raw!r} is not a judgement", path=path, where=where, hint=hint)
+    if math.isnan(value):
+        raise JudgementError("value is NaN", path=path, where=where, hint=hint)
+    if value <= 0:
+        raise JudgementError(
+            f"value {raw!r} must be positive (zero or negative have no meaning on the scale)",
+            path=path,
+            where=where,
+            hint="To say the second is preferred, write its reciprocal (1/3) or "
+            '{ preferred = "<second>", intensity = 3 }',
+        )
+    if value > 9 * (1 + scale.RTOL) or value < (1 / 9) * (1 - scale.RTOL) or math.isinf(value):
+        raise JudgementError(
+            f"value {raw!r} is outside Saaty's scale [1/9, 9]", path=path, where=where, hint=hint
+        )
+    return value
+
+
+def _parse_entry(node: str, key: str, raw: Any, tree: CriteriaTree, path: Path) -> Judgement:
+    where = f'[judgements.{node}] "{key}"'
+    parts = [p.strip() for p in key.split(" vs ")]
+    if len(parts) != 2 or not all(parts):
+        raise JudgementError(
+            'key must name two criteria as "<first> vs <second>"', path=path, where=where
+        )
+    first, second = parts
+    siblings = tree.children(node)
+    for name in (first, second):
+        if name not in tree.graph:
+            raise JudgementError(
+                f'unknown criterion "{name}"',
+                path=path,
+                where=where,
+                hint=f"Criteria under {node}: {', '.join(siblings)}",
+            )
+        if name not in siblings:
+            parent = tree.parent(name)
+            raise JudgementError(
+                f'"{name}" is not a child of "{node}" (it sits under "{parent}"); only '
+                "siblings are compared",
+                path=path,
+                where=where,
+                hint=f"Criteria under {node}: {', '.join(siblings)}",
+            )
+    if first == second:
+        raise JudgementError(
+            f'compares "{first}" with itself',
+            path=path,
+            where=where,
+            hint="Remove it: a criterion is always equal to itself",
+        )
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"preferred", "intensity", "note"}
+        if unknown or "preferred" not in raw or "intensity" not in raw:
+            raise JudgementError(
+                "an inline table needs exactly preferred and intensity (and an optional note)",
+                path=path,
+                where=where,
+                hint=f'Write {{ preferred = "{second}", intensity = "strong" }}',
+            )
+        preferred = raw["preferred"]
+        if preferred not in (first, second):
+            raise JudgementError(
+                f'preferred = "{preferred}" is neither "{first}" nor "{second}"',
+                path=path,
+                where=where,
+            )
+        value = parse_value(raw["intensity"], path=path, where=where)
+        if preferred == second:
+            value = 1.0 / value
+    else:
+        value = parse_value(raw, path=path, where=where)
+    return Judgement(node=node, first=first, second=second, value=value, key=where)
+
+
+def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
+    """Read and check one expert's judgement file against ``tree``.
+
+    Raises
+    ------
+    JudgementError
+        Naming the file and the entry: unknown node or criterion, comparison of non-siblings,
+        self-comparison, a value outside [1/9, 9], zero, negative or NaN, the same pair given
+        twice (in either order, whether or not the two agree).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise JudgementError("file not found", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        if "overwrite" in str(exc):
+            raise JudgementError(
+                f"the same key is given twice, so a pair is judged twice ({exc})",
+                path=path,
+                hint="Keep one judgement per pair",
+            ) from None
+        raise JudgementError(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
+    meta = data.get("expert", {})
+    if not isinstance(meta, dict):
+        raise JudgementError("[expert] must be a table", path=path, where="[expert]")
+    unknown_top = set(data) - {"expert", "judgements"}
+    if unknown_top:
+        raise JudgementError(
+            f"unknown section(s): {', '.join(sorted(unknown_top))}",
+            path=path,
+            hint="A judgement file has [expert] and [judgements.<node>] tables",
+        )
+    weight = meta.get("weight", 1)
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not math.isfinite(weight)
+        or weight <= 0
+    ):
+        raise JudgementError(
+            f"weight {weight!r} must be a positive number",
+            path=path,
+            where="[expert] weight",
+            hint="Expert weights are relative: 1 for an ordinary member, 2 for a double vote",
+        )
+    tables = data.get("judgements", {})
+    if not isinstance(tables, dict):
+        raise JudgementError("judgements must be tables", path=path, where="judgements")
+    judgements: list[Judgement] = []
+    seen: dict[tuple[str, frozenset[str]], str] = {}
+    for node, entries in tables.items():
+        where = f"[judgements.{node}]"
+        if node not in tree.graph:
+            raise JudgementError(
+                f'unknown node "{node}"',
+                path=path,
+                where=where,
+                hint=f"Nodes with criteria to compare: {', '.join(tree.inner_nodes)}",
+            )
+        if node not in tree.inner_nodes:
+            raise JudgementError(
+                f'"{node}" is an indicator (a leaf): it has no criteria under it to compare',
+                path=path,
+                where=where,
+                hint=f"Nodes with criteria to compare: {', '.join(tree.inner_nodes)}",
+            )
+        if not isinstance(entries, dict):
+            raise JudgementError("must be a table of comparisons", path=path, where=where)
+        for key, raw in entries.items():
+            j = _parse_entry(node, key, raw, tree, path)
+            pair = (node, frozenset((j.first, j.second)))
+            if pair in seen:
+                raise JudgementError(
+                    f"the pair {j.first} / {j.second} is already judged at {seen[pair]}",
+                    path=path,
+                    where=j.key,
+                    hint="Keep one judgement per pair",
+                )
+            seen[pair] = j.key
+            judgements.append(j)
+    return ExpertJudgements(
+        id=path.stem,
+        name=str(meta.get("name", path.stem)),
+        role=str(meta.get("role", "")),
+        weight=float(weight),
+        note=str(meta.get("note", "")),
+        judgements=tuple(judgements),
+        path=path,
+    )
+
+
+def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJudgements]:
+    """Read several judgement files; a folder stands for every ``*.toml`` in it.
+
+    Raises
+    ------
+    CaseError
+        When no file is found.
+    JudgementError
+        From the first bad file.
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    if not files:
+        raise CaseError(
+            "no judgement files found", hint="Put one <expert>.toml per expert in the panel folder"
+        )
+    return [load_expert(f, tree) for f in files]
+
+
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _toml_str(text: str) -> str:
+    """``text`` as a TOML basic string (JSON escapes are valid TOML escapes)."""
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _toml_key(key: str) -> str:
+    return key if key and set(key) <= _BARE_KEY else _toml_str(key)
+
+
+def _toml_number(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _toml_value(j: Judgement) -> str:
+    """A judgement as written by a person: a word for 1..9, an inline table for 1/2..1/9,
+    the exact decimal otherwise (so that :func:`load_expert` reads back the same float)."""
+    v = j.value
+    if float(v).is_integer() and int(v) in scale.NAMES:
+        return _toml_str(scale.NAMES[int(v)])
+    inverse = round(1 / v)
+    if inverse in scale.NAMES and 1.0 / inverse == v:
+        return (
+            f"{{ preferred = {_toml_str(j.second)}, intensity = "
+            f"{_toml_str(scale.NAMES[inverse])} }}"
+        )
+    return repr(float(v))
+
+
+def dump_expert(
+    expert_meta: Any,
+    judgements: Iterable[Judgement],
+    tree: CriteriaTree,
+    *,
+    header: str = "",
+) -> str:
+    """One expert's judgements as TOML text in the format :func:`load_expert` reads.
+
+    Integer scale values are written as words (``"moderate"``), exact reciprocals as
+    ``{ preferred = "<second>", intensity = "<word>" }``, other values as decimals; nodes come
+    in the tree's order and pairs in the order given. ``load_expert`` reads the text back to
+    the same judgements (same nodes, pairs, order and values).
+
+    Parameters
+    ----------
+    expert_meta : mapping or ExpertJudgements
+        ``name``, ``role``, ``weight`` and ``note`` (each optional; a missing weight means 1).
+    judgements : iterable of Judgement
+    tree : CriteriaTree
+        Gives the order of the ``[judgements.<node>]`` tables.
+    header : str, optional
+        Comment lines put first (each line is prefixed with ``# `` unless it already starts
+        with ``#``).
+
+    Examples
+    --------
+    >>> from mcda_ckm.model.tree import flat_tree
+    >>> t = flat_tree(["a", "b"])
+    >>> print(dump_expert({"name": "Li"}, [Judgement("goal", "a", "b", 1 / 3, "")], t), end="")
+    [expert]
+    name = "Li"
+    <BLANKLINE>
+    [judgements.goal]
+    "a vs b" = { preferred = "b", intensity = "moderate" }
+    """
+    if isinstance(expert_meta, ExpertJudgements):
+        meta: dict[str, Any] = {
+            "name": expert_meta.name,
+            "role": expert_meta.role,
+            "weight": expert_meta.weight,
+            "note": expert_meta.note,
+        }
+    else:
+        meta = dict(expert_meta)
+    lines: list[str] = []
+    for line in header.splitlines():
+        lines.append(line if line.startswith("#") else f"# {line}".rstrip())
+    if lines:
+        lines.append("")
+    lines.append("[expert]")
+    for key in ("name", "role"):
+        if meta.get(key):
+            lines.append(f"{key} = {_toml_str(meta[key])}")
+    weight = meta.get("weight")
+    if weight is not None and float(weight) != 1.0:
+        lines.append(f"weight = {_toml_number(float(weight))}")
+    if meta.get("note"):
+        lines.append(f"note = {_toml_str(meta['note'])}")
+    by_node: dict[str, list[Judgement]] = {}
+    for j in judgements:
+        by_node.setdefault(j.node, []).append(j)
+    order = [n for n in tree.inner_nodes if n in by_node] + [
+        n for n in by_node if n not in tree.inner_nodes
+    ]
+    for node in order:
+        lines += ["", f"[judgements.{_toml_key(node)}]"]
+        for j in by_node[node]:
+            lines.append(f"{_toml_str(f'{j.first} vs {j.second}')} = {_toml_value(j)}")
+    return "\n".join(lines) + "\n"
+
+
+def save_expert(
+    path: str | Path,
+    expert_meta: Any,
+    judgements: Iterable[Judgement],
+    tree: CriteriaTree,
+    *,
+    header: str = "",
+) -> Path:
+    """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
+    ``os.replace``), creating the folder if needed; returns the path."""
+    from mcda_ckm.files import write_text
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, dump_expert(expert_meta, judgements, tree, header=header))
+    return path

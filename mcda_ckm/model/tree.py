@@ -1,0 +1,305 @@
+"""The criteria tree: goal -> dimensions -> indicators, loaded from a TOML file into networkx.
+
+The tree is data, not code: ``criteria/ckm-huang2008.toml`` holds the model of Huang, Han & Meng
+(2008) and ``criteria/ckm-zou2006.toml`` the decomposition of Zou & Feng (2006), and a consultant
+can write another. See ``criteria/README.md`` for the file format.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mcda_ckm.errors import TreeError
+from mcda_ckm.model.directions import DIRECTIONS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class CriteriaTree:
+    """A validated criteria tree.
+
+    Attributes
+    ----------
+    id, title, source : str
+        Identification of the tree and the publication it comes from.
+    graph : networkx.DiGraph
+        Edges point from parent to child; node attributes hold ``label``, ``label_zh``,
+        ``description``, ``description_zh`` and, on leaves, ``unit``, ``scale``, ``direction``.
+        Each node's ``order`` attribute keeps the file's order of siblings.
+    root : str
+        The goal.
+    path : Path or None
+        The file it was loaded from.
+    """
+
+    id: str
+    title: str
+    source: str
+    graph: nx.DiGraph = field(repr=False)
+    root: str
+    path: Path | None = None
+    title_zh: str = ""
+
+    def children(self, node: str) -> tuple[str, ...]:
+        """The children of ``node``, in the file's order."""
+        kids = self.graph.successors(node)
+        return tuple(sorted(kids, key=lambda k: self.graph.nodes[k]["order"]))
+
+    def parent(self, node: str) -> str | None:
+        """The parent of ``node`` (None for the root)."""
+        preds = list(self.graph.predecessors(node))
+        return preds[0] if preds else None
+
+    def _preorder(self) -> list[str]:
+        out: list[str] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(self.children(node)))
+        return out
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Every node, depth first in the file's order (root first)."""
+        return tuple(self._preorder())
+
+    @property
+    def inner_nodes(self) -> tuple[str, ...]:
+        """The nodes whose children are compared pairwise, root first."""
+        return tuple(n for n in self._preorder() if self.graph.out_degree(n) > 0)
+
+    @property
+    def leaves(self) -> tuple[str, ...]:
+        """The indicators, in the order of the decision matrix's columns."""
+        return tuple(n for n in self._preorder() if self.graph.out_degree(n) == 0)
+
+    @property
+    def directions(self) -> np.ndarray:
+        """+1 for a benefit leaf, -1 for a cost leaf (pymcdm's ``types``), in leaf order."""
+        return np.array(
+            [1 if self.graph.nodes[n]["direction"] == "benefit" else -1 for n in self.leaves]
+        )
+
+    def path_to(self, node: str) -> tuple[str, ...]:
+        """The nodes from the root down to ``node``, both included."""
+        import networkx as nx
+
+        return tuple(nx.shortest_path(self.graph, self.root, node))
+
+    def dimension_of(self, leaf: str) -> str:
+        """The child of the root above ``leaf`` (the leaf itself in a one-level tree)."""
+        path = self.path_to(leaf)
+        return path[1] if len(path) > 1 else leaf
+
+    def label(self, node: str, lang: str = "en") -> str:
+        """The node's label in ``lang`` ("en" or "zh"), falling back to English."""
+        attrs = self.graph.nodes[node]
+        if lang == "zh" and attrs.get("label_zh"):
+            return str(attrs["label_zh"])
+        return str(attrs.get("label", node))
+
+    def attr(self, node: str, name: str, default: Any = None) -> Any:
+        """A node attribute from the file (``unit``, ``scale``, ``description``...)."""
+        return self.graph.nodes[node].get(name, default)
+
+    def compose(self, local: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Global leaf weights from local priorities.
+
+        The global weight of a leaf is the product of the local priorities on the path from the
+        root to it (Saaty 1980, *The Analytic Hierarchy Process*, ch. 2, hierarchic composition).
+
+        Parameters
+        ----------
+        local : mapping of node id to array
+            For every inner node, its children's local priorities (in ``children`` order,
+            summing to 1).
+
+        Returns
+        -------
+        numpy.ndarray
+            Global weights in ``leaves`` order; they sum to 1.
+        """
+        glob = {self.root: 1.0}
+        for node in self.inner_nodes:
+            for child, w in zip(self.children(node), local[node], strict=True):
+                glob[child] = glob[node] * float(w)
+        weights = np.array([glob[leaf] for leaf in self.leaves])
+        # Products of normalised vectors sum to 1 only up to rounding; renormalise so the
+        # global weights sum to 1 within a few ulps.
+        return weights / weights.sum()
+
+    def decompose(self, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """Local weights that compose into the given global leaf weights.
+
+        The local weight of a child is its subtree's share of its parent's subtree total (equal
+        shares under a parent whose subtree weighs 0). ``compose(decompose(w)) == w``.
+        """
+        w = np.asarray(weights, dtype=float)
+        total = dict(zip(self.leaves, w, strict=True))
+        for node in reversed(self.nodes):
+            if node not in total:
+                total[node] = sum(total[c] for c in self.children(node))
+        local = {}
+        for node in self.inner_nodes:
+            kids = np.array([total[c] for c in self.children(node)])
+            s = kids.sum()
+            local[node] = kids / s if s > 0 else np.full(len(kids), 1 / len(kids))
+        return local
+
+
+def _read_toml(path: Path, error: type[TreeError]) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise error("file not found", path=path, hint="Check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
+
+
+def load_tree(path: str | Path) -> CriteriaTree:
+    """Load and validate a criteria tree file.
+
+    Checks: one root, no cycles, unique ids, every parent exists, every inner node has at
+    least two children, every leaf has a direction ("benefit" or "cost").
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML file with a ``[tree]`` table and a ``[[node]]`` array (see ``criteria/README.md``).
+
+    Raises
+    ------
+    TreeError
+        Naming the file and the node at fault.
+    """
+    import networkx as nx
+
+    path = Path(path)
+    data = _read_toml(path, TreeError)
+    meta = data.get("tree", {})
+    if not isinstance(meta, dict):
+        raise TreeError("[tree] must be a table", path=path, hint="Write [tree] with id and title")
+    raw_nodes = data.get("node")
+    if not isinstance(raw_nodes, list) or not raw_nodes:
+        raise TreeError(
+            "no [[node]] entries", path=path, hint="Declare each criterion in a [[node]] table"
+        )
+    graph = nx.DiGraph()
+    parents: dict[str, str | None] = {}
+    for i, raw in enumerate(raw_nodes):
+        where = f"node #{i + 1}"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
+            raise TreeError("has no id", path=path, where=where, hint='Add id = "some_name"')
+        node = raw["id"]
+        where = f'node "{node}"'
+        if node in graph:
+            raise TreeError(
+                "duplicate id", path=path, where=where, hint="Give each node its own id"
+            )
+        parent = raw.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            raise TreeError("parent must be a node id", path=path, where=where)
+        attrs = {k: v for k, v in raw.items() if k not in ("id", "parent")}
+        attrs.setdefault("label", node)
+        attrs["order"] = i
+        graph.add_node(node, **attrs)
+        parents[node] = parent
+    for node, parent in parents.items():
+        if parent is None:
+            continue
+        if parent not in graph:
+            raise TreeError(
+                f'parent "{parent}" is not a node of this tree',
+                path=path,
+                where=f'node "{node}"',
+                hint="Check the spelling of parent, or declare that node",
+            )
+        graph.add_edge(parent, node)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        nodes = " -> ".join(u for u, _ in cycle)
+        raise TreeError(
+            f"cycle of parents: {nodes} -> {cycle[0][0]}",
+            path=path,
+            where=f'node "{cycle[0][0]}"',
+            hint="A node cannot descend from itself",
+        )
+    roots = [n for n, p in parents.items() if p is None]
+    if len(roots) != 1:
+        names = ", ".join(f'"{r}"' for r in roots) or "none"
+        raise TreeError(
+            f"a tree has exactly one root (node without parent); found {names}",
+            path=path,
+            hint="Give every node but the goal a parent",
+        )
+    root = roots[0]
+    unreachable = set(graph) - nx.descendants(graph, root) - {root}
+    if unreachable:  # pragma: no cover - implied by one root and no cycle
+        raise TreeError(f"nodes not under the root: {sorted(unreachable)}", path=path)
+    for node in graph:
+        kids = graph.out_degree(node)
+        where = f'node "{node}"'
+        if kids == 1:
+            child = next(iter(graph.successors(node)))
+            raise TreeError(
+                f'has a single child ("{child}"); pairwise comparison needs at least two',
+                path=path,
+                where=where,
+                hint="Add a sibling or attach the child to the parent directly",
+            )
+        if kids == 0:
+            direction = graph.nodes[node].get("direction")
+            if direction is None:
+                raise TreeError(
+                    "leaf has no direction",
+                    path=path,
+                    where=where,
+                    hint='Add direction = "benefit" (more is better) or "cost"',
+                )
+            if not isinstance(direction, str) or direction.lower() not in DIRECTIONS:
+                raise TreeError(
+                    f"direction {direction!r} is not benefit or cost",
+                    path=path,
+                    where=where,
+                    hint='Use direction = "benefit" or "cost"',
+                )
+            graph.nodes[node]["direction"] = DIRECTIONS[direction.lower()]
+    if graph.out_degree(root) == 0:
+        raise TreeError("the root has no children", path=path, where=f'node "{root}"')
+    return CriteriaTree(
+        id=str(meta.get("id", path.stem)),
+        title=str(meta.get("title", root)),
+        title_zh=str(meta.get("title_zh", "")),
+        source=str(meta.get("source", "")),
+        graph=graph,
+        root=root,
+        path=path,
+    )
+
+
+def flat_tree(
+    criteria: list[str], directions: list[str] | None = None, *, goal: str = "goal"
+) -> CriteriaTree:
+    """A one-level tree (goal -> criteria), for ad-hoc data and fixed weights."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_node(goal, label=goal, order=0)
+    directions = directions or ["benefit"] * len(criteria)
+    for i, (name, direction) in enumerate(zip(criteria, directions, strict=True)):
+        graph.add_node(name, label=name, order=i + 1, direction=DIRECTIONS[direction])
+        graph.add_edge(goal, name)
+    return CriteriaTree(id="flat", title=goal, source="", graph=graph, root=goal)

@@ -1,0 +1,234 @@
+"""Figures of the sensitivity analysis (matplotlib, headless).
+
+Every function takes ``ax=None`` (a new figure when None) and returns the Axes; the caller
+(the report) saves and closes the figure.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from mcda_ckm.model.tree import CriteriaTree
+    from mcda_ckm.sensitivity.analysis import Acceptability, Sweep, Tolerance
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def gradient(
+    sw: Sweep,
+    ids: Sequence[str],
+    *,
+    highlight: Sequence[int] = (),
+    breaks: Sequence[float] = (),
+    label: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """Closeness of each customer as one node's weight moves over [0, 1].
+
+    The current weight is a dashed line, break points (where the key set changes) dotted
+    lines; ``highlight`` customers (the key sources) are drawn in colour and labelled.
+    """
+    ax = _axes(ax)
+    hl = set(highlight)
+    for i in range(sw.closeness.shape[1]):
+        if i not in hl:
+            ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
+    for i in highlight:
+        ax.plot(sw.t, sw.closeness[:, i], lw=1.8, label=ids[i], zorder=3)
+    ax.axvline(sw.t0, color="black", ls="--", lw=1, label=f"current {sw.t0:.3f}")
+    for b in breaks:
+        ax.axvline(b, color="tab:red", ls=":", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"local weight of {label or sw.node}")
+    ax.set_ylabel("closeness")
+    ax.legend(fontsize="small", loc="best", ncol=2)
+    return ax
+
+
+def tornado(rows: Sequence[Tolerance], labels: Sequence[str], *, ax: Axes | None = None) -> Axes:
+    """Tolerance intervals of the key set, narrowest first: one bar per node from the lower to
+    the upper break point, the current weight marked."""
+    ax = _axes(ax, (7, max(3.0, 0.3 * len(rows) + 1)))
+    order = sorted(range(len(rows)), key=lambda i: rows[i].width, reverse=True)
+    y = np.arange(len(order))
+    lows = np.array([rows[i].key_low.t for i in order])
+    highs = np.array([rows[i].key_high.t for i in order])
+    ax.barh(y, highs - lows, left=lows, color="tab:blue", alpha=0.6)
+    ax.scatter([rows[i].t0 for i in order], y, color="black", marker="|", s=120, zorder=3)
+    ax.set_yticks(y, [labels[i] for i in order], fontsize="small")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("local weight: range within which the key sources stay the same")
+    return ax
+
+
+def acceptability_heatmap(
+    acc: Acceptability, ids: Sequence[str], *, top: int = 12, ax: Axes | None = None
+) -> Axes:
+    """Rank acceptability indices b_i^r of the leading candidates (SMAA-2)."""
+    ax = _axes(ax, (6, max(3.0, 0.32 * top + 1)))
+    lead = np.argsort(-acc.key_probability, kind="stable")[:top]
+    data = acc.rank_acceptability[lead]
+    im = ax.imshow(data, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for (r, c), v in np.ndenumerate(data):
+        if v >= 0.005:
+            ax.text(
+                c,
+                r,
+                f"{v:.0%}",
+                ha="center",
+                va="center",
+                fontsize="x-small",
+                color="white" if v > 0.6 else "black",
+            )
+    ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
+    ax.set_xticks(range(data.shape[1]), [str(r + 1) for r in range(data.shape[1])])
+    ax.set_xlabel("rank")
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="acceptability")
+    return ax
+
+
+def key_probability_bars(
+    acc: Acceptability, ids: Sequence[str], *, top: int = 15, ax: Axes | None = None
+) -> Axes:
+    """Each leading customer's probability of being a key source (in the top k)."""
+    ax = _axes(ax, (7, max(3.0, 0.3 * top + 1)))
+    lead = np.argsort(-acc.key_probability, kind="stable")[:top][::-1]
+    ax.barh(range(len(lead)), acc.key_probability[lead], color="tab:green", alpha=0.7)
+    ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"probability of being a key source ({acc.n_samples} samples, {acc.source})")
+    return ax
+
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+)
+CJK_PACKAGE = (
+    "fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk; fonts-wqy-zenhei also works)"
+)
+
+
+def cjk_font() -> str | None:
+    """The first installed font family that can draw Chinese, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((f for f in CJK_FAMILIES if f in names), None)
+    if found is None and not _rescanned:
+        # matplotlib caches the font list; a font installed after the cache was written is
+        # only seen after a rescan (done once per process).
+        _rescanned.append(True)
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        return cjk_font()
+    return found
+
+
+_rescanned: list[bool] = []
+
+
+def use_language(lang: str) -> None:
+    """Set matplotlib's fonts for ``lang``; for "zh" a CJK font must be installed.
+
+    Raises
+    ------
+    CkmError
+        For "zh" when no CJK font is installed, naming the package to install.
+    """
+    import matplotlib
+
+    if lang != "zh":
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+        return
+    font = cjk_font()
+    if font is None:
+        from mcda_ckm.errors import CkmError
+
+        raise CkmError(
+            "no font that can draw Chinese is installed, so the figures of a --lang zh report "
+            "cannot be drawn",
+            hint=f"Install {CJK_PACKAGE}, or run with --lang en",
+        )
+    import logging
+
+    # WenQuanYi ships one weight (500); matplotlib logs a warning for every text it draws.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def tree_diagram(
+    tree: CriteriaTree,
+    local: Mapping[str, np.ndarray],
+    weights: np.ndarray,
+    *,
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """The criteria tree, left to right, each node with its local weight and each indicator
+    with its global weight."""
+    leaves = tree.leaves
+    ax = _axes(ax, (9, max(4.0, 0.45 * len(leaves) + 1)))
+    depth = {tree.root: 0}
+    for node in tree.nodes:
+        for c in tree.children(node):
+            depth[c] = depth[node] + 1
+    y: dict[str, float] = {leaf: float(len(leaves) - 1 - i) for i, leaf in enumerate(leaves)}
+    for node in reversed(tree.nodes):
+        if node not in y:
+            y[node] = float(np.mean([y[c] for c in tree.children(node)]))
+    lw = {tree.root: 1.0}
+    for node in tree.inner_nodes:
+        for c, w in zip(tree.children(node), local[node], strict=True):
+            lw[c] = float(w)
+    gw = dict(zip(leaves, weights, strict=True))
+    max_depth = max(depth.values())
+    for node in tree.nodes:
+        x = depth[node]
+        for c in tree.children(node):
+            ax.plot([x + 0.05, depth[c] - 0.05], [y[node], y[c]], color="0.6", lw=0.8)
+        text = textwrap.fill(tree.label(node, lang), 18 if lang != "zh" else 9)
+        if node != tree.root:
+            text += f"\n{lw[node]:.3f}"
+        if node in gw:
+            words = ("局部", "全局") if lang == "zh" else ("local", "global")
+            text = (
+                f"{tree.label(node, lang)}  {words[0]} {lw[node]:.3f} · {words[1]} {gw[node]:.3f}"
+            )
+        ax.text(
+            x,
+            y[node],
+            text,
+            ha="left" if node in gw else "center",
+            va="center",
+            fontsize="small",
+            bbox={"boxstyle": "round", "fc": "white", "ec": "0.5"},
+        )
+    ax.set_xlim(-0.5, max_depth + 1.7)
+    ax.set_ylim(-1, len(leaves))
+    ax.axis("off")
+    return ax

@@ -1,0 +1,90 @@
+"""The Dask engine (mcda_ckm.large.dask) on a distributed.LocalCluster, against the in-memory path
+(issue 8)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from mcda_ckm.errors import DataError
+from mcda_ckm.large import dask as cluster
+from mcda_ckm.ranking import topsis
+from mcda_ckm.ranking.topsis import _deviations
+from mcda_ckm.sensitivity.analysis import _top_k
+
+distributed = pytest.importorskip("distributed")
+
+W = np.array([0.4, 0.1, 0.3, 0.2])
+D = np.array([1, -1, 1, 1])
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as lc,
+        distributed.Client(lc) as c,
+    ):
+        yield c
+
+
+def _base(folder, m=2400, bounds=(0, 700, 1500, 2400)):
+    rng = np.random.default_rng(11)
+    x = rng.uniform(1.0, 50.0, (m, 4)) * [1.0, 10.0, 100.0, 0.5]
+    best = int(np.argmax(topsis.rank(x, W, D).closeness))
+    x[[3, 1200, m - 1]] = x[best]  # a tie at the top across partitions
+    folder.mkdir()
+    ids = [f"K{i}" for i in range(m)]
+    for p, (a, b) in enumerate(itertools.pairwise(bounds)):
+        cols = {"id": ids[a:b], "name": [f"n{i}" for i in range(a, b)]}
+        cols.update({f"x{j}": x[a:b, j] for j in range(4)})
+        pq.write_table(pa.table(cols), folder / f"part-{p}.parquet", row_group_size=300)
+    return x
+
+
+def test_rank_dask_equals_in_memory(tmp_path, client):
+    x = _base(tmp_path / "base")
+    out = tmp_path / "scores"
+    got = cluster.rank_dask(tmp_path / "base", W, directions=D, client=client, top_k=6, out=out)
+    ref = topsis.rank(x, W, D, top_k=6)
+    np.testing.assert_array_equal(got.top_rows, ref.top_k)
+    assert got.top_ids == tuple(f"K{i}" for i in ref.top_k)
+    assert next(g for g in ref.ties if ref.top_k[0] in g) in got.ties
+    scores = pq.read_table(out)
+    np.testing.assert_allclose(scores["closeness"].to_numpy(), ref.closeness, rtol=0, atol=1e-9)
+    assert sorted(p.name for p in out.iterdir())[0] == "part-00000.parquet"
+
+
+def test_key_probabilities_dask_equal_in_memory(tmp_path, client):
+    x = _base(tmp_path / "base")
+    samples = np.random.default_rng(2).dirichlet(np.ones(4), size=60)
+    got = cluster.key_probabilities_dask(
+        tmp_path / "base", samples, directions=D, client=client, k=4
+    )
+    top = _top_k(_deviations(x, D, "vector"), samples, 4)
+    expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
+    assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
+    np.testing.assert_allclose(got.key_probability, expected[got.rows])
+
+
+def test_duplicate_id_across_partitions_names_rows(tmp_path, client):
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    pq.write_table(pa.table({"id": ["A", "B"], "x": [1.0, 2.0]}), folder / "p0.parquet")
+    pq.write_table(pa.table({"id": ["C", "A"], "x": [3.0, 4.0]}), folder / "p1.parquet")
+    with pytest.raises(DataError, match=r'row 5, column "id": duplicate id "A" \(first on row 2\)'):
+        cluster.rank_dask(folder, [1.0], client=client)
+
+
+def test_negative_value_names_global_row(tmp_path, client):
+    folder = tmp_path / "neg"
+    folder.mkdir()
+    pq.write_table(pa.table({"id": ["A", "B"], "x": [1.0, 2.0]}), folder / "p0.parquet")
+    pq.write_table(pa.table({"id": ["C", "D"], "x": [3.0, -4.0]}), folder / "p1.parquet")
+    with pytest.raises(DataError, match='row 5, column "x": -4 is negative'):
+        cluster.rank_dask(folder, [1.0], client=client)

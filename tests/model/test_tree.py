@@ -1,0 +1,139 @@
+"""Tests of mcda_ckm.model.tree: the bundled trees, composition, and one test per validation rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mcda_ckm.errors import TreeError
+from mcda_ckm.model.tree import load_tree
+from tests.conftest import ZOU
+
+HUANG_LEAVES = (
+    "base_potential",
+    "growth_potential",
+    "networking_potential",
+    "learning_potential",
+    "active_contact_frequency",
+    "passive_acceptance_rate",
+    "trust",
+    "perceived_benefit",
+    "source_diversity",
+    "prior_knowledge",
+    "employee_motivation",
+    "it_support",
+)
+
+
+def test_huang_tree_is_the_seed_model(huang):
+    """Huang, Han & Meng (2008), sections 3.1-3.3: three dimensions, four indicators each,
+    all benefit criteria (domain.md)."""
+    assert huang.children(huang.root) == ("knowledge_value", "willingness", "absorptive_capacity")
+    assert huang.leaves == HUANG_LEAVES
+    assert (huang.directions == 1).all()
+    assert huang.label("trust", "zh") == "对企业的信任度"
+    assert huang.label("knowledge_value", "zh") == "客户知识价值"
+    for leaf in huang.leaves:
+        assert huang.attr(leaf, "unit") and huang.attr(leaf, "description")
+    assert huang.dimension_of("it_support") == "absorptive_capacity"
+
+
+def test_zou_tree_loads_with_another_shape():
+    """Zou & Feng (2006): knowledge about / for / from customers and co-created knowledge."""
+    tree = load_tree(ZOU)
+    assert len(tree.children(tree.root)) == 4
+    assert len(tree.leaves) >= 8
+    assert (tree.directions == -1).any()  # a cost leaf
+
+
+def test_compose_multiplies_down_the_tree(huang):
+    """Global weight = product of local weights on the path (Saaty 1980): with dimension
+    weights (0.5, 0.3, 0.2) and uniform indicators, each indicator gets dim / 4 (hand)."""
+    local = {"goal": np.array([0.5, 0.3, 0.2])}
+    for dim in huang.children("goal"):
+        local[dim] = np.full(4, 0.25)
+    g = huang.compose(local)
+    np.testing.assert_allclose(g, np.repeat([0.125, 0.075, 0.05], 4), rtol=1e-15)
+    assert abs(g.sum() - 1) < 1e-12
+
+
+HEAD = '[tree]\nid = "t"\ntitle = "T"\n'
+
+
+def node(id_: str, parent: str | None = None, direction: str | None = "benefit") -> str:
+    text = f'[[node]]\nid = "{id_}"\n'
+    if parent:
+        text += f'parent = "{parent}"\n'
+    if direction:
+        text += f'direction = "{direction}"\n'
+    return text
+
+
+def test_valid_minimal_tree(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g")
+    tree = load_tree(write("t.toml", text))
+    assert tree.leaves == ("a", "b")
+
+
+def test_error_not_toml(write):
+    with pytest.raises(TreeError, match=r"t\.toml: not valid TOML"):
+        load_tree(write("t.toml", "[tree\n"))
+
+
+def test_error_missing_file(tmp_path):
+    with pytest.raises(TreeError, match=r"nope\.toml: file not found"):
+        load_tree(tmp_path / "nope.toml")
+
+
+def test_error_no_nodes(write):
+    with pytest.raises(TreeError, match=r"no \[\[node\]\] entries"):
+        load_tree(write("t.toml", HEAD))
+
+
+def test_error_node_without_id(write):
+    with pytest.raises(TreeError, match="node #2: has no id"):
+        load_tree(write("t.toml", HEAD + node("g", None, None) + "[[node]]\nparent = 'g'\n"))
+
+
+def test_error_duplicate_id(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("a", "g")
+    with pytest.raises(TreeError, match=r't\.toml: node "a": duplicate id'):
+        load_tree(write("t.toml", text))
+
+
+def test_error_unknown_parent(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "gg")
+    with pytest.raises(TreeError, match=r'node "b": parent "gg" is not a node of this tree'):
+        load_tree(write("t.toml", text))
+
+
+def test_error_two_roots(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g") + node("h", None)
+    with pytest.raises(TreeError, match=r'exactly one root .* found "g", "h"'):
+        load_tree(write("t.toml", text))
+
+
+def test_error_cycle(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g")
+    text += node("x", "y", None) + node("y", "x", None)
+    with pytest.raises(TreeError, match=r"cycle of parents: (x -> y -> x|y -> x -> y)"):
+        load_tree(write("t.toml", text))
+
+
+def test_error_single_child(write):
+    text = HEAD + node("g", None, None) + node("d", "g", None) + node("e", "g", None)
+    text += node("a", "d") + node("b", "d") + node("c", "e")
+    with pytest.raises(TreeError, match=r'node "e": has a single child \("c"\)'):
+        load_tree(write("t.toml", text))
+
+
+def test_error_leaf_without_direction(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g", None)
+    with pytest.raises(TreeError, match=r'node "b": leaf has no direction\. Add direction'):
+        load_tree(write("t.toml", text))
+
+
+def test_error_bad_direction(write):
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g", "more")
+    with pytest.raises(TreeError, match=r"node \"b\": direction 'more' is not benefit or cost"):
+        load_tree(write("t.toml", text))

@@ -1,0 +1,136 @@
+"""Tests of mcda_ckm.weights.panel on the bundled case and small hand-made panels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
+from mcda_ckm.model.case import load_case
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
+from mcda_ckm.weights import ahp
+from mcda_ckm.weights.panel import evaluate
+from tests.conftest import CASE
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(CASE)
+
+
+def by_id(result, node, expert):
+    return next(e for e in result.nodes[node].experts if e.expert == expert)
+
+
+def test_bundled_case_shows_diagnosis_and_completion(case):
+    r = evaluate(case.tree, case.experts)
+    sales = by_id(r, "knowledge_value", "sales_director")
+    assert not sales.priorities.consistent and sales.priorities.cr > 0.08
+    fix = sales.suggestions[0]
+    assert fix.value_after < sales.priorities.cr
+    assert fix.suggested in ahp.scale.VALUES
+    service = by_id(r, "willingness", "service_manager")
+    assert service.missing == (("active_contact_frequency", "passive_acceptance_rate"),)
+    assert abs(r.global_weights.sum() - 1) < 1e-12
+    assert r.ri_table == "saaty-1980"
+
+
+def test_group_is_the_weighted_geometric_mean(case):
+    """AIJ: the group matrix is the expert-weighted geometric mean of the individual matrices
+    (Forman & Peniwati 1998), so its priorities are those of ahp.aggregate."""
+    r = evaluate(case.tree, case.experts)
+    node = "goal"
+    mats = [e.matrix(case.tree, node) for e in case.experts]
+    expected = ahp.priorities(ahp.aggregate(mats, [e.weight for e in case.experts])).weights
+    np.testing.assert_allclose(r.nodes[node].weights, expected, rtol=1e-12)
+
+
+def test_global_weights_compose_local(case):
+    r = evaluate(case.tree, case.experts, aggregation="aip")
+    w = dict(zip(r.leaves, r.global_weights, strict=True))
+    goal = r.nodes["goal"].weights
+    dims = r.nodes["goal"].criteria
+    for d, wd in zip(dims, goal, strict=True):
+        for c, wc in zip(r.nodes[d].criteria, r.nodes[d].weights, strict=True):
+            assert w[c] == pytest.approx(wd * wc, rel=1e-12)
+
+
+def test_policy_exclude_drops_the_inconsistent_expert_at_that_node(case):
+    r = evaluate(case.tree, case.experts, policy="exclude")
+    assert by_id(r, "knowledge_value", "sales_director").excluded
+    others = [e for e in case.experts if e.id != "sales_director"]
+    mats = [e.matrix(case.tree, "knowledge_value") for e in others]
+    expected = ahp.priorities(ahp.aggregate(mats, [e.weight for e in others])).weights
+    np.testing.assert_allclose(r.nodes["knowledge_value"].weights, expected, rtol=1e-12)
+    assert not by_id(r, "goal", "sales_director").excluded
+
+
+def test_policy_error_names_file_node_and_fix(case):
+    with pytest.raises(
+        ConsistencyError,
+        match=r"sales_director\.toml: \[judgements\.knowledge_value\]: CR = 0\.\d+ is over the "
+        r"threshold 0\.08; revise",
+    ):
+        evaluate(case.tree, case.experts, policy="error")
+
+
+def test_disconnected_expert_names_file_and_groups(write, huang):
+    path = write(
+        "x.toml",
+        "[judgements.knowledge_value]\n"
+        '"base_potential vs growth_potential" = 3\n'
+        '"networking_potential vs learning_potential" = 2\n',
+    )
+    e = load_expert(path, huang)
+    with pytest.raises(
+        IncompleteMatrixError,
+        match=r"x\.toml: \[judgements\.knowledge_value\]: the comparisons do not link all "
+        r"criteria; unlinked groups: base_potential, growth_potential \| networking_potential, "
+        r"learning_potential",
+    ):
+        evaluate(huang, [full(huang), e])
+
+
+def full(tree):
+    return synthetic(tree, {n: np.ones(len(tree.children(n))) for n in tree.inner_nodes}, "full")
+
+
+def test_node_nobody_answered(write, huang):
+    goal = (
+        '[judgements.goal]\n"knowledge_value vs willingness" = 3\n'
+        '"willingness vs absorptive_capacity" = 1\n'
+    )
+    e = load_expert(write("x.toml", goal), huang)
+    with pytest.raises(CaseError, match='node "knowledge_value": no expert answered'):
+        evaluate(huang, [e])
+
+
+def synthetic(tree, w_by_node, name="e", weight=1.0):
+    js = []
+    for node, w in w_by_node.items():
+        kids = tree.children(node)
+        for i in range(len(kids)):
+            for j in range(i + 1, len(kids)):
+                js.append(Judgement(node, kids[i], kids[j], w[i] / w[j], f"{node}:{i}{j}"))
+    return ExpertJudgements(id=name, name=name, role="", weight=weight, judgements=tuple(js))
+
+
+simplex3 = st.lists(st.floats(0.05, 1), min_size=3, max_size=3)
+simplex4 = st.lists(st.floats(0.05, 1), min_size=4, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(simplex3, simplex4, simplex4, simplex4, st.integers(1, 4))
+def test_identical_experts_aggregate_to_that_expert(huang, g, a, b, c, k):
+    """A panel of k identical consistent experts gives that expert's weights, and the global
+    weights are the products of the true local weights (hand: consistent a_ij = w_i / w_j)."""
+    truth = {"goal": g, "knowledge_value": a, "willingness": b, "absorptive_capacity": c}
+    truth = {n: np.array(v) / np.sum(v) for n, v in truth.items()}
+    panel = [synthetic(huang, truth, f"e{i}", weight=i + 1) for i in range(k)]
+    for aggregation in ("aij", "aip"):
+        r = evaluate(huang, panel, aggregation=aggregation)
+        np.testing.assert_allclose(r.global_weights, huang.compose(truth), rtol=1e-9)
+        if k >= 2:
+            assert r.nodes["goal"].consensus.s_star == pytest.approx(1.0)
