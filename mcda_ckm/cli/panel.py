@@ -1,6 +1,7 @@
 """The panel's commands: ``ckm judge``, ``ckm panel``, ``ckm questionnaire export|import``.
 
-A thin layer over :mod:`mcda_ckm.elicit.interview` and :mod:`mcda_ckm.elicit.questionnaire`: it prompts,
+A thin layer over :mod:`mcda_ckm.elicit.interview` and :mod:`mcda_ckm.elicit.questionnaire`: it
+prompts,
 prints and exits; the logic and the files are the library's. The questionnaire talks on stderr
 (questions, checks, messages) so that stdout carries only results.
 """

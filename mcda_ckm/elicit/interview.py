@@ -727,7 +727,8 @@ class PanelStatus:
 def panel_status(setup: Setup) -> PanelStatus:
     """Read every judgement file of the case's panel and summarise it per expert and node.
 
-    Unlike :func:`mcda_ckm.weights.panel.evaluate` this works on an unfinished panel: experts who have
+    Unlike :func:`mcda_ckm.weights.panel.evaluate` this works on an unfinished panel: experts who
+    have
     not answered a node, or whose answers there do not yet link all criteria, are reported,
     not rejected.
 

@@ -6,7 +6,8 @@ task on the cluster (``distributed``): pass 1 returns its column statistics and 
 invalid rows, and sends its id hashes to hash buckets checked for duplicates by other tasks;
 the client combines the statistics with :func:`math.fsum` (as :mod:`mcda_ckm.large.stream`), so the
 numbers do not depend on the partitioning. Pass 2 scores every partition with the kernel of
-:mod:`mcda_ckm.ranking.topsis`, writes ``part-NNNNN.parquet`` into the output folder, and returns its
+:mod:`mcda_ckm.ranking.topsis`, writes ``part-NNNNN.parquet`` into the output folder, and returns
+its
 top-k candidates, merged on the client with the tie rule of :func:`mcda_ckm.ranking.topsis.rank`.
 Key-source probabilities (:func:`key_probabilities_dask`) take the per-sample top k of every
 partition and merge them across partitions.

@@ -8,7 +8,8 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
 1. **statistics and validation**: per column the minimum, the maximum and the sum of squares
    (pairwise summation within a chunk, then :func:`math.fsum` of the per-chunk partials, so the
    result does not depend on the chunking), and every rule of the in-memory path
-   (:func:`mcda_ckm.model.matrix.load_customers`, :func:`mcda_ckm.ranking.topsis.rank`) with the file's row
+   (:func:`mcda_ckm.model.matrix.load_customers`, :func:`mcda_ckm.ranking.topsis.rank`) with the
+   file's row
    number (header = row 1, as in :class:`mcda_ckm.model.matrix.DecisionMatrix`; for Parquet, the row
    its record would have in a CSV export with a header line). Duplicate ids are found with a
    64-bit hash of every id, held in memory up to 128 MB and beyond that spilled to disk in
@@ -19,7 +20,8 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
 2. **scores**: the kernel of :mod:`mcda_ckm.ranking.topsis` (``_deviations``, ``_distances``,
    ``_closeness``) with the global statistics, closeness and distances written to Parquet or
    CSV chunk by chunk in input order; the top-k kept exactly across chunks, ranked with the tie
-   rule of :func:`mcda_ckm.ranking.topsis.rank` (closeness within ``TIE_TOLERANCE`` is a tie, broken by
+   rule of :func:`mcda_ckm.ranking.topsis.rank` (closeness within ``TIE_TOLERANCE`` is a tie,
+   broken by
    input order). A full rank column is optional (:func:`_full_ranks`: an out-of-core bucket
    sort).
 
@@ -120,7 +122,8 @@ class StreamRanking:
     lo, hi : numpy.ndarray
         Column minima and maxima.
     sum_squares : numpy.ndarray
-        Column sums of squares (of the values scaled as :func:`mcda_ckm.ranking.topsis._balanced` does).
+        Column sums of squares (of the values scaled as :func:`mcda_ckm.ranking.topsis._balanced`
+        does).
     constant_columns : tuple of str
     k : int
     top_rows : numpy.ndarray
@@ -449,7 +452,8 @@ def _may_need_strip(array: pa.Array) -> bool:
 
 
 def _cell_text_error(text: str) -> tuple[str, str] | None:
-    """What :func:`mcda_ckm.model.matrix.parse_numbers` says of a cell's text (None if it is fine)."""
+    """What :func:`mcda_ckm.model.matrix.parse_numbers` says of a cell's text (None if it is
+    fine)."""
     if not text:
         return "empty cell", _MISSING_HINT
     try:
@@ -1186,7 +1190,8 @@ def _chunk_stats(stats: _Stats, chunk: _Chunk, criteria: Sequence[str], check_ne
 def _scale2(
     stats: _Stats, normalization: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(lo, hi, sum of squares, s_j^2) as :func:`mcda_ckm.ranking.topsis._deviations` has them for the
+    """(lo, hi, sum of squares, s_j^2) as :func:`mcda_ckm.ranking.topsis._deviations` has them for
+    the
     whole matrix: in the units of :func:`mcda_ckm.ranking.topsis._balanced`."""
     n = stats.n
     _, blo, bhi = _balanced(np.empty((0, n)), stats.lo, stats.hi)
@@ -1540,7 +1545,8 @@ def _scores(
 
 class TopK:
     """The k best of a stream of (closeness, input index) with the tie rule of
-    :func:`mcda_ckm.ranking.topsis.rank`, holding only the candidates within :data:`TOP_MARGIN` of the
+    :func:`mcda_ckm.ranking.topsis.rank`, holding only the candidates within :data:`TOP_MARGIN` of
+    the
     current k-th (and every row tied to them)."""
 
     def __init__(self, k: int, margin: float = TOP_MARGIN) -> None:
@@ -1833,9 +1839,11 @@ def rank_stream(
 ) -> StreamRanking:
     """Rank the customers of a CSV or Parquet file of any size by TOPSIS, in bounded memory.
 
-    The same numbers as :func:`mcda_ckm.ranking.topsis.rank` on the same data (closeness to rounding,
+    The same numbers as :func:`mcda_ckm.ranking.topsis.rank` on the same data (closeness to
+    rounding,
     the top-k and its ranks exactly, ties broken by input order), and the same validation rules
-    as :func:`mcda_ckm.model.matrix.load_customers` with the file's row numbers. Memory is bounded by
+    as :func:`mcda_ckm.model.matrix.load_customers` with the file's row numbers. Memory is bounded
+    by
     ``chunk_rows``, not by the file.
 
     Parameters
@@ -2129,7 +2137,8 @@ index) pairs."""
 class _RankSink:
     """Ranks of every customer without holding the scores: (closeness, index) pairs go to
     bucket files by closeness (edges from the quantiles of the first chunk); each bucket, from
-    the best down, is ordered by :func:`mcda_ckm.ranking.topsis._order` with the tie chain at its low
+    the best down, is ordered by :func:`mcda_ckm.ranking.topsis._order` with the tie chain at its
+    low
     end carried into the next (so a tie across an edge is still broken by input order); the
     ranks go to files by index range, and a last pass joins them to the scores."""
 
@@ -2369,7 +2378,8 @@ def key_probabilities(
     chunk_rows: int = CHUNK_ROWS,
 ) -> KeyProbabilities:
     """Key-source probabilities over a whole file: per sampled weight vector, the top k of
-    every chunk, merged across chunks (the same customers as :func:`mcda_ckm.sensitivity.analysis.smaa`
+    every chunk, merged across chunks (the same customers as
+    :func:`mcda_ckm.sensitivity.analysis.smaa`
     on the whole matrix, ties by input order).
 
     Parameters

@@ -138,7 +138,8 @@ def _topsis(
     """TOPSIS closeness for one weight vector (n,) -> (m,), or many (s, n) -> (s, m).
 
     No validation: ``values`` finite (m, n) float64, weights >= 0, directions +1/-1, and the
-    values suitable for ``normalization`` (see :func:`mcda_ckm.model.matrix.check_for_normalization`).
+    values suitable for ``normalization`` (see
+    :func:`mcda_ckm.model.matrix.check_for_normalization`).
     When every weighted criterion is constant, closeness is 0/0 = NaN.
     """
     dev = _deviations(values, directions, normalization)

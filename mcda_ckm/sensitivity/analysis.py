@@ -1,6 +1,7 @@
 """Sensitivity: how the ranking, and above all the set of key sources, moves with the weights.
 
-Four analyses, all on the TOPSIS kernel of :mod:`mcda_ckm.ranking.topsis`, which computes closeness for
+Four analyses, all on the TOPSIS kernel of :mod:`mcda_ckm.ranking.topsis`, which computes closeness
+for
 many weight vectors at once:
 
 - :func:`sweep` moves one node's local weight over [0, 1], its siblings rescaled in proportion

@@ -158,7 +158,8 @@ def _tree_and_weights(
 
 ENGINES: tuple[str, ...] = ("memory", "stream", "dask")
 """Where ``ckm rank`` computes: in memory (:func:`rank_file`), streaming in bounded memory
-(:func:`mcda_ckm.large.stream.rank_stream`) or on a Dask cluster (:func:`mcda_ckm.large.dask.rank_dask`)."""
+(:func:`mcda_ckm.large.stream.rank_stream`) or on a Dask cluster
+(:func:`mcda_ckm.large.dask.rank_dask`)."""
 
 
 def choose_engine(data: Path, engine: str | None = None) -> str:
@@ -213,7 +214,8 @@ def rank_large(
     """Rank a file of any size (``engine`` "stream") or a partitioned Parquet base on Dask
     (``engine`` "dask"); weights and directions as for :func:`rank_file`. With ``samples``,
     also the key-source probability of every customer under weights sampled around the given
-    ones (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`, or the panel when the
+    ones (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`, or the panel when
+    the
     weights come from a case folder)."""
     from mcda_ckm.large import stream
 

@@ -1,4 +1,5 @@
-"""The streaming ranking (mcda_ckm.large.stream): the numbers, the top-k and ranks, and every validation
+"""The streaming ranking (mcda_ckm.large.stream): the numbers, the top-k and ranks, and every
+validation
 rule of the in-memory path with the file's row number (issue 8)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Tests of mcda_ckm.model.tree: the bundled trees, composition, and one test per validation rule."""
+"""Tests of mcda_ckm.model.tree: the bundled trees, composition, and one test per validation
+rule."""
 
 from __future__ import annotations
 

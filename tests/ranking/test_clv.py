@@ -1,4 +1,5 @@
-"""Tests of mcda_ckm.ranking.clv: CLV = sum_{i=1..n} C_i (1+d)^(-i) (Huang, Han & Meng 2008, section 3.1,
+"""Tests of mcda_ckm.ranking.clv: CLV = sum_{i=1..n} C_i (1+d)^(-i) (Huang, Han & Meng 2008,
+section 3.1,
 after Stahl et al.), and the cash-flow file's rules."""
 
 from __future__ import annotations

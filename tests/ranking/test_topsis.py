@@ -1,4 +1,5 @@
-"""Tests of mcda_ckm.ranking.topsis: published examples, pymcdm as oracle, properties, cross-check and
+"""Tests of mcda_ckm.ranking.topsis: published examples, pymcdm as oracle, properties, cross-check
+and
 the managerial reading."""
 
 from __future__ import annotations
