@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 
 def write_folder(out: Path, write: Callable[[Path], None]) -> Path:
     """Write a report folder atomically.
@@ -56,3 +58,19 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection): text
+    starting with = + - @ (or a tab / carriage return) gets a leading apostrophe; numbers stay.
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell(-0.5), csv_cell("ACME")
+    ("'=HYPERLINK(1)", '-0.5', 'ACME')
+    """
+    if isinstance(value, int | float | np.integer | np.floating):
+        return repr(float(value)) if isinstance(value, float | np.floating) else str(value)
+    text = str(value)
+    return "'" + text if text.startswith(CSV_TRIGGERS) else text

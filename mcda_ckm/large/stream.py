@@ -1684,7 +1684,7 @@ class _Writer:
 
 def _neutralised(table: pa.Table) -> pa.Table:
     """Text cells a spreadsheet would run as a formula get a leading apostrophe
-    (:func:`mcda_ckm.report.results.csv_cell`)."""
+    (:func:`mcda_ckm.files.csv_cell`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm import __version__
+from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import NodeResult, PanelResult, Suggestion
@@ -133,21 +134,6 @@ def provenance(inputs: dict[str, str], command: str, seed: int | None = None) ->
 
 
 # ---------------------------------------------------------------- the whole study
-
-_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection): text
-    starting with = + - @ (or a tab / carriage return) gets a leading apostrophe; numbers stay.
-
-    >>> csv_cell("=HYPERLINK(1)"), csv_cell(-0.5), csv_cell("ACME")
-    ("'=HYPERLINK(1)", '-0.5', 'ACME')
-    """
-    if isinstance(value, int | float | np.integer | np.floating):
-        return repr(float(value)) if isinstance(value, float | np.floating) else str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_CSV_TRIGGERS) else text
 
 
 def ranking_csv(study: Study, lang: str = "en") -> str:

@@ -112,8 +112,7 @@ def rank_file(
         import csv
         import io
 
-        from mcda_ckm.files import write_text
-        from mcda_ckm.report.results import csv_cell
+        from mcda_ckm.files import csv_cell, write_text
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

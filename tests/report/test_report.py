@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from mcda_ckm.errors import CkmError
+from mcda_ckm.files import csv_cell
 from mcda_ckm.model.case import load_case
 from mcda_ckm.ranking.clv import clv
 from mcda_ckm.report import figures, pages
-from mcda_ckm.report.results import csv_cell, ranking_csv, study_to_dict
+from mcda_ckm.report.results import ranking_csv, study_to_dict
 from mcda_ckm.report.writers import write_report
 from mcda_ckm.workflows.study import run_study
 from tests.conftest import CASE, FIGHTER, ROOT
