@@ -17,8 +17,8 @@ other numbers. Here the file is read twice, one chunk of rows at a time:
    their order and need no hash (:class:`_IdCheck`). For Parquet, pass 1 reads the numbers
    only and the ids are checked as pass 2 reads them (a failed check keeps no output), with
    the in-memory path's order of errors kept (see :func:`_prepare`).
-2. **scores**: the kernel of :mod:`mcda_ckm.ranking.topsis` (``_deviations``, ``_distances``,
-   ``_closeness``) with the global statistics, closeness and distances written to Parquet or
+2. **scores**: the kernel of :mod:`mcda_ckm.ranking.topsis` (``deviations``, ``distances``,
+   ``closeness_of``) with the global statistics, closeness and distances written to Parquet or
    CSV chunk by chunk in input order; the top-k kept exactly across chunks, ranked with the tie
    rule of :func:`mcda_ckm.ranking.topsis.rank` (closeness within ``TIE_TOLERANCE`` is a tie,
    broken by
@@ -53,9 +53,9 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import (
-    _MISSING_HINT,
-    _NUMBER_HINT,
+    MISSING_HINT,
     NORMALIZATIONS,
+    NUMBER_HINT,
     check_header,
     csv_rows,
     direction_words,
@@ -64,12 +64,12 @@ from mcda_ckm.model.matrix import (
 from mcda_ckm.ranking.topsis import (
     TIE_TOLERANCE,
     Deviations,
-    _balanced,
-    _check_directions,
-    _check_weights,
-    _closeness,
-    _distances,
-    _order,
+    balance_scales,
+    best_first,
+    check_directions,
+    check_weights,
+    closeness_of,
+    distances,
 )
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ class StreamRanking:
     lo, hi : numpy.ndarray
         Column minima and maxima.
     sum_squares : numpy.ndarray
-        Column sums of squares (of the values scaled as :func:`mcda_ckm.ranking.topsis._balanced`
-        does).
+        Column sums of squares (of the values scaled as
+        :func:`mcda_ckm.ranking.topsis.balance_scales` does).
     constant_columns : tuple of str
     k : int
     top_rows : numpy.ndarray
@@ -455,13 +455,13 @@ def _cell_text_error(text: str) -> tuple[str, str] | None:
     """What :func:`mcda_ckm.model.matrix.parse_numbers` says of a cell's text (None if it is
     fine)."""
     if not text:
-        return "empty cell", _MISSING_HINT
+        return "empty cell", MISSING_HINT
     try:
         value = float(text)
     except ValueError:
-        return f"{text!r} is not a number", _NUMBER_HINT
+        return f"{text!r} is not a number", NUMBER_HINT
     if math.isnan(value):
-        return f"value is NaN ({text!r})", _MISSING_HINT
+        return f"value is NaN ({text!r})", MISSING_HINT
     if math.isinf(value):
         return f"{text!r} is infinite", _INFINITE_HINT
     return None
@@ -602,7 +602,7 @@ def _parquet_chunks(
                     ) from None
             if col.null_count:
                 i = int(np.argmax(np.asarray(col.is_null())))
-                cell = (int(rows[i]), name, "empty cell", _MISSING_HINT)
+                cell = (int(rows[i]), name, "empty cell", MISSING_HINT)
                 if bad_cell is None or cell[0] < bad_cell[0]:
                     bad_cell = cell
                 col = col.fill_null(np.nan)
@@ -617,7 +617,7 @@ def _parquet_chunks(
                     row,
                     name,
                     "value is NaN" if math.isnan(value) else "value is infinite",
-                    _MISSING_HINT,
+                    MISSING_HINT,
                 )
         counter[0] += r
         start += r
@@ -1190,11 +1190,11 @@ def _chunk_stats(stats: _Stats, chunk: _Chunk, criteria: Sequence[str], check_ne
 def _scale2(
     stats: _Stats, normalization: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(lo, hi, sum of squares, s_j^2) as :func:`mcda_ckm.ranking.topsis._deviations` has them for
+    """(lo, hi, sum of squares, s_j^2) as :func:`mcda_ckm.ranking.topsis.deviations` has them for
     the
-    whole matrix: in the units of :func:`mcda_ckm.ranking.topsis._balanced`."""
+    whole matrix: in the units of :func:`mcda_ckm.ranking.topsis.balance_scales`."""
     n = stats.n
-    _, blo, bhi = _balanced(np.empty((0, n)), stats.lo, stats.hi)
+    _, blo, bhi = balance_scales(np.empty((0, n)), stats.lo, stats.hi)
     balanced = not np.array_equal(blo, stats.lo) or not np.array_equal(bhi, stats.hi)
     top = np.maximum(np.abs(stats.lo), np.abs(stats.hi))
     exponent = np.where(top > 0, np.frexp(top)[1], 0) if balanced else np.zeros(n, np.int64)
@@ -1530,17 +1530,17 @@ def _scores(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(closeness, d_plus, d_minus) of a chunk with the whole file's statistics.
 
-    The body of :func:`mcda_ckm.ranking.topsis._deviations` with ``lo``/``hi`` the whole file's raw
+    The body of :func:`mcda_ckm.ranking.topsis.deviations` with ``lo``/``hi`` the whole file's raw
     column extremes and ``scale2`` its squared normalisation factors (from pass 1): the
-    chunk's own, which ``_deviations`` would compute, would normalise the chunk on its own.
+    chunk's own, which ``deviations`` would compute, would normalise the chunk on its own.
     """
-    values, blo, bhi = _balanced(values, lo, hi)
+    values, blo, bhi = balance_scales(values, lo, hi)
     benefit = directions > 0
     to_ideal = np.subtract(values, np.where(benefit, bhi, blo))
     np.square(to_ideal, out=to_ideal)
     to_anti = np.subtract(values, np.where(benefit, blo, bhi))
     np.square(to_anti, out=to_anti)
-    return _closeness(*_distances(Deviations(to_ideal, to_anti, scale2), weights))
+    return closeness_of(*distances(Deviations(to_ideal, to_anti, scale2), weights))
 
 
 class TopK:
@@ -1580,7 +1580,7 @@ class TopK:
         candidates (run again with a wider margin)."""
         by_input = np.argsort(self.index, kind="stable")
         c = self.c[by_input]
-        order, ties = _order(c)
+        order, ties = best_first(c)
         k = min(self.k, c.size)
         top = set(order[:k].tolist())
         groups = [g for g in ties if top & set(g)]
@@ -1791,13 +1791,13 @@ def _weights_and_directions(
     """Checked weights (scaled to sum 1) and directions (+1/-1): ``directions`` if given, else
     the tree's, else every criterion a benefit."""
     n = len(criteria)
-    w = _check_weights(weights, n, criteria)
+    w = check_weights(weights, n, criteria)
     if directions is None:
         d = tree.directions if tree is not None else np.ones(n, dtype=np.int64)
     else:
-        from mcda_ckm.model.matrix import _directions
+        from mcda_ckm.model.matrix import direction_signs
 
-        d = _check_directions(_directions(directions), n)
+        d = check_directions(direction_signs(directions), n)
     return w, np.asarray(d, dtype=np.int64)
 
 
@@ -2038,14 +2038,14 @@ SCORE_BLOCK = 1 << 14
 def _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization, scratch=None):  # type: ignore[no-untyped-def]
     """:func:`_scores` of a chunk, column by column over blocks of rows.
 
-    The same arithmetic as ``_deviations`` + ``_distances`` + ``_closeness`` (``(x - ideal)^2``
+    The same arithmetic as ``deviations`` + ``distances`` + ``closeness_of`` (``(x - ideal)^2``
     times ``(w_j s_j)^2``, summed over j in order, then the square roots and ``d- / (d+ + d-)``),
     but on the chunk's own column arrays: no (rows, n) matrix is stacked (a copy, measured 0.6 s
     per 10^7 x 12) and no temporary larger than a cache block is allocated (the two full-size
     deviation matrices and their page faults cost 1.2 s per 10^7 x 12, measured).
     """
     columns = [chunk.columns[c] for c in layout.criteria]
-    _, blo, bhi = _balanced(np.empty((0, len(columns))), lo, hi)
+    _, blo, bhi = balance_scales(np.empty((0, len(columns))), lo, hi)
     top = np.maximum(np.abs(lo), np.abs(hi))
     scaled = not (np.array_equal(blo, lo) and np.array_equal(bhi, hi))
     shift = -np.where(top > 0, np.frexp(top)[1], 0) if scaled else None
@@ -2137,10 +2137,9 @@ index) pairs."""
 class _RankSink:
     """Ranks of every customer without holding the scores: (closeness, index) pairs go to
     bucket files by closeness (edges from the quantiles of the first chunk); each bucket, from
-    the best down, is ordered by :func:`mcda_ckm.ranking.topsis._order` with the tie chain at its
-    low
-    end carried into the next (so a tie across an edge is still broken by input order); the
-    ranks go to files by index range, and a last pass joins them to the scores."""
+    the best down, is ordered by :func:`mcda_ckm.ranking.topsis.best_first` with the tie chain
+    at its low end carried into the next (so a tie across an edge is still broken by input
+    order); the ranks go to files by index range, and a last pass joins them to the scores."""
 
     def __init__(self, m: int, parent: Path) -> None:
         self.m = m
@@ -2190,7 +2189,7 @@ class _RankSink:
                 rec = rec[np.argsort(rec["i"], kind="stable")]
             if not rec.size:
                 continue
-            order, ties = _order(rec["c"])
+            order, ties = best_first(rec["c"])
             held = 1
             if ties and order[-1] in ties[-1]:
                 held = len(ties[-1])
@@ -2199,7 +2198,7 @@ class _RankSink:
             next_rank += done.size
             carry = rec[order[-held:]]
         if carry.size:
-            order, _ = _order(carry["c"])
+            order, _ = best_first(carry["c"])
             emit(carry[order], next_rank + np.arange(carry.size))
 
     def finish(self, out: Path) -> None:
@@ -2300,7 +2299,7 @@ class KeyProbabilities:
 
 
 def _deviations_of(values, d, normalization, lo, hi, scale2):  # type: ignore[no-untyped-def]
-    values, blo, bhi = _balanced(values, lo, hi)
+    values, blo, bhi = balance_scales(values, lo, hi)
     benefit = d > 0
     to_ideal = np.square(values - np.where(benefit, bhi, blo))
     to_anti = np.square(values - np.where(benefit, blo, bhi))
@@ -2318,7 +2317,7 @@ def sample_top_k(dev: Deviations, samples: np.ndarray, index: np.ndarray, k: int
     block = max(1, (1 << 23) // max(m, 1))
     for start in range(0, s, block):
         w = samples[start : start + block]
-        d_plus2, d_minus2 = _distances(dev, w)
+        d_plus2, d_minus2 = distances(dev, w)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.divide(d_plus2, d_minus2, out=d_plus2)
         part = (

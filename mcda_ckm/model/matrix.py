@@ -37,10 +37,10 @@ NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax")
 """The normalisations the ranking knows: ``"vector"`` (x / sqrt(sum x^2), Hwang & Yoon 1981,
 the default) and ``"minmax"`` ((x - min) / (max - min))."""
 
-_NUMBER_HINT = (
+NUMBER_HINT = (
     "Write a plain number with a dot as decimal separator, without units or thousands separators"
 )
-_MISSING_HINT = (
+MISSING_HINT = (
     "Fill in a value (estimate it if unknown) or remove the customer: one blank cell would make "
     "every score NaN"
 )
@@ -161,7 +161,7 @@ class DecisionMatrix:
         ids = tuple(ids) if ids is not None else tuple(f"A{i + 1}" for i in range(m))
         names = tuple(names) if names is not None else ids
         criteria = tuple(criteria) if criteria is not None else tuple(f"C{j + 1}" for j in range(n))
-        dirs = np.ones(n, dtype=np.int64) if directions is None else _directions(directions)
+        dirs = np.ones(n, dtype=np.int64) if directions is None else direction_signs(directions)
         matrix = cls(ids, names, criteria, array, dirs)
         lo, hi = column_ranges(matrix)
         return matrix.replace(constant_columns=_constant(criteria, lo, hi))
@@ -183,7 +183,7 @@ class DecisionMatrix:
         return f'{place}, column "{self.criteria[column]}"'
 
 
-def _directions(directions: Any) -> np.ndarray:
+def direction_signs(directions: Any) -> np.ndarray:
     out = []
     for d in np.asarray(directions).ravel().tolist():
         if isinstance(d, str):
@@ -202,7 +202,7 @@ def _constant(criteria: Sequence[str], lo: np.ndarray, hi: np.ndarray) -> tuple[
 Where = Callable[[int, int | None], str]
 
 
-def _array_where(row: int, column: int | None = None) -> str:
+def array_where(row: int, column: int | None = None) -> str:
     place = f"customer index {row}"
     return place if column is None else f"{place}, criterion index {column}"
 
@@ -215,7 +215,7 @@ def column_ranges(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     DataError
         Naming the first NaN or infinite cell (row by row).
     """
-    return _ranges(matrix.values, matrix.where, matrix.path)
+    return ranges_of(matrix.values, matrix.where, matrix.path)
 
 
 def column_min_max(values: np.ndarray, block: int = 64) -> tuple[np.ndarray, np.ndarray]:
@@ -239,8 +239,8 @@ def column_min_max(values: np.ndarray, block: int = 64) -> tuple[np.ndarray, np.
     return lo, hi
 
 
-def _ranges(
-    values: np.ndarray, where: Where = _array_where, path: Path | None = None
+def ranges_of(
+    values: np.ndarray, where: Where = array_where, path: Path | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     # A NaN or an infinity in a column shows in its minimum or maximum, so the finiteness check
     # costs nothing beyond the two reductions the ranking needs anyway; the bad cell is only
@@ -251,7 +251,7 @@ def _ranges(
     if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
         i, j = (int(k) for k in np.argwhere(~np.isfinite(values))[0])
         what = "NaN" if math.isnan(values[i, j]) else "infinite"
-        raise DataError(f"value is {what}", path=path, where=where(i, j), hint=_MISSING_HINT)
+        raise DataError(f"value is {what}", path=path, where=where(i, j), hint=MISSING_HINT)
     return lo, hi
 
 
@@ -292,7 +292,7 @@ def check_for_normalization(
     mcda_ckm.errors.DataError: customer "A1", column "clv": -1 is negative; vector normalisation \
 (x / sqrt(sum x^2)) needs values >= 0. Use normalization "minmax", which takes any values
     """
-    return _check_normalization(
+    return check_normalization(
         matrix.values,
         normalization,
         where=matrix.where,
@@ -301,12 +301,12 @@ def check_for_normalization(
     )
 
 
-def _check_normalization(
+def check_normalization(
     values: np.ndarray,
     normalization: str,
     *,
     ranges: tuple[np.ndarray, np.ndarray] | None = None,
-    where: Where = _array_where,
+    where: Where = array_where,
     criteria: Sequence[str] | None = None,
     path: Path | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -315,7 +315,7 @@ def _check_normalization(
             f"unknown normalization {normalization!r}",
             hint='Use "vector" (the default) or "minmax"',
         )
-    lo, hi = ranges if ranges is not None else _ranges(values, where, path)
+    lo, hi = ranges if ranges is not None else ranges_of(values, where, path)
     if normalization == "vector":
         negative = np.flatnonzero(lo < 0)
         if negative.size:
@@ -550,16 +550,16 @@ def parse_numbers(table: Table, columns: Sequence[str]) -> np.ndarray:
         for text, column in zip(row, columns, strict=True):
             where = f'row {line}, column "{column}"'
             if not text:
-                raise DataError("empty cell", path=table.path, where=where, hint=_MISSING_HINT)
+                raise DataError("empty cell", path=table.path, where=where, hint=MISSING_HINT)
             try:
                 value = float(text)
             except ValueError:
                 raise DataError(
-                    f"{text!r} is not a number", path=table.path, where=where, hint=_NUMBER_HINT
+                    f"{text!r} is not a number", path=table.path, where=where, hint=NUMBER_HINT
                 ) from None
             if math.isnan(value):
                 raise DataError(
-                    f"value is NaN ({text!r})", path=table.path, where=where, hint=_MISSING_HINT
+                    f"value is NaN ({text!r})", path=table.path, where=where, hint=MISSING_HINT
                 )
             if math.isinf(value):
                 raise DataError(

@@ -32,7 +32,7 @@ from mcda_ckm.errors import CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
 from mcda_ckm.model.tree import CriteriaTree
-from mcda_ckm.ranking.topsis import Deviations, _closeness, _deviations, _distances
+from mcda_ckm.ranking.topsis import Deviations, closeness_of, deviations, distances
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import PanelResult, evaluate_node
 
@@ -74,8 +74,8 @@ class Problem:
     def closeness(self, weights: np.ndarray) -> np.ndarray:
         """TOPSIS closeness for one (n,) or many (s, n) weight vectors."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            d_plus2, d_minus2 = _distances(self.deviations, np.asarray(weights, dtype=float))
-            return _closeness(d_plus2, d_minus2)[0]
+            d_plus2, d_minus2 = distances(self.deviations, np.asarray(weights, dtype=float))
+            return closeness_of(d_plus2, d_minus2)[0]
 
     def top(self, weights: np.ndarray, k: int | None = None) -> tuple[int, ...]:
         """Indices of the top-k customers for one weight vector, best first (ties by input
@@ -112,7 +112,7 @@ def problem(
         tree=tree,
         local=local,
         weights=tree.compose(local),
-        deviations=_deviations(values, np.asarray(directions), normalization),
+        deviations=deviations(values, np.asarray(directions), normalization),
         ids=tuple(ids),
         k=k,
         normalization=normalization,
@@ -730,7 +730,7 @@ def _top_k(dev: Deviations, weights: np.ndarray, k: int) -> np.ndarray:
     The k best are taken by k passes of argmin (argmin returns the first of equal values), which
     for small k is several times faster than argpartition plus a sort.
     """
-    d_plus2, d_minus2 = _distances(dev, weights)
+    d_plus2, d_minus2 = distances(dev, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.divide(d_plus2, d_minus2, out=d_plus2)
     m = ratio.shape[1]

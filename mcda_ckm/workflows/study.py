@@ -15,15 +15,9 @@ from mcda_ckm.errors import CaseError
 from mcda_ckm.model.case import Case, sha256
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
-from mcda_ckm.ranking.topsis import (
-    PROMETHEE_LIMIT,
-    CrossCheck,
-    Ranking,
-    Reading,
-    cross_check,
-    rank,
-    reading,
-)
+from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
+from mcda_ckm.ranking.reading import Reading, reading
+from mcda_ckm.ranking.topsis import Ranking, rank
 from mcda_ckm.sensitivity import analysis as sens
 from mcda_ckm.weights.panel import PanelResult
 

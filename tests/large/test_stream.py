@@ -21,7 +21,7 @@ from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.large import stream
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import _deviations
+from mcda_ckm.ranking.topsis import deviations
 from mcda_ckm.sensitivity.analysis import _top_k
 from mcda_ckm.workflows.adhoc import rank_file
 
@@ -128,7 +128,7 @@ def test_key_probabilities_equal_in_memory_top_k(tmp_path):
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=200)
     samples = np.random.default_rng(1).dirichlet(np.ones(5), size=40)
     got = stream.key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
-    top = _top_k(_deviations(x, D, "vector"), samples, 3)
+    top = _top_k(deviations(x, D, "vector"), samples, 3)
     expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
     assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
     np.testing.assert_allclose(got.key_probability, expected[got.rows])
@@ -460,7 +460,7 @@ def test_blank_ids_are_not_hashed_and_hashes_match_filtered():
 @pytest.mark.parametrize("scale", [1.0, 2.0**400, 2.0**-400])
 def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, scale):
     # Blocks of 7 rows in chunks of 100 (a partial block at each chunk's end), and columns so
-    # large or small that they are scaled by a power of two (topsis._balanced).
+    # large or small that they are scaled by a power of two (topsis.balance_scales).
     monkeypatch.setattr(stream, "SCORE_BLOCK", 7)
     x = _matrix(m=500) * scale
     data = _write_parquet(tmp_path / "c.parquet", x)

@@ -13,8 +13,10 @@ from hypothesis.extra.numpy import arrays
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
 from mcda_ckm.model.tree import flat_tree, load_tree
-from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import cross_check, rank, reading
+from mcda_ckm.ranking import crosscheck, topsis
+from mcda_ckm.ranking.crosscheck import cross_check
+from mcda_ckm.ranking.reading import reading
+from mcda_ckm.ranking.topsis import rank
 from tests.conftest import FIGHTER, ROOT
 
 FIGHTER_X = np.array(
@@ -309,7 +311,7 @@ def test_cross_check_agrees_on_a_clear_case():
     cc = cross_check(m, [0.5, 0.3, 0.2], top_k=2)
     assert cc.methods == ("TOPSIS", "VIKOR", "PROMETHEE II", "WSM")
     assert cc.same_key_sources and all(t == ("A", "B") for t in cc.top_k.values())
-    for name in topsis.CORRELATIONS:
+    for name in crosscheck.CORRELATIONS:
         np.testing.assert_allclose(cc.correlations[name], np.ones((4, 4)))
     assert cc.verdict.startswith("The 2 key sources are the same whichever method is used")
 
@@ -333,7 +335,7 @@ def test_cross_check_skips_constant_criteria_in_vikor():
 
 
 def test_cross_check_refuses_huge_problems():
-    x = np.random.default_rng(1).random((topsis.PROMETHEE_LIMIT + 1, 2))
+    x = np.random.default_rng(1).random((crosscheck.PROMETHEE_LIMIT + 1, 2))
     with pytest.raises(CkmError, match="PROMETHEE II would compare"):
         cross_check(DecisionMatrix.from_array(x), [0.5, 0.5])
 
@@ -419,6 +421,6 @@ def test_kendall_tau_a_equals_pymcdm(x, random):
 
     y = list(x)
     random.shuffle(y)
-    assert topsis.kendall_tau_a(np.array(x), np.array(y)) == pytest.approx(
+    assert crosscheck.kendall_tau_a(np.array(x), np.array(y)) == pytest.approx(
         kendall_tau(np.array(x, dtype=float), np.array(y, dtype=float)), abs=1e-12
     )
