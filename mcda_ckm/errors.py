@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "CaseError",
+    "CkmError",
+    "ConsistencyError",
+    "DataError",
+    "IncompleteMatrixError",
+    "JudgementError",
+    "TreeError",
+]
+
 
 class CkmError(Exception):
     """Base of every error mcda_ckm raises on bad input.
@@ -68,9 +78,17 @@ class IncompleteMatrixError(CkmError):
         The groups of criteria that are linked among themselves but not to each other.
     """
 
-    def __init__(self, message: str, *, groups: list[list[str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        groups: list[list[str]],
+        path: str | Path | None = None,
+        where: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.groups = groups
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, path=path, where=where, hint=hint)
 
 
 class ConsistencyError(CkmError):
@@ -84,10 +102,19 @@ class ConsistencyError(CkmError):
         The threshold it exceeds.
     """
 
-    def __init__(self, message: str, *, cr: float, threshold: float, **kwargs: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        cr: float,
+        threshold: float,
+        path: str | Path | None = None,
+        where: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.cr = cr
         self.threshold = threshold
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, path=path, where=where, hint=hint)
 
 
 class CaseError(CkmError):
