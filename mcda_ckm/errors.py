@@ -16,6 +16,7 @@ __all__ = [
     "DataError",
     "IncompleteMatrixError",
     "JudgementError",
+    "OutputError",
     "TreeError",
 ]
 
@@ -125,4 +126,12 @@ class DataError(CkmError):
     """A data file (customers, cash flows) or a decision matrix has a bad value or layout.
 
     ``where`` names the row (1-based line of the file, the header being row 1) and the column.
+    """
+
+
+class OutputError(CkmError):
+    """An output cannot be written where asked: the path holds something ckm did not write (or
+    the case itself), another run is writing it, or it cannot be written at all.
+
+    ``path`` is the output as the user gave it, never a temporary.
     """

@@ -292,12 +292,15 @@ def run(
 
 def _report(case, out_dir, top, samples, seed, source, spread, lang, quiet):  # type: ignore[no-untyped-def]
     """Run the study of a case and write its report folder; errors become one line."""
+    from mcda_ckm.files import check_folder
     from mcda_ckm.report.writers import write_report
 
     command = shlex.join(["ckm", *sys.argv[1:]])
     with friendly_errors():
+        folder = case.resolve() if case.is_dir() else case.resolve().parent
+        target = out_dir or Path("out") / folder.name
+        check_folder(target, protect=[case])  # before the work, not only after it
         study = _study(case, top, samples, seed, source, spread, quiet)
-        target = out_dir or Path("out") / study.case.path.name
         written = write_report(study, target, command=command, lang=lang)
     return study, written, command
 

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +44,7 @@ from mcda_ckm.elicit.interview import (
     slug,
 )
 from mcda_ckm.errors import CkmError, IncompleteMatrixError
+from mcda_ckm.files import check_file, write_file
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert, save_expert
 from mcda_ckm.model.tree import CriteriaTree
@@ -131,19 +130,7 @@ def _answer_cells(value: float) -> tuple[str, str | float]:
 
 
 def _save_atomic(wb: Any, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    from mcda_ckm.files import usual_mode
-
-    usual_mode(tmp)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_file(path, wb.save, kind="questionnaire")
 
 
 def export_workbook(
@@ -362,6 +349,8 @@ def export_panel(
             chosen.append((path.stem, {"name": name, "role": "", "weight": 1}, ()))
     if not chosen:
         chosen.append(("expert", {"name": "", "role": "", "weight": 1}, ()))
+    for stem, _, _ in chosen:  # refuse before any workbook is written
+        check_file(out / f"{stem}.xlsx")
     return [
         export_workbook(setup, out / f"{stem}.xlsx", stem, meta, given, lang=lang)
         for stem, meta, given in chosen

@@ -19,8 +19,6 @@ Without a scheduler address, :func:`connect` starts a ``distributed.LocalCluster
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.files import usual_mode
+from mcda_ckm.files import OutputFolder
 from mcda_ckm.large import stream
 from mcda_ckm.model.matrix import NORMALIZATIONS
 
@@ -334,12 +332,10 @@ def rank_dask(
         "w": prep.weights,
         "normalization": normalization,
     }
-    folder = None
+    folder, target = None, None
     if out is not None:
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)
-        usual_mode(folder)
+        target = OutputFolder(out, protect=[path], kind="scores")  # checks, lock, temporary
+        folder = str(target.tmp)
     try:
         margin = stream.TOP_MARGIN
         while True:
@@ -367,19 +363,14 @@ def rank_dask(
             if exact:
                 break
             margin *= 1000
-            if folder is not None:
-                shutil.rmtree(folder)
-                folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)  # type: ignore[union-attr]
-                usual_mode(folder)
-        if folder is not None:
-            assert out is not None
-            if out.exists():
-                shutil.rmtree(out)
-            os.replace(folder, out)
-            folder = None
+            if target is not None:
+                target.reset()
+        if target is not None:
+            target.commit()
+            target = None
     finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        if target is not None:
+            target.abort()
     rows = top.index[positions]
     lo, hi = prep.stats.lo, prep.stats.hi
     return stream.StreamRanking(

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
+from mcda_ckm.files import OutputFile
 from mcda_ckm.model.matrix import (
     MISSING_HINT,
     NORMALIZATIONS,
@@ -1602,15 +1603,12 @@ class _Writer:
 
     def __init__(self, out: Path, schema: pa.Schema, temporary: bool = False) -> None:
         self.out = Path(out)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
-        from mcda_ckm.files import usual_mode
-
-        os.close(fd)
+        self.target = OutputFile(self.out, kind="scores")  # checks, lock, temporary
+        self.tmp = str(self.target.tmp)
         try:
-            usual_mode(self.tmp)
             self.writer = self._open(schema, temporary)
         except BaseException:
-            Path(self.tmp).unlink(missing_ok=True)
+            self.target.abort()
             raise
         # One write in flight on a thread (Arrow's writers release the GIL), overlapping the
         # scoring of the next chunk.
@@ -1677,9 +1675,9 @@ class _Writer:
 
     def _end(self, ok: bool) -> None:
         if ok:
-            os.replace(self.tmp, self.out)
+            self.target.commit()
         else:
-            Path(self.tmp).unlink(missing_ok=True)
+            self.target.abort()
 
 
 def _neutralised(table: pa.Table) -> pa.Table:

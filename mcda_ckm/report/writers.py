@@ -16,8 +16,14 @@ def write_report(study: Study, out: Path, *, command: str = "", lang: str = "en"
     """Write the report folder of a study atomically and return its path.
 
     Files: ``report.html`` (self-contained), ``report.md``, ``results.json`` (every number),
-    ``ranking.csv`` and ``figures/*.png``. Everything is written to a temporary folder first;
-    a failure leaves the previous report untouched.
+    ``ranking.csv``, ``figures/*.png`` and the manifest ``.ckm-manifest.json``. Everything is
+    written to a temporary folder first; a failure leaves the previous report untouched.
+
+    Raises
+    ------
+    OutputError
+        When ``out`` holds something ckm did not write, or is (or holds) the case folder or one
+        of its input files (:func:`mcda_ckm.files.check_folder`).
     """
     secs = pages.sections(study, lang=lang, command=command)
     title = pages.title_of(study, lang)
@@ -32,4 +38,10 @@ def write_report(study: Study, out: Path, *, command: str = "", lang: str = "en"
         (folder / "results.json").write_text(to_json(data), "utf-8")
         (folder / "ranking.csv").write_text(ranking_csv(study, lang), "utf-8")
 
-    return write_folder(Path(out), write)
+    return write_folder(Path(out), write, protect=inputs_of(study), command=command)
+
+
+def inputs_of(study: Study) -> list[Path]:
+    """The case folder and every file the study read: what a report may not replace."""
+    case = study.case
+    return [case.path, *(case.path / p for p in case.inputs)]

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError
+from mcda_ckm.files import check_file, check_folder, csv_cell, write_file
 from mcda_ckm.large.stream import KeyProbabilities, StreamRanking
 from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customers, read_table
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
@@ -102,6 +103,8 @@ def rank_file(
 ) -> AdHocRanking:
     """Rank ``data`` with the weights given as text (see :func:`parse_weights`) or taken from a
     case folder; optionally write the ranking to ``out_csv`` (atomically)."""
+    if out_csv is not None:  # before the work, not only after it
+        check_file(out_csv, protect=inputs(data, weights))
     table = read_table(data)
     criteria = [c for c in table.header if c not in ("id", "name")]
     tree, w = _tree_and_weights(criteria, weights, directions)
@@ -112,8 +115,6 @@ def rank_file(
         import csv
         import io
 
-        from mcda_ckm.files import csv_cell, write_text
-
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["rank", "id", "name", "closeness", "d_plus", "d_minus"])
@@ -121,8 +122,15 @@ def rank_file(
             writer.writerow(
                 [csv_cell(c[k]) for k in ("rank", "id", "name", "closeness", "d_plus", "d_minus")]
             )
-        write_text(out_csv, buf.getvalue())
+        text = buf.getvalue().encode("utf-8")
+        write_file(out_csv, lambda p: p.write_bytes(text), protect=inputs(data, weights))
     return result
+
+
+def inputs(data: Path, weights: str) -> list[Path]:
+    """The files a ranking reads (the data; the case folder given as weights): what its
+    output may not replace."""
+    return [Path(data), *([Path(weights)] if Path(weights).is_dir() else [])]
 
 
 def _tree_and_weights(
@@ -219,6 +227,8 @@ def rank_large(
     from mcda_ckm.large import stream
 
     data = Path(data)
+    if out is not None:  # before the work, not only after it
+        (check_folder if engine == "dask" else check_file)(out, protect=inputs(data, weights))
     if engine == "dask":
         from mcda_ckm.large import dask as cluster
 
