@@ -44,4 +44,6 @@ def write_report(study: Study, out: Path, *, command: str = "", lang: str = "en"
 def inputs_of(study: Study) -> list[Path]:
     """The case folder and every file the study read: what a report may not replace."""
     case = study.case
-    return [case.path, *(case.path / p for p in case.inputs)]
+    named = [case.file("customers"), case.file("cashflows", "clv")]
+    read = [(case.path / p).resolve() for p in case.inputs]
+    return [case.path, *read, *(p for p in named if p is not None)]
