@@ -57,6 +57,7 @@ import errno
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -438,18 +439,18 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def swap_in(new: Path, out: Path) -> None:
-    """Put the complete folder ``new`` at ``out``; the old one, if any, is deleted."""
+def swap_in(new: Path, out: Path) -> Path | None:
+    """Put the complete folder ``new`` at ``out``; return the folder now holding the old
+    output (under a temporary name, for the caller to delete), if there was one."""
     if not os.path.lexists(out):
         os.rename(new, out)
-    elif exchange(new, out):
-        remove_folder(new)  # it now holds the old output
-    else:
-        aside = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
-        os.rename(out, aside)  # onto an empty folder: allowed on POSIX
-        os.rename(new, out)
-        remove_folder(aside)
-    sync(out.parent)
+        return None
+    if exchange(new, out):
+        return new
+    aside = out.parent / f"{temp_prefix(out)}{secrets.token_hex(4)}"
+    os.rename(out, aside)
+    os.rename(new, out)
+    return aside
 
 
 def cannot_write(out: Path, exc: OSError) -> OutputError:
@@ -542,14 +543,21 @@ class OutputFolder:
             (self.tmp / TEMP_MARK).unlink()
             for sub in {str(Path(n).parent) for n in names} | {"."}:
                 sync(self.tmp / sub)
-            swap_in(self.tmp, self.out)
+            old = swap_in(self.tmp, self.out)
         except OSError as exc:
             self.abort()
             raise cannot_write(self.out, exc) from exc
         except BaseException:
             self.abort()
             raise
-        self.lock.release()
+        try:  # the new output is in place: nothing below can make it wrong
+            sync(self.out.parent)
+            if old is not None:
+                remove_folder(old)
+        except OSError:
+            pass  # the next run removes the old folder
+        finally:
+            self.lock.release()
         return self.out
 
     def abort(self) -> None:
@@ -629,15 +637,19 @@ class OutputFile:
             old = fingerprint(self.out) if self.out.is_file() else None
             self.write_sidecar(new, old)
             os.replace(self.tmp, self.out)
-            sync(self.out.parent)
-            self.write_sidecar(new, None)
         except OSError as exc:
             self.abort()
             raise cannot_write(self.out, exc) from exc
         except BaseException:
             self.abort()
             raise
-        self.lock.release()
+        try:  # the new file is in place, and its sidecar accepts it
+            sync(self.out.parent)
+            self.write_sidecar(new, None)
+        except OSError:
+            pass
+        finally:
+            self.lock.release()
         return self.out
 
     def abort(self) -> None:
