@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from mcda_ckm.errors import CaseError, JudgementError
+from mcda_ckm.files import write_text
 from mcda_ckm.model import scale
 from mcda_ckm.model.tree import CriteriaTree
 
@@ -415,8 +416,6 @@ def save_expert(
 ) -> Path:
     """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
     ``os.replace``), creating the folder if needed; returns the path."""
-    from mcda_ckm.files import write_text
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, dump_expert(expert_meta, judgements, tree, header=header))
