@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from mcda_ckm.cli.cases import register as register_cases
 from mcda_ckm.cli.console import err, friendly_errors, out, progress
 from mcda_ckm.cli.panel import register as register_panel
 from mcda_ckm.errors import CkmError
@@ -533,31 +534,6 @@ def rank_cmd(
     out.print(table)
 
 
-@app.command()
-def init(
-    folder: Annotated[Path, typer.Argument(help="The new case folder (must not exist yet).")],
-    tree: Annotated[Path, typer.Option(help="Criteria tree file.")] = Path(
-        "criteria/ckm-huang2008.toml"
-    ),
-    experts: Annotated[
-        list[str] | None,
-        typer.Option("--expert", "-e", help="Expert names (repeat); one judgement template each."),
-    ] = None,
-) -> None:
-    """Scaffold a new case from a tree: case.toml, customers.csv header, judgement templates."""
-    from mcda_ckm.model.scaffold import scaffold
-
-    with friendly_errors():
-        files = scaffold(folder, tree, experts or ["expert_1"])
-    for f in files:
-        out.print(str(f))
-    err.print(
-        f"Case created in {folder}/. Fill customers.csv, then collect judgements with "
-        f"'ckm judge {folder} --expert NAME' or by editing panel/*.toml, and run "
-        f"'ckm run {folder}'."
-    )
-
-
 @app.command("ri-tables")
 def ri_tables() -> None:
     """List the random-index tables with their sources."""
@@ -574,6 +550,7 @@ def ri_tables() -> None:
     out.print(table)
 
 
+register_cases(app)
 register_panel(app)
 
 

@@ -140,12 +140,11 @@ def judge(
         Check,
         Done,
         load_setup,
-        open_expert,
         parse_answer,
         question_text,
-        save,
         start,
     )
+    from mcda_ckm.elicit.panelfiles import open_expert, save
 
     with friendly_errors():
         setup = load_setup(case)
@@ -285,7 +284,8 @@ def panel(
     lang: LangOpt = "en",
 ) -> None:
     """Panel status: who answered what, CR per node, consensus, and whom to call back."""
-    from mcda_ckm.elicit.interview import load_setup, panel_status
+    from mcda_ckm.elicit.interview import load_setup
+    from mcda_ckm.elicit.status import panel_status
     from mcda_ckm.report.results import to_json
 
     with friendly_errors():
@@ -372,7 +372,7 @@ def export(
     """Write one questionnaire workbook (.xlsx) per expert: a sheet per node, a row per pair,
     drop-downs on the verbal scale, descriptions in English and Chinese."""
     from mcda_ckm.elicit.interview import load_setup
-    from mcda_ckm.elicit.questionnaire import export_panel
+    from mcda_ckm.elicit.workbook import export_panel
 
     with friendly_errors():
         setup = load_setup(case)
@@ -406,8 +406,9 @@ def import_(
 ) -> None:
     """Read filled workbooks and survey CSV exports into the case's judgement files (blank
     answers become missing pairs); nothing is written if any file has an error."""
+    from mcda_ckm.elicit.imported import write_experts
     from mcda_ckm.elicit.interview import load_setup
-    from mcda_ckm.elicit.questionnaire import read_files, write_experts
+    from mcda_ckm.elicit.questionnaire import read_files
 
     with friendly_errors():
         setup = load_setup(case)

@@ -1,8 +1,8 @@
-"""The expert questionnaire as pure logic: questions, answers, checks, resume, panel status.
+"""The expert questionnaire as pure logic: questions, answers, checks and resume.
 
 An :class:`Interview` is an immutable state. Its :attr:`~Interview.step` is what to show next
 (a :class:`Question` on one pair, a :class:`Check` of a finished node, or :class:`Done`), and each
-answer returns a new state. Nothing here prints or prompts: ``ckm judge`` (``cli_panel.py``) is a
+answer returns a new state. Nothing here prints or prompts: ``ckm judge`` (``cli/panel.py``) is a
 thin loop that asks the step's question and feeds the answer back, so the whole questionnaire is
 testable without a terminal.
 
@@ -11,30 +11,42 @@ after the last pair of a node the local priorities and consistency are shown, an
 over its threshold the judgement most out of line is named with the value the other judgements
 imply (:func:`mcda_ckm.weights.ahp.diagnose`, after Saaty 2003 and Harker 1987), to revise or keep.
 
-Files: an expert's answers are kept in ``<panel>/<id>.toml``, which only ever receives whole
-nodes, so it stays a valid judgement file at every moment; the answers of a node in progress are
-kept beside it in ``<panel>/.<id>.inprogress`` (same format, not read by the panel loader) until
-the node is finished. Both are written atomically after every answer, so an interruption loses
-nothing, and the next session resumes at the first unanswered pair.
+:class:`Setup` (what the panel tools read from a case) lives here too, since the questionnaire's
+options come from it. The expert's files (saving after every answer, resuming an interrupted
+session) are in :mod:`mcda_ckm.elicit.panelfiles`; the panel's progress in
+:mod:`mcda_ckm.elicit.status`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from mcda_ckm.errors import CaseError, CkmError, IncompleteMatrixError
+from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
-from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert, save_expert
+from mcda_ckm.model.case import read_settings
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import Suggestion
+
+__all__ = [
+    "ANSWER_HELP",
+    "AnswerError",
+    "Check",
+    "Done",
+    "Interview",
+    "Question",
+    "Setup",
+    "Step",
+    "load_setup",
+    "parse_answer",
+    "question_text",
+    "start",
+]
 
 
 class AnswerError(CkmError):
@@ -429,7 +441,7 @@ def start(
     return replace(state, todo=tuple(todo), checked=checked)
 
 
-# -- the case and the expert's files ---------------------------------------------------------
+# -- the case --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -462,8 +474,6 @@ def load_setup(folder: str | Path) -> Setup:
     TreeError
         From the tree file.
     """
-    from mcda_ckm.model.case import read_settings
-
     base = read_settings(folder)
     if "weights" in base.settings:
         raise CaseError(
@@ -479,289 +489,3 @@ def load_setup(folder: str | Path) -> Setup:
         panel=base.panel,
         ahp=base.ahp,
     )
-
-
-def slug(name: str) -> str:
-    """A file stem for an expert's name: lower case, runs of other characters as ``_``.
-
-    >>> slug("Wang Li"), slug("  R&D director "), slug("周敏")
-    ('wang_li', 'r_d_director', '周敏')
-    """
-    text = unicodedata.normalize("NFKC", name).strip().lower()
-    return re.sub(r"[^\w-]+", "_", text).strip("_")
-
-
-def expert_path(panel: Path, expert: str) -> Path:
-    """The judgement file of ``expert`` in ``panel``: ``<expert>.toml`` if it exists, else the
-    file whose ``[expert] name`` is ``expert`` (any case), else ``<slug(expert)>.toml``.
-
-    Raises
-    ------
-    CaseError
-        When the name gives an empty file stem.
-    """
-    direct = panel / f"{expert}.toml"
-    if direct.is_file():
-        return direct
-    for path in sorted(panel.glob("*.toml")):
-        try:
-            with path.open("rb") as fh:
-                name = tomllib.load(fh).get("expert", {}).get("name", "")
-        except (OSError, tomllib.TOMLDecodeError, AttributeError):
-            continue
-        if isinstance(name, str) and name.strip().casefold() == expert.strip().casefold():
-            return path
-    stem = slug(expert)
-    if not stem:
-        raise CaseError(
-            f"{expert!r} cannot name a judgement file", hint="Give the expert's name in letters"
-        )
-    return panel / f"{stem}.toml"
-
-
-def progress_path(path: Path) -> Path:
-    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the file
-    (a name the panel loader, which reads ``*.toml``, skips)."""
-    return path.with_name(f".{path.stem}.inprogress")
-
-
-def _header(path: Path) -> str:
-    if not path.exists():
-        return ""
-    lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        lines.append(line)
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ExpertFile:
-    """An expert's judgement file as opened for a questionnaire.
-
-    Attributes
-    ----------
-    path : Path
-        ``<panel>/<id>.toml`` (it may not exist yet).
-    meta : dict
-        ``name``, ``role``, ``weight``, ``note``.
-    saved : tuple of Judgement
-        The judgements in the file when it was opened (kept for nodes not finished now).
-    answers : tuple of Judgement
-        Where to resume: the in-progress file's answers if there is one, else ``saved``.
-    header : str
-        The file's leading comment lines, kept when it is rewritten.
-    resumed : bool
-        True when an interrupted session's in-progress file was found.
-    """
-
-    path: Path
-    meta: Mapping[str, Any]
-    saved: tuple[Judgement, ...]
-    answers: tuple[Judgement, ...]
-    header: str
-    resumed: bool
-
-    @property
-    def progress(self) -> Path:
-        return progress_path(self.path)
-
-
-def open_expert(
-    setup: Setup, expert: str, *, role: str | None = None, weight: float | None = None
-) -> ExpertFile:
-    """Open (or prepare) an expert's judgement file, with any interrupted session's answers.
-
-    Raises
-    ------
-    JudgementError
-        The file or the in-progress file is not valid for the tree.
-    """
-    path = expert_path(setup.panel, expert)
-    if path.exists():
-        e = load_expert(path, setup.tree)
-        meta: dict[str, Any] = {"name": e.name, "role": e.role, "weight": e.weight, "note": e.note}
-        saved = e.judgements
-        header = _header(path)
-    else:
-        meta = {"name": expert, "role": "", "weight": 1.0, "note": ""}
-        saved = ()
-        header = "Judgements recorded with 'ckm judge'."
-    if role is not None:
-        meta["role"] = role
-    if weight is not None:
-        meta["weight"] = weight
-    progress = progress_path(path)
-    answers, resumed = saved, False
-    if progress.exists():
-        answers, resumed = load_expert(progress, setup.tree).judgements, True
-    return ExpertFile(path, meta, saved, answers, header, resumed)
-
-
-def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) -> Path:
-    """Write the expert's answers atomically.
-
-    The judgement file receives every finished node, and the nodes not finished in this
-    session as they were in the file; the answers of a node in progress go to the in-progress
-    file, which is removed when nothing is in progress (or when ``finished``).
-    """
-    tree = interview.tree
-    done = set(interview.complete_nodes())
-    keep = [j for j in expert.saved if j.node not in done]
-    new = [j for j in interview.answers if j.node in done]
-    order = {n: k for k, n in enumerate(tree.inner_nodes)}
-    merged = sorted([*keep, *new], key=lambda j: order.get(j.node, len(order)))
-    save_expert(expert.path, expert.meta, merged, tree, header=expert.header)
-    partial = [j for j in interview.answers if j.node not in done]
-    if partial and not finished:
-        save_expert(expert.progress, expert.meta, interview.answers, tree, header=expert.header)
-    else:
-        expert.progress.unlink(missing_ok=True)
-    return expert.path
-
-
-# -- panel status ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExpertNodeStatus:
-    """One expert at one node.
-
-    Attributes
-    ----------
-    expert : str
-        The expert's id.
-    answered, total : int
-        Pairs answered and pairs at the node.
-    priorities : ahp.Priorities or None
-        None when nothing is answered or the answers do not link all criteria.
-    """
-
-    expert: str
-    answered: int
-    total: int
-    priorities: ahp.Priorities | None
-
-    @property
-    def state(self) -> str:
-        """``"none"``, ``"unlinked"`` (answers do not link all criteria), ``"over"`` (the index
-        is over its threshold) or ``"ok"``."""
-        if self.answered == 0:
-            return "none"
-        if self.priorities is None:
-            return "unlinked"
-        return "ok" if self.priorities.consistent else "over"
-
-
-@dataclass(frozen=True)
-class NodeStatus:
-    """The panel at one node: each expert's state, Goepel's consensus and the outlier.
-
-    ``outlier`` is the expert whose removal raises S* the most (three or more experts with
-    priorities), after Goepel (2013), see :data:`mcda_ckm.weights.ahp.CONSENSUS_SOURCE`.
-    """
-
-    node: str
-    experts: tuple[ExpertNodeStatus, ...]
-    consensus: ahp.Consensus | None
-    outlier: str | None
-
-
-LOW_CONSENSUS_OK = ("high", "very high")
-"""Consensus bands at which the node's outlier is not worth a call (Goepel's word scale)."""
-
-
-@dataclass(frozen=True)
-class PanelStatus:
-    """Who has answered what, and whom to call back.
-
-    Attributes
-    ----------
-    experts : tuple of ExpertJudgements
-    nodes : dict of str to NodeStatus
-        Keyed by inner node, root first.
-    in_progress : tuple of str
-        Ids of experts with an interrupted ``ckm judge`` session.
-    ri_table, rule : str
-    """
-
-    experts: tuple[ExpertJudgements, ...]
-    nodes: dict[str, NodeStatus]
-    in_progress: tuple[str, ...]
-    ri_table: str
-    rule: str
-
-    def call_back(self) -> dict[str, list[tuple[str, str]]]:
-        """For each expert to contact, the reasons as ``(node, reason)``: nothing or too little
-        answered to link the criteria, the index over its threshold, pairs left out, farthest
-        from the group when the consensus is moderate or lower. Experts in panel order."""
-        out: dict[str, list[tuple[str, str]]] = {}
-        for node, ns in self.nodes.items():
-            for e in ns.experts:
-                p = e.priorities
-                if e.state == "none":
-                    reason = "not answered"
-                elif e.state == "unlinked" or p is None:
-                    reason = f"{e.answered} of {e.total} pairs, not linking all criteria"
-                elif e.state == "over":
-                    reason = f"{p.index} {p.value:.3f} over {p.threshold:.2f}"
-                elif e.answered < e.total:
-                    reason = f"{e.total - e.answered} pair(s) left out (completed)"
-                else:
-                    continue
-                out.setdefault(e.expert, []).append((node, reason))
-            c = ns.consensus
-            if ns.outlier is not None and c is not None and c.band not in LOW_CONSENSUS_OK:
-                out.setdefault(ns.outlier, []).append(
-                    (
-                        node,
-                        f"farthest from the group (S* {c.s_star:.0%}, {c.band}; "
-                        f"{c.s_without_farthest:.0%} without)",
-                    )
-                )
-        order = {e.id: k for k, e in enumerate(self.experts)}
-        return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
-
-
-def panel_status(setup: Setup) -> PanelStatus:
-    """Read every judgement file of the case's panel and summarise it per expert and node.
-
-    Unlike :func:`mcda_ckm.weights.panel.evaluate` this works on an unfinished panel: experts who
-    have
-    not answered a node, or whose answers there do not yet link all criteria, are reported,
-    not rejected.
-
-    Raises
-    ------
-    JudgementError
-        From a judgement file that cannot be read.
-    """
-    files = sorted(setup.panel.glob("*.toml")) if setup.panel.is_dir() else []
-    experts = tuple(load_expert(f, setup.tree) for f in files)
-    in_progress = tuple(
-        f.name[1 : -len(".inprogress")] for f in sorted(setup.panel.glob(".*.inprogress"))
-    )
-    opts = setup.options
-    nodes: dict[str, NodeStatus] = {}
-    for node in setup.tree.inner_nodes:
-        kids = setup.tree.children(node)
-        total = len(kids) * (len(kids) - 1) // 2
-        rows = []
-        for e in experts:
-            given = len(e.for_node(node))
-            p = None
-            if given:
-                try:
-                    p = ahp.priorities(e.matrix(setup.tree, node), labels=kids, **opts)  # type: ignore[arg-type]
-                except IncompleteMatrixError:
-                    p = None
-            rows.append(ExpertNodeStatus(e.id, given, total, p))
-        with_p = [r for r in rows if r.priorities is not None]
-        cons, outlier = None, None
-        if len(with_p) >= 2:
-            cons = ahp.consensus([r.priorities.weights for r in with_p])  # type: ignore[union-attr]
-            if cons.farthest is not None:
-                outlier = with_p[cons.farthest].expert
-        nodes[node] = NodeStatus(node, tuple(rows), cons, outlier)
-    return PanelStatus(experts, nodes, in_progress, opts["ri_table"], opts["rule"])

@@ -21,7 +21,7 @@ import numpy as np
 
 from mcda_ckm.errors import CaseError
 from mcda_ckm.model.judgements import ExpertJudgements, load_panel
-from mcda_ckm.model.tree import CriteriaTree, load_tree
+from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import AGGREGATIONS, POLICIES, PanelResult, evaluate
 
@@ -176,18 +176,12 @@ def read_settings(folder: str | Path) -> Settings:
             "no tree given",
             path=toml,
             where="[case] tree",
-            hint='Add tree = "../../criteria/ckm-huang2008.toml"',
+            hint='Add tree = "ckm-huang2008" (a bundled tree, see ckm trees) or a tree file',
         )
-    tree_path = (folder / meta["tree"]).resolve()
-    if not tree_path.exists():
-        raise CaseError(
-            f"tree file {meta['tree']} not found",
-            path=toml,
-            where="[case] tree",
-            hint="The path is relative to case.toml",
-        )
+    tree_path = resolve_tree(meta["tree"], folder, path=toml, where="[case] tree").resolve()
     tree = load_tree(tree_path)
-    inputs = {_rel(toml, folder): sha256(toml), _rel(tree_path, folder): sha256(tree_path)}
+    tree_key = bundled_id(tree_path) or _rel(tree_path, folder)
+    inputs = {_rel(toml, folder): sha256(toml), tree_key: sha256(tree_path)}
     opts = dict(AHP_DEFAULTS)
     for key, value in settings.get("ahp", {}).items():
         if key not in _CHOICES:

@@ -3,13 +3,19 @@
 The tree is data, not code: ``criteria/ckm-huang2008.toml`` holds the model of Huang, Han & Meng
 (2008) and ``criteria/ckm-zou2006.toml`` the decomposition of Zou & Feng (2006), and a consultant
 can write another. See ``criteria/README.md`` for the file format.
+
+The files of ``criteria/`` ship inside the package (as ``mcda_ckm/criteria/``, see
+``pyproject.toml``), so a case names a bundled tree by its id (``tree = "ckm-huang2008"``) and
+works wherever the case folder is; :func:`resolve_tree` states the rule.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +26,16 @@ from mcda_ckm.model.directions import DIRECTIONS
 
 if TYPE_CHECKING:
     import networkx as nx
+
+__all__ = [
+    "CriteriaTree",
+    "bundled_folder",
+    "bundled_id",
+    "bundled_trees",
+    "flat_tree",
+    "load_tree",
+    "resolve_tree",
+]
 
 
 @dataclass(frozen=True)
@@ -303,3 +319,91 @@ def flat_tree(
         graph.add_node(name, label=name, order=i + 1, direction=DIRECTIONS[direction])
         graph.add_edge(goal, name)
     return CriteriaTree(id="flat", title=goal, source="", graph=graph, root=goal)
+
+
+def bundled_folder() -> Path:
+    """The folder of the trees shipped with mcda_ckm.
+
+    Installed, they are the package data ``mcda_ckm/criteria/`` (``pyproject.toml`` maps the
+    repository's ``criteria/`` folder there). Run from a source checkout that is not installed
+    (or installed in editable mode), the package has no such folder and the checkout's
+    ``criteria/`` beside it is used: the same files.
+    """
+    installed = Path(str(resources.files("mcda_ckm"))) / "criteria"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "criteria"
+
+
+def bundled_trees() -> dict[str, Path]:
+    """The bundled trees by id (a tree file's name without ``.toml`` is its id), sorted."""
+    folder = bundled_folder()
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))}
+
+
+def bundled_id(path: str | Path) -> str | None:
+    """The id of ``path`` if it is one of the bundled tree files, else None.
+
+    Provenance records a bundled tree by its id rather than by a path into the installation,
+    which differs from machine to machine (its SHA-256 pins the content either way).
+    """
+    path = Path(path).resolve()
+    return path.stem if path.parent == bundled_folder().resolve() else None
+
+
+def resolve_tree(
+    ref: str | Path,
+    base: str | Path = ".",
+    *,
+    path: str | Path | None = None,
+    where: str | None = None,
+) -> Path:
+    """The tree file that ``ref`` names: a file relative to ``base``, else a bundled tree id.
+
+    The rule, in order:
+
+    1. ``base / ref`` is a file (an absolute ``ref`` is taken as it is): that file. A case's own
+       copy of its tree (``tree = "tree.toml"``, as ``ckm init`` writes) is found this way.
+    2. ``ref`` is the id of a bundled tree (:func:`bundled_trees`, listed by ``ckm trees``):
+       the bundled file, wherever mcda_ckm is installed.
+    3. Otherwise a :class:`~mcda_ckm.errors.TreeError` listing the bundled ids, with the closest
+       one first as a "did you mean" (compared with ``ref``'s file name without ``.toml``, so an
+       old ``../../criteria/ckm-huang2008.toml`` suggests ``ckm-huang2008``).
+
+    Parameters
+    ----------
+    ref : str or Path
+        A path or a bundled tree id, as written in ``case.toml`` or on the command line.
+    base : str or Path
+        The folder a relative path is read from (the case folder; the working directory for
+        the command line).
+    path, where : optional
+        The file and place that name the tree (``case.toml``, ``[case] tree``), for the error.
+
+    Raises
+    ------
+    TreeError
+        ``ref`` is neither a file nor a bundled id.
+
+    Examples
+    --------
+    >>> resolve_tree("ckm-huang2008", "/nowhere").name
+    'ckm-huang2008.toml'
+    """
+    text = str(ref)
+    candidate = Path(base) / Path(text).expanduser()
+    if candidate.is_file():
+        return candidate
+    bundled = bundled_trees()
+    if text in bundled:
+        return bundled[text]
+    stem = Path(text).stem if text.endswith(".toml") else Path(text).name
+    close = difflib.get_close_matches(stem, list(bundled), n=1, cutoff=0.6)
+    guess = f'Did you mean "{close[0]}"? ' if close else ""
+    raise TreeError(
+        f"tree {text!r} is neither a file (relative to {base}) nor a bundled tree",
+        path=path,
+        where=where,
+        hint=f"{guess}Bundled trees (see 'ckm trees'): {', '.join(bundled)}; "
+        "or give the path of a tree file",
+    )

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from mcda_ckm.cli.main import app
-from mcda_ckm.elicit.interview import progress_path
+from mcda_ckm.elicit.panelfiles import progress_path
 from mcda_ckm.model.judgements import load_expert
 from mcda_ckm.model.tree import load_tree
 from tests.conftest import CASE, HUANG

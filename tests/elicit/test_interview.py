@@ -16,17 +16,13 @@ from mcda_ckm.elicit.interview import (
     Check,
     Done,
     Question,
-    expert_path,
     load_setup,
-    open_expert,
-    panel_status,
     parse_answer,
-    progress_path,
     question_text,
-    save,
-    slug,
     start,
 )
+from mcda_ckm.elicit.panelfiles import expert_path, open_expert, progress_path, save, slug
+from mcda_ckm.elicit.status import panel_status
 from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import Judgement, dump_expert, load_expert, load_panel, save_expert

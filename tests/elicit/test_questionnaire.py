@@ -11,17 +11,16 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
+from mcda_ckm.elicit.imported import QuestionnaireError, write_experts
 from mcda_ckm.elicit.interview import load_setup
-from mcda_ckm.elicit.questionnaire import (
+from mcda_ckm.elicit.questionnaire import read_files
+from mcda_ckm.elicit.survey import read_survey_csv
+from mcda_ckm.elicit.workbook import (
     MARKER,
-    QuestionnaireError,
     export_panel,
     export_workbook,
-    read_files,
-    read_survey_csv,
     read_workbook,
     sheet_names,
-    write_experts,
 )
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, load_expert, load_panel

@@ -3,12 +3,14 @@ rule."""
 
 from __future__ import annotations
 
+import tomllib
+
 import numpy as np
 import pytest
 
 from mcda_ckm.errors import TreeError
-from mcda_ckm.model.tree import load_tree
-from tests.conftest import ZOU
+from mcda_ckm.model.tree import bundled_id, bundled_trees, load_tree, resolve_tree
+from tests.conftest import HUANG, ROOT, ZOU
 
 HUANG_LEAVES = (
     "base_potential",
@@ -138,3 +140,84 @@ def test_error_bad_direction(write):
     text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g", "more")
     with pytest.raises(TreeError, match=r"node \"b\": direction 'more' is not benefit or cost"):
         load_tree(write("t.toml", text))
+
+
+# -- bundled trees and how a case names its tree ------------------------------------------------
+
+# The trees criteria/README.md describes, each with its source.
+BUNDLED = ("ckm-huang2008", "ckm-zou2006", "hwang-yoon-1981-fighter")
+
+
+def test_bundled_trees_are_the_documented_ones_named_by_their_ids():
+    """criteria/README.md lists three trees; a bundled tree's id is its file name and the id
+    written in its [tree] table, and every one names its source."""
+    found = bundled_trees()
+    assert tuple(found) == BUNDLED
+    for tree_id, path in found.items():
+        tree = load_tree(path)
+        assert tree.id == tree_id
+        assert tree.source
+
+
+def test_resolve_a_bundled_id_from_any_folder(tmp_path):
+    """Rule 2: not a file relative to the case folder, but a bundled id."""
+    path = resolve_tree("ckm-huang2008", tmp_path)
+    assert path.read_bytes() == HUANG.read_bytes()
+
+
+def test_resolve_a_path_relative_to_the_base_folder(tmp_path, write):
+    """Rule 1: a file relative to the folder (the case's own tree) is taken as it is."""
+    text = HEAD + node("g", None, None) + node("a", "g") + node("b", "g")
+    own = write("trees/own.toml", text)
+    assert resolve_tree("trees/own.toml", tmp_path) == own
+    assert resolve_tree(own, "/nonexistent") == own  # an absolute path
+
+
+def test_resolve_a_file_before_a_bundled_id(tmp_path, write):
+    """Rule 1 before rule 2: a file named like a bundled id, in the case folder, wins."""
+    own = write("ckm-huang2008", HEAD + node("g", None, None) + node("a", "g") + node("b", "g"))
+    assert resolve_tree("ckm-huang2008", tmp_path) == own
+
+
+def test_resolve_unknown_id_says_did_you_mean_and_lists_the_ids(tmp_path):
+    """Rule 3: neither: the error names the file and place, the closest id and all ids."""
+    with pytest.raises(
+        TreeError,
+        match=r"case\.toml: \[case\] tree: tree \'ckm-huang2009\' is neither a file .* nor a "
+        r'bundled tree\. Did you mean "ckm-huang2008"\? Bundled trees \(see \'ckm trees\'\): '
+        r"ckm-huang2008, ckm-zou2006, hwang-yoon-1981-fighter",
+    ):
+        resolve_tree("ckm-huang2009", tmp_path, path=tmp_path / "case.toml", where="[case] tree")
+
+
+def test_resolve_an_old_relative_path_suggests_its_id(tmp_path):
+    """A case moved out of the clone with its old ../../criteria/ path is told the id to use."""
+    with pytest.raises(TreeError, match=r'Did you mean "ckm-huang2008"\?'):
+        resolve_tree("../../criteria/ckm-huang2008.toml", tmp_path)
+
+
+def test_resolve_unknown_without_a_close_id_lists_the_ids(tmp_path):
+    with pytest.raises(TreeError, match="Bundled trees") as info:
+        resolve_tree("cheese", tmp_path)
+    assert "Did you mean" not in str(info.value)
+
+
+def test_pyproject_ships_every_package_and_the_trees():
+    """The package list in pyproject.toml is written by hand (mcda_ckm.criteria lives in
+    criteria/): every package under mcda_ckm/ must be in it, and the trees in its data."""
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        setup = tomllib.load(fh)["tool"]["setuptools"]
+    on_disk = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "mcda_ckm").rglob("__init__.py")
+    }
+    assert on_disk | {"mcda_ckm.criteria"} == set(setup["packages"])
+    assert setup["package-dir"]["mcda_ckm.criteria"] == "criteria"
+    assert "*.toml" in setup["package-data"]["mcda_ckm.criteria"]
+
+
+def test_bundled_id_names_only_bundled_files(tmp_path):
+    """Provenance keys a bundled tree by id, any other file by its path."""
+    assert bundled_id(resolve_tree("ckm-zou2006", tmp_path)) == "ckm-zou2006"
+    copy = tmp_path / "ckm-zou2006.toml"
+    copy.write_bytes(ZOU.read_bytes())
+    assert bundled_id(copy) is None

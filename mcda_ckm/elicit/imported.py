@@ -1,0 +1,107 @@
+"""Answers read from questionnaires on paper, and their way into the case's panel folder.
+
+The readers (:mod:`mcda_ckm.elicit.workbook`, :mod:`mcda_ckm.elicit.survey`) share what is here:
+the error they raise, the expert they return, the check that a node's answers link all its
+criteria (else the AHP cannot complete the matrix, Harker 1987), and the writer of the experts'
+judgement files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mcda_ckm.elicit.interview import Setup
+from mcda_ckm.errors import CkmError, IncompleteMatrixError
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, save_expert
+from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.weights import ahp
+
+__all__ = ["ImportedExpert", "QuestionnaireError", "write_experts"]
+
+
+class QuestionnaireError(CkmError):
+    """A filled questionnaire (workbook or survey CSV) has a bad answer or layout.
+
+    ``path`` is the workbook or CSV file; ``where`` names the sheet and cell
+    (``sheet 'goal', cell E7``) or the row and column (``row 3, column "a vs b"``).
+    """
+
+
+@dataclass(frozen=True)
+class ImportedExpert:
+    """One expert's answers read from a workbook or a survey row.
+
+    Attributes
+    ----------
+    id : str
+        The judgement file's stem.
+    meta : dict
+        ``name``, ``role``, ``weight``.
+    judgements : tuple of Judgement
+    source : str
+        Where they come from (``file.xlsx`` or ``survey.csv, row 3``).
+    """
+
+    id: str
+    meta: Mapping[str, Any]
+    judgements: tuple[Judgement, ...]
+    source: str
+
+
+def check_linked(
+    tree: CriteriaTree, judgements: Sequence[Judgement], path: Path, where: Mapping[str, str]
+) -> None:
+    """Raise when a node's answers do not link all its criteria (``where`` per node)."""
+    e = ExpertJudgements("", "", "", 1.0, tuple(judgements))
+    for node in tree.inner_nodes:
+        if not e.answered(tree, node):
+            continue
+        kids = tree.children(node)
+        try:
+            ahp.priorities(e.matrix(tree, node), labels=kids)
+        except IncompleteMatrixError as exc:
+            groups = " | ".join(", ".join(g) for g in exc.groups)
+            raise QuestionnaireError(
+                f"the answers for {node} do not link all its criteria (unlinked groups: {groups})",
+                path=path,
+                where=where[node],
+                hint="Answer at least one pair between the groups, or leave the whole node blank",
+            ) from None
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def write_experts(
+    setup: Setup, experts: Sequence[ImportedExpert], *, force: bool = False
+) -> list[Path]:
+    """Write each expert's judgement file into the case's panel folder (atomically).
+
+    Every target is checked before anything is written, so a refused import changes nothing.
+
+    Raises
+    ------
+    QuestionnaireError
+        A judgement file exists already and ``force`` is False.
+    """
+    targets = [setup.panel / f"{e.id}.toml" for e in experts]
+    if not force:
+        for e, t in zip(experts, targets, strict=True):
+            if t.exists():
+                raise QuestionnaireError(
+                    f"the judgement file {t.name} exists already",
+                    path=t,
+                    hint=f"Use --force to replace it with the answers from {e.source}",
+                )
+    return [
+        save_expert(t, e.meta, e.judgements, setup.tree, header=f"Imported from {e.source} by ckm.")
+        for e, t in zip(experts, targets, strict=True)
+    ]

@@ -1,0 +1,521 @@
+"""Questionnaires as Excel workbooks: one per expert, written out and read back in.
+
+**Workbook** (one ``.xlsx`` per expert, written by :func:`export_workbook`)::
+
+    Instructions   what to do, the verbal scale, and the expert's details (B3:B9):
+                   questionnaire | case | tree | expert id | name | role | weight
+    <node>         one sheet per inner node of the tree: the node id in B2, a header in row 6,
+                   then one row per pair from row 7: # | Criterion A | Criterion B |
+                   More important (A or B, drop-down) | How much more (verbal scale, drop-down)
+                   | A id | B id (hidden), and below, the criteria with their descriptions in
+                   English and Chinese.
+
+An answer is "A"/"B" with a word of Saaty's scale (or a number 1-9); "equal" needs no side; a
+row left blank is a missing pair, which the AHP completes as long as the node's answers link
+all its criteria (Harker 1987). This is the layout of the BPMSG AHP Excel template (Goepel 2013),
+with the intensity in words as in Saaty (1980), Table 1.1.
+
+Every error is a :class:`~mcda_ckm.elicit.imported.QuestionnaireError` naming the workbook, the
+sheet and the cell, and what to do.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mcda_ckm.elicit.imported import ImportedExpert, QuestionnaireError, cell_text, check_linked
+from mcda_ckm.elicit.interview import Setup
+from mcda_ckm.elicit.panelfiles import expert_path, slug
+from mcda_ckm.errors import CkmError
+from mcda_ckm.files import check_file, write_file
+from mcda_ckm.model import scale
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
+from mcda_ckm.model.tree import CriteriaTree
+
+__all__ = ["MARKER", "export_panel", "export_workbook", "read_workbook", "sheet_names"]
+
+
+MARKER = "ckm questionnaire 1"
+"""The value of Instructions!B3 that marks a workbook as written by :func:`export_workbook`."""
+
+INSTRUCTIONS = "Instructions"
+HEADER_ROW = 6
+FIRST_ROW = 7
+NODE_CELL = "B2"
+COL_SIDE, COL_INTENSITY, COL_A, COL_B = "D", "E", "F", "G"
+_META_KEYS = ("questionnaire", "case", "tree", "expert id", "name", "role", "weight")
+SIDES = ("A", "B")
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _label(tree: CriteriaTree, node: str, lang: str) -> str:
+    en, zh = tree.label(node, "en"), tree.attr(node, "label_zh", "")
+    if lang == "zh" and zh:
+        return str(zh)
+    if lang == "both" and zh:
+        return f"{en} / {zh}"
+    return en
+
+
+def sheet_names(tree: CriteriaTree) -> dict[str, str]:
+    """The sheet of each inner node: its id, cut to Excel's 31 characters, made unique."""
+    bad = str.maketrans({c: "_" for c in "[]:*?/\\"})
+    out: dict[str, str] = {}
+    used = {INSTRUCTIONS.lower()}
+    for node in tree.inner_nodes:
+        base = node.translate(bad)[:31] or "node"
+        name, k = base, 2
+        while name.lower() in used:
+            name = f"{base[: 31 - len(str(k)) - 1]}~{k}"
+            k += 1
+        used.add(name.lower())
+        out[node] = name
+    return out
+
+
+def _answer_cells(value: float) -> tuple[str, str | float]:
+    side = "A" if value >= 1 else "B"
+    v = value if value >= 1 else 1 / value
+    r = round(v)
+    if math.isclose(v, r, rel_tol=1e-9) and r in scale.NAMES:
+        return ("" if r == 1 else side), scale.NAMES[r]
+    return side, float(v)
+
+
+def _save_atomic(wb: Any, path: Path) -> Path:
+    return write_file(path, wb.save, kind="questionnaire")
+
+
+def export_workbook(
+    setup: Setup,
+    path: str | Path,
+    expert_id: str,
+    meta: Mapping[str, Any],
+    judgements: Iterable[Judgement] = (),
+    *,
+    lang: str = "both",
+) -> Path:
+    """Write one expert's questionnaire workbook (atomically) and return its path.
+
+    Parameters
+    ----------
+    setup : Setup
+        The case (tree, name).
+    path : str or Path
+        The ``.xlsx`` to write.
+    expert_id : str
+        The stem of the judgement file the answers will go to.
+    meta : mapping
+        ``name``, ``role``, ``weight`` written on the Instructions sheet.
+    judgements : iterable of Judgement
+        Answers to prefill (for a review); blank by default.
+    lang : {"both", "en", "zh"}
+        Language of the criteria labels (descriptions are always given in both).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if lang not in ("both", "en", "zh"):
+        raise CkmError(f"unknown language {lang!r}", hint="Use both, en or zh")
+    tree = setup.tree
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    given = ExpertJudgements(expert_id, "", "", 1.0, tuple(judgements))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INSTRUCTIONS
+    ws["A1"] = f"AHP questionnaire: {tree.title}"
+    ws["A1"].font = Font(bold=True, size=14)
+    if tree.title_zh:
+        ws["A2"] = tree.title_zh
+    values = [
+        MARKER,
+        setup.name,
+        tree.id,
+        expert_id,
+        meta.get("name", ""),
+        meta.get("role", ""),
+        meta.get("weight", 1),
+    ]
+    for k, (key, value) in enumerate(zip(_META_KEYS, values, strict=True)):
+        ws.cell(row=3 + k, column=1, value=key).font = bold
+        cell = ws.cell(row=3 + k, column=2, value=value)
+        if key in ("name", "role"):
+            cell.fill = fill
+    text = [
+        "How to answer",
+        "Each of the following sheets compares the criteria under one node of the tree, two at "
+        "a time. For each row, choose in column D which criterion is more important (A or B) "
+        "and in column E how much more, on Saaty's verbal scale below (or type a number 1-9). "
+        'For "equal" no side is needed.',
+        "Leave a row blank if you cannot judge that pair; the others must still link every "
+        "criterion of the sheet. Do not rename or delete sheets, and do not edit the hidden "
+        "columns F and G. Fill in your name and role above (yellow cells), save, and send the "
+        "file back.",
+        "填写说明：每个工作表比较同一节点下的两两指标。D 列选择哪一个更重要（A 或 B），"
+        "E 列选择重要程度（下表的语言标度，或 1-9 的数字）；“equal”（同等重要）无需选择 A/B。"
+        "无法判断的行可留空。请勿修改工作表名称和隐藏列。",
+    ]
+    row = 3 + len(_META_KEYS) + 1
+    for k, line in enumerate(text):
+        cell = ws.cell(row=row + k, column=1, value=line)
+        cell.alignment = wrap
+        if k == 0:
+            cell.font = bold
+        else:
+            ws.merge_cells(start_row=row + k, start_column=1, end_row=row + k, end_column=4)
+            ws.row_dimensions[row + k].height = 48
+    row += len(text) + 1
+    zh_words = {
+        1: "同等重要",
+        3: "稍微重要",
+        5: "明显重要",
+        7: "强烈重要",
+        9: "极端重要",
+    }
+    for col, head in enumerate(("verbal scale", "value", "meaning", "中文"), start=1):
+        ws.cell(row=row, column=col, value=head).font = bold
+    for word, value in scale.WORDS.items():
+        row += 1
+        ws.cell(row=row, column=1, value=word)
+        ws.cell(row=row, column=2, value=value)
+        ws.cell(
+            row=row,
+            column=3,
+            value="the two contribute equally"
+            if value == 1
+            else "intermediate value"
+            if value % 2 == 0
+            else f"A is {word}ly more important than B",
+        )
+        ws.cell(row=row, column=4, value=zh_words.get(value, "相邻判断的中间值"))
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 40
+    ws.column_dimensions["D"].width = 30
+
+    words = ",".join(scale.WORDS)
+    for node, title in sheet_names(tree).items():
+        ns = wb.create_sheet(title)
+        ns["A1"] = _label(tree, node, "both")
+        ns["A1"].font = Font(bold=True, size=13)
+        ns["A2"] = "node"
+        ns[NODE_CELL] = node
+        ns["A3"] = (
+            f"For {tree.label(node).lower()}: of each pair, which criterion is more important "
+            "(A or B), and how much more?"
+        )
+        if tree.attr(node, "label_zh"):
+            ns["A4"] = (
+                f"就“{tree.attr(node, 'label_zh')}”而言，每一对指标中哪一个更重要，重要多少？"
+            )
+        heads = (
+            "#",
+            "Criterion A",
+            "Criterion B",
+            "More important",
+            "How much more",
+            "A id",
+            "B id",
+        )
+        for col, head in enumerate(heads, start=1):
+            c = ns.cell(row=HEADER_ROW, column=col, value=head)
+            c.font = bold
+        kids = tree.children(node)
+        pairs = [(kids[i], kids[j]) for i in range(len(kids)) for j in range(i + 1, len(kids))]
+        side_dv = DataValidation(type="list", formula1='"A,B"', allow_blank=True)
+        side_dv.error, side_dv.errorTitle = "Choose A or B", "More important"
+        side_dv.prompt, side_dv.promptTitle = "Which criterion is more important: A or B?", "A/B"
+        word_dv = DataValidation(
+            type="list", formula1=f'"{words}"', allow_blank=True, errorStyle="warning"
+        )
+        word_dv.error, word_dv.errorTitle = "Choose a word of the scale, or 1-9", "How much more"
+        word_dv.prompt, word_dv.promptTitle = "How much more important (Saaty's scale)", "Scale"
+        ns.add_data_validation(side_dv)
+        ns.add_data_validation(word_dv)
+        for k, (a, b) in enumerate(pairs):
+            r = FIRST_ROW + k
+            ns.cell(row=r, column=1, value=k + 1)
+            ns.cell(row=r, column=2, value=_label(tree, a, lang))
+            ns.cell(row=r, column=3, value=_label(tree, b, lang))
+            ns[f"{COL_A}{r}"] = a
+            ns[f"{COL_B}{r}"] = b
+            for letter in (COL_SIDE, COL_INTENSITY):
+                ns[f"{letter}{r}"].fill = fill
+            m = given.matrix(tree, node) if given.answered(tree, node) else None
+            if m is not None and not math.isnan(m[kids.index(a), kids.index(b)]):
+                side, intensity = _answer_cells(float(m[kids.index(a), kids.index(b)]))
+                ns[f"{COL_SIDE}{r}"] = side or None
+                ns[f"{COL_INTENSITY}{r}"] = intensity
+        last = FIRST_ROW + len(pairs) - 1
+        side_dv.add(f"{COL_SIDE}{FIRST_ROW}:{COL_SIDE}{last}")
+        word_dv.add(f"{COL_INTENSITY}{FIRST_ROW}:{COL_INTENSITY}{last}")
+        g = last + 3
+        for col, head in enumerate(("Criterion", "指标", "Description", "说明"), start=2):
+            ns.cell(row=g, column=col, value=head).font = bold
+        for k, kid in enumerate(kids, start=1):
+            ns.cell(row=g + k, column=1, value=kid)
+            ns.cell(row=g + k, column=2, value=tree.label(kid, "en"))
+            ns.cell(row=g + k, column=3, value=tree.attr(kid, "label_zh", ""))
+            ns.cell(row=g + k, column=4, value=tree.attr(kid, "description", "")).alignment = wrap
+            ns.cell(
+                row=g + k, column=5, value=tree.attr(kid, "description_zh", "")
+            ).alignment = wrap
+        for letter, width in zip("ABCDEFG", (6, 34, 34, 16, 24, 48, 48), strict=True):
+            ns.column_dimensions[letter].width = width
+        ns.column_dimensions[COL_A].hidden = True
+        ns.column_dimensions[COL_B].hidden = True
+        ns.freeze_panes = f"A{FIRST_ROW}"
+    return _save_atomic(wb, Path(path))
+
+
+def export_panel(
+    setup: Setup,
+    out: str | Path,
+    experts: Sequence[str] = (),
+    *,
+    prefill: bool = False,
+    lang: str = "both",
+) -> list[Path]:
+    """One workbook per expert in folder ``out``: the experts named (new or in the panel), or
+    every expert of the panel, or one blank ``expert.xlsx`` when the panel is empty.
+
+    Parameters
+    ----------
+    prefill : bool
+        Fill in the answers already in the experts' judgement files (for a review).
+    """
+    out = Path(out)
+    chosen: list[tuple[str, dict[str, Any], tuple[Judgement, ...]]] = []
+    names = list(experts)
+    if not names and setup.panel.is_dir():
+        names = [p.stem for p in sorted(setup.panel.glob("*.toml"))]
+    for name in names:
+        path = expert_path(setup.panel, name)
+        if path.exists():
+            e = load_expert(path, setup.tree)
+            meta = {"name": e.name, "role": e.role, "weight": e.weight}
+            chosen.append((path.stem, meta, e.judgements if prefill else ()))
+        else:
+            chosen.append((path.stem, {"name": name, "role": "", "weight": 1}, ()))
+    if not chosen:
+        chosen.append(("expert", {"name": "", "role": "", "weight": 1}, ()))
+    for stem, _, _ in chosen:  # refuse before any workbook is written
+        check_file(out / f"{stem}.xlsx")
+    return [
+        export_workbook(setup, out / f"{stem}.xlsx", stem, meta, given, lang=lang)
+        for stem, meta, given in chosen
+    ]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
+    """Read one filled questionnaire workbook.
+
+    Raises
+    ------
+    QuestionnaireError
+        Naming the workbook, the sheet and the cell: not an .xlsx file, not a ckm
+        questionnaire, made for another tree, a bad expert id or weight, a node sheet missing
+        or unknown, a pair edited in the hidden columns or given twice, a side other than A/B,
+        a side without an intensity or an intensity > 1 without a side, an intensity off the
+        scale, a node whose answers do not link all its criteria.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        raise QuestionnaireError("file not found", path=path, hint="Check the path")
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise QuestionnaireError(
+            f"not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})",
+            path=path,
+            hint="Save the questionnaire as an Excel workbook (.xlsx) and send that file",
+        ) from None
+    if INSTRUCTIONS not in wb.sheetnames:
+        raise QuestionnaireError(
+            f"not a ckm questionnaire: no sheet {INSTRUCTIONS!r}",
+            path=path,
+            hint="Import workbooks written by 'ckm questionnaire export'",
+        )
+    ws = wb[INSTRUCTIONS]
+    cells: dict[str, tuple[str, Any]] = {}
+    for row in range(1, 30):
+        key = cell_text(ws.cell(row=row, column=1).value).lower()
+        if key in _META_KEYS and key not in cells:
+            cells[key] = (f"B{row}", ws.cell(row=row, column=2).value)
+    if cell_text(cells.get("questionnaire", ("B3", None))[1]) != MARKER:
+        raise QuestionnaireError(
+            f"not a ckm questionnaire: cell B3 should read {MARKER!r}",
+            path=path,
+            where=f"sheet {INSTRUCTIONS!r}, cell {cells.get('questionnaire', ('B3', None))[0]}",
+            hint="Import workbooks written by 'ckm questionnaire export'",
+        )
+    ref, tree_id = cells.get("tree", ("B5", None))
+    if cell_text(tree_id) != tree.id:
+        raise QuestionnaireError(
+            f"made for the criteria tree {cell_text(tree_id)!r}, but this case uses {tree.id!r}",
+            path=path,
+            where=f"sheet {INSTRUCTIONS!r}, cell {ref}",
+            hint="Export a questionnaire from this case and have it filled again",
+        )
+    ref, raw_id = cells.get("expert id", ("B6", None))
+    expert_id = slug(cell_text(raw_id) or path.stem)
+    if not expert_id:
+        raise QuestionnaireError(
+            f"expert id {cell_text(raw_id)!r} cannot name a judgement file",
+            path=path,
+            where=f"sheet {INSTRUCTIONS!r}, cell {ref}",
+            hint="Write the expert's id in letters and digits",
+        )
+    ref, raw_weight = cells.get("weight", ("B9", None))
+    weight: Any = 1.0 if raw_weight in (None, "") else raw_weight
+    try:
+        weight = float(str(weight).strip()) if not isinstance(weight, bool) else math.nan
+    except ValueError:
+        weight = math.nan
+    if not (math.isfinite(weight) and weight > 0):
+        raise QuestionnaireError(
+            f"weight {raw_weight!r} must be a positive number",
+            path=path,
+            where=f"sheet {INSTRUCTIONS!r}, cell {ref}",
+            hint="Expert weights are relative: 1 for an ordinary member, 2 for a double vote",
+        )
+    meta = {
+        "name": cell_text(cells.get("name", ("", None))[1]) or expert_id,
+        "role": cell_text(cells.get("role", ("", None))[1]),
+        "weight": weight,
+    }
+
+    sheets: dict[str, str] = {}
+    for name in wb.sheetnames:
+        if name == INSTRUCTIONS:
+            continue
+        node = cell_text(wb[name][NODE_CELL].value)
+        where = f"sheet {name!r}, cell {NODE_CELL}"
+        if node not in tree.inner_nodes:
+            raise QuestionnaireError(
+                f"{node!r} is not a node of the tree with criteria to compare",
+                path=path,
+                where=where,
+                hint=f"The node ids are {', '.join(tree.inner_nodes)}; do not edit cell "
+                f"{NODE_CELL}",
+            )
+        if node in sheets:
+            raise QuestionnaireError(
+                f"node {node!r} already has sheet {sheets[node]!r}",
+                path=path,
+                where=where,
+                hint="Keep one sheet per node",
+            )
+        sheets[node] = name
+    for node in tree.inner_nodes:
+        if node not in sheets:
+            raise QuestionnaireError(
+                f"no sheet for node {node!r} ({tree.label(node)})",
+                path=path,
+                hint="Do not delete sheets: export the questionnaire again",
+            )
+    judgements: list[Judgement] = []
+    for node, name in sheets.items():
+        ns = wb[name]
+        kids = tree.children(node)
+        seen: dict[frozenset[str], int] = {}
+        for r in range(FIRST_ROW, FIRST_ROW + 200):
+            a, b = cell_text(ns[f"{COL_A}{r}"].value), cell_text(ns[f"{COL_B}{r}"].value)
+            if not a and not b:
+                break
+            for col, crit in ((COL_A, a), (COL_B, b)):
+                if crit not in kids:
+                    raise QuestionnaireError(
+                        f"{crit!r} is not a criterion under {node!r}",
+                        path=path,
+                        where=f"sheet {name!r}, cell {col}{r}",
+                        hint=f"Do not edit the hidden columns {COL_A}:{COL_B}; export again",
+                    )
+            if a == b or frozenset((a, b)) in seen:
+                raise QuestionnaireError(
+                    f"the pair {a} / {b} is "
+                    + (
+                        "a criterion with itself"
+                        if a == b
+                        else f"already in row {seen[frozenset((a, b))]}"
+                    ),
+                    path=path,
+                    where=f"sheet {name!r}, cell {COL_A}{r}",
+                    hint="Keep one row per pair; do not copy rows",
+                )
+            seen[frozenset((a, b))] = r
+            value = _read_answer(ns, r, path, name, tree, a, b)
+            if value is not None:
+                judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
+    check_linked(tree, judgements, path, {n: f"sheet {s!r}" for n, s in sheets.items()})
+    return ImportedExpert(expert_id, meta, tuple(judgements), path.name)
+
+
+def _read_answer(
+    ns: Any, r: int, path: Path, sheet: str, tree: CriteriaTree, a: str, b: str
+) -> float | None:
+    raw_side = ns[f"{COL_SIDE}{r}"].value
+    raw = ns[f"{COL_INTENSITY}{r}"].value
+    side_text, text = cell_text(raw_side), cell_text(raw)
+    if not side_text and not text:
+        return None
+    cell = f"sheet {sheet!r}, cell {COL_INTENSITY}{r}"
+    if not text:
+        raise QuestionnaireError(
+            f"says {side_text} is more important but not how much",
+            path=path,
+            where=cell,
+            hint=f"Choose a word of the scale in column {COL_INTENSITY}, or clear column "
+            f"{COL_SIDE} to leave the pair out",
+        )
+    if isinstance(raw, bool):
+        value = None
+    elif isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        value = scale.word_value(text)
+    if value is None or not math.isfinite(value):
+        raise QuestionnaireError(
+            f"{text!r} is not on the scale",
+            path=path,
+            where=cell,
+            hint="Choose from the drop-down: " + ", ".join(scale.WORDS) + " (or type 1-9)",
+        )
+    if not 1 - scale.RTOL <= value <= 9 * (1 + scale.RTOL):
+        raise QuestionnaireError(
+            f"{text!r} is outside 1-9: the intensity says how much more, the side which",
+            path=path,
+            where=cell,
+            hint=f"Write the intensity 1-9 in column {COL_INTENSITY} and A or B in column "
+            f"{COL_SIDE}",
+        )
+    if math.isclose(value, 1.0, rel_tol=scale.RTOL):
+        return 1.0
+    names = {
+        "A": {"a", a.lower(), tree.label(a).lower(), str(tree.attr(a, "label_zh", "")).lower()},
+        "B": {"b", b.lower(), tree.label(b).lower(), str(tree.attr(b, "label_zh", "")).lower()},
+    }
+    side = next((s for s, ok in names.items() if side_text.lower() in ok - {""}), None)
+    if side is None:
+        raise QuestionnaireError(
+            f"{side_text!r} is not A or B" if side_text else "does not say which is more important",
+            path=path,
+            where=f"sheet {sheet!r}, cell {COL_SIDE}{r}",
+            hint=f"Choose A ({tree.label(a)}) or B ({tree.label(b)}) from the drop-down",
+        )
+    return value if side == "A" else 1.0 / value
