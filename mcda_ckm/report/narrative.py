@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "caption",
     "case_lines",
+    "case_title",
     "consensus_line",
     "cross_check_verdict",
     "cross_paragraph",
@@ -39,8 +40,12 @@ __all__ = [
     "expert_verdict",
     "figure_text",
     "group_name",
+    "group_verdict",
     "headers",
+    "is_zh",
+    "join",
     "judgement",
+    "judgement_row",
     "judgements_intro",
     "key_source_paragraph",
     "lever",
@@ -57,6 +62,7 @@ __all__ = [
     "swap",
     "title",
     "tolerance_intro",
+    "top_header",
 ]
 
 
@@ -212,6 +218,10 @@ def cross_paragraph(study: Study, lang: str = "en") -> str:
     return f"{verdict} (Scope: {cross_scope(study, lang)}.)"
 
 
+def _choice(name: str) -> str:
+    return P.CHOICES_ZH.get(name, name)
+
+
 def _source(source: str, lang: str) -> str:
     return P.SOURCES.get(source, source) if is_zh(lang) else source
 
@@ -250,9 +260,7 @@ def robustness_verdict(study: Study, lang: str = "en") -> str:
     text = ("；" if zh else "; ").join(parts) + ("。" if zh else ".")
     if outside:
         text += (
-            "关键集合之外，"
-            + "、".join(f"{i}（{p:.0%}）" for i, p in outside[:3])
-            + " 有可能入选。"
+            "关键集合之外，" + "、".join(f"{i}（{p:.0%}）" for i, p in outside[:3]) + "有可能入选。"
             if zh
             else " Outside the key set, "
             + ", ".join(f"{i} ({p:.0%})" for i, p in outside[:3])
@@ -303,10 +311,20 @@ def method_notes(result: PanelResult) -> dict[str, str]:
 
 def title(study: Study, lang: str = "en") -> str:
     """The report's title: what it is and the case's name (``name_zh`` in Chinese)."""
+    return f"{section_title('report', lang)} — {_case_name(study, lang)}"
+
+
+def _case_name(study: Study, lang: str) -> str:
     name = study.case.name
     if is_zh(lang):
         name = study.case.settings.get("case", {}).get("name_zh", name)
-    return f"{section_title('report', lang)} — {name}"
+    return str(name)
+
+
+def case_title(study: Study, lang: str = "en") -> str:
+    """The title of the case section: "The case" and the case's name."""
+    sep = "：" if is_zh(lang) else ": "
+    return f"{section_title('case', lang)}{sep}{_case_name(study, lang)}"
 
 
 def section_title(key: str, lang: str = "en") -> str:
@@ -357,9 +375,10 @@ def panel_method(pr: PanelResult, lang: str = "en") -> str:
     ri, rule = ahp.RI_TABLES[pr.ri_table].source, ahp.THRESHOLD_RULES[pr.rule]
     if is_zh(lang):
         return (
-            f"优先级计算方法：{pr.method}。一致性比率采用随机一致性指标表 {pr.ri_table}（{ri}）；"
+            f"优先级计算方法：{_choice(pr.method)}。"
+            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{ri}）；"
             f"接受规则 {pr.rule}（{rule}）。专家组判断按 {pr.aggregation.upper()} 集结；"
-            f"超过阈值的专家：{pr.policy}。"
+            f"超过阈值的专家：{_choice(pr.policy)}。"
         )
     return (
         f"Priorities by the {pr.method.replace('_', ' ')} method. Consistency ratio with the "
@@ -389,7 +408,7 @@ def expert_verdict(e: ExpertNode, lang: str = "en") -> str:
         text = "超过阈值" if zh else "over"
     if e.missing:
         text += (
-            f"；补全 {len(e.missing)} 对判断（{p.completion}）"
+            f"；补全 {len(e.missing)} 对判断（{_choice(p.completion)}）"
             if zh
             else f"; {len(e.missing)} pair(s) completed ({p.completion})"
         )
@@ -564,7 +583,8 @@ def notes(study: Study, lang: str = "en") -> list[str]:
         agg = mn["aggregation"].upper()
         out += (
             [
-                f"AHP 优先级：{mn['priorities']}；缺失判断的补全：{mn['completion']}。",
+                f"AHP 优先级：{_choice(mn['priorities'])}；缺失判断的补全："
+                f"{_choice(mn['completion'])}。",
                 f"随机一致性指标表：{mn['random_index_table']} — {mn['random_index_source']}。",
                 f"CR 规则：{mn['cr_rule']} — {mn['cr_rule_source']}。GCI：{mn['gci_thresholds']}。",
                 f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{mn['consensus']}。",
@@ -628,62 +648,13 @@ def reproducibility(study: Study, command: str, lang: str = "en") -> str:
     )
 
 
-CAPTIONS: dict[str, dict[str, str]] = {
-    "en": {
-        "tree": "The criteria tree with local weights (under each node) and global weights.",
-        "gradient": "Closeness as the weight of {label} moves (siblings rescaled in "
-        "proportion); dashed: current weight, dotted: where the key set changes.",
-        "tornado": "Range of each local weight within which the key set stays the same (bar), "
-        "and the current weight (tick); narrowest at the top.",
-        "key_probability": "Probability of being a key source under the sampled weights.",
-        "acceptability": "Rank acceptability indices (SMAA-2) of the leading candidates.",
-    },
-    "zh": {
-        "tree": "评价指标体系：各节点下方为局部权重，指标旁为全局权重。",
-        "gradient": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；虚线：当前权重，"
-        "点线：关键集合改变之处。",
-        "tornado": "关键集合保持不变的各局部权重区间（条形）与当前权重（刻度）；最窄者在上。",
-        "key_probability": "在抽样权重下成为关键知识源的概率。",
-        "acceptability": "领先候选客户的排名可接受度指数（SMAA-2）。",
-    },
-}
-"""Captions of the report's figures; ``{label}`` is a node's label."""
-
-
 def caption(name: str, lang: str = "en", label: str = "") -> str:
-    """The caption of a figure of the report (keys of :data:`CAPTIONS`)."""
-    return CAPTIONS["zh" if is_zh(lang) else "en"][name].format(label=label)
-
-
-FIGURE_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "local_weight_of": "local weight of {label}",
-        "closeness": "closeness",
-        "current": "current {t0:.3f}",
-        "tornado": "local weight: range within which the key sources stay the same",
-        "rank": "rank",
-        "acceptability": "acceptability",
-        "key_probability": "probability of being a key source ({n} samples, {source})",
-        "local": "local",
-        "global": "global",
-    },
-    "zh": {
-        "local_weight_of": "{label}的局部权重",
-        "closeness": "贴近度",
-        "current": "当前 {t0:.3f}",
-        "tornado": "局部权重：关键知识源保持不变的区间",
-        "rank": "排名",
-        "acceptability": "可接受度",
-        "key_probability": "成为关键知识源的概率（{n} 个样本，{source}）",
-        "local": "局部",
-        "global": "全局",
-    },
-}
-"""Axis labels and legends of :mod:`mcda_ckm.report.figures`."""
+    """The caption of a figure of the report (keys of :data:`mcda_ckm.report.phrases.CAPTIONS`)."""
+    return P.CAPTIONS["zh" if is_zh(lang) else "en"][name].format(label=label)
 
 
 def figure_text(key: str, lang: str = "en", **values: object) -> str:
-    """An axis label or legend of a figure (keys of :data:`FIGURE_TEXT`)."""
+    """An axis label or legend of a figure (keys of :data:`mcda_ckm.report.phrases.FIGURE_TEXT`)."""
     if key == "key_probability" and is_zh(lang):
         values = {**values, "source": _source(str(values.get("source", "")), lang)}
-    return FIGURE_TEXT["zh" if is_zh(lang) else "en"][key].format(**values)
+    return P.FIGURE_TEXT["zh" if is_zh(lang) else "en"][key].format(**values)

@@ -161,8 +161,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 align_right={2},
             )
         )
-    name = N.title(study, lang).split(" — ", 1)[1]
-    out.append(Section("case", f"{N.section_title('case', lang)}: {name}", blocks))
+    out.append(Section("case", N.case_title(study, lang), blocks))
 
     # -- tree and weights
     rows = []

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 __all__ = [
     "BANDS",
+    "CAPTIONS",
+    "CHOICES_ZH",
+    "FIGURE_TEXT",
     "GENERIC_LEVER",
     "HEADERS_ZH",
     "JUDGEMENT_WORDS_ZH",
@@ -132,6 +135,18 @@ SOURCES: dict[str, str] = {"panel": "专家组判断", "uniform": "均匀分布"
 NORMALIZATIONS: dict[str, str] = {"vector": "向量归一化", "minmax": "极差归一化"}
 """TOPSIS normalisations in Chinese (English reports say "<id> normalisation")."""
 
+CHOICES_ZH: dict[str, str] = {
+    "eigenvector": "特征向量法",
+    "geometric_mean": "几何平均法",
+    "harker": "Harker 法",
+    "optimal": "最优补全法",
+    "keep": "保留",
+    "exclude": "排除",
+    "error": "报错停止",
+}
+"""The AHP choices (:data:`mcda_ckm.weights.ahp.METHODS`, ``COMPLETIONS`` and
+:data:`mcda_ckm.weights.panel.POLICIES`) in Chinese; English reports name the id."""
+
 BANDS: dict[str, str] = {
     "very low": "很低",
     "low": "低",
@@ -153,3 +168,50 @@ JUDGEMENT_WORDS_ZH: dict[int, str] = {
     9: "极端重要",
 }
 """Saaty's verbal scale (1980, Table 1.1) in its usual Chinese rendering."""
+
+CAPTIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "tree": "The criteria tree with local weights (under each node) and global weights.",
+        "gradient": "Closeness as the weight of {label} moves (siblings rescaled in "
+        "proportion); dashed: current weight, dotted: where the key set changes.",
+        "tornado": "Range of each local weight within which the key set stays the same (bar), "
+        "and the current weight (tick); narrowest at the top.",
+        "key_probability": "Probability of being a key source under the sampled weights.",
+        "acceptability": "Rank acceptability indices (SMAA-2) of the leading candidates.",
+    },
+    "zh": {
+        "tree": "评价指标体系：各节点下方为局部权重，指标旁为全局权重。",
+        "gradient": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；虚线：当前权重，"
+        "点线：关键集合改变之处。",
+        "tornado": "关键集合保持不变的各局部权重区间（条形）与当前权重（刻度）；最窄者在上。",
+        "key_probability": "在抽样权重下成为关键知识源的概率。",
+        "acceptability": "领先候选客户的排名可接受度指数（SMAA-2）。",
+    },
+}
+"""Captions of the report's figures; ``{label}`` is a node's label."""
+
+FIGURE_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "local_weight_of": "local weight of {label}",
+        "closeness": "closeness",
+        "current": "current {t0:.3f}",
+        "tornado": "local weight: range within which the key sources stay the same",
+        "rank": "rank",
+        "acceptability": "acceptability",
+        "key_probability": "probability of being a key source ({n} samples, {source})",
+        "local": "local",
+        "global": "global",
+    },
+    "zh": {
+        "local_weight_of": "{label}的局部权重",
+        "closeness": "贴近度",
+        "current": "当前 {t0:.3f}",
+        "tornado": "局部权重：关键知识源保持不变的区间",
+        "rank": "排名",
+        "acceptability": "可接受度",
+        "key_probability": "成为关键知识源的概率（{n} 个样本，{source}）",
+        "local": "局部",
+        "global": "全局",
+    },
+}
+"""Axis labels and legends of :mod:`mcda_ckm.report.figures`."""
