@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.report.narrative import figure_text
@@ -35,6 +36,10 @@ __all__ = [
     "tree_diagram",
     "use_language",
 ]
+
+
+MANY_LINES = 200
+"""Above this many customers, :func:`gradient` draws the others as one line collection."""
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
@@ -62,8 +67,16 @@ def gradient(
     """
     ax = _axes(ax)
     hl = set(highlight)
-    for i in range(sw.closeness.shape[1]):
-        if i not in hl:
+    rest = [i for i in range(sw.closeness.shape[1]) if i not in hl]
+    if len(rest) > MANY_LINES:
+        # One artist for all the grey lines: matplotlib's "best" legend placement scans every
+        # point of every line, which grows with the number of customers.
+        y = sw.closeness[:, rest].T
+        segments = np.stack([np.broadcast_to(sw.t, y.shape), y], axis=-1)
+        ax.add_collection(LineCollection(list(segments), colors="0.8", linewidths=0.8, zorder=1))
+        ax.autoscale_view()
+    else:
+        for i in rest:
             ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
     for i in highlight:
         ax.plot(sw.t, sw.closeness[:, i], lw=1.8, label=ids[i], zorder=3)
