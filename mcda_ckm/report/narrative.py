@@ -37,6 +37,7 @@ __all__ = [
     "cross_check_verdict",
     "cross_paragraph",
     "cross_scope",
+    "direction",
     "expert_verdict",
     "figure_text",
     "group_name",
@@ -55,6 +56,7 @@ __all__ = [
     "ranking_intro",
     "ranking_notes",
     "reproducibility",
+    "revisions",
     "robustness_verdict",
     "section_title",
     "suggestion",
@@ -394,6 +396,19 @@ def suggestion(s: Suggestion, index: str, tree: CriteriaTree, lang: str = "en") 
     if is_zh(lang):
         return f"{first} 对 {second}：{now} → {new}（{index} {s.value_after:.3f}）"
     return f"{first} vs {second}: {now} → {new} ({index} {s.value_after:.3f})"
+
+
+def revisions(
+    suggestions: Sequence[Suggestion], index: str, tree: CriteriaTree, lang: str = "en"
+) -> str:
+    """The judgements to revise of one expert, joined (see :func:`suggestion`)."""
+    sep = "；" if is_zh(lang) else "; "
+    return sep.join(suggestion(s, index, tree, lang) for s in suggestions)
+
+
+def direction(name: str, lang: str = "en") -> str:
+    """An indicator's direction as the tree names it ("benefit", "cost"), in ``lang``."""
+    return P.DIRECTIONS_ZH.get(name, name) if is_zh(lang) else name
 
 
 def expert_verdict(e: ExpertNode, lang: str = "en") -> str:

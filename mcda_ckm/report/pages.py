@@ -173,7 +173,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 tree.label(leaf, lang),
                 tree.label(tree.dimension_of(leaf), lang),
                 str(tree.attr(leaf, "unit", "")),
-                tree.attr(leaf, "direction", ""),
+                N.direction(tree.attr(leaf, "direction", ""), lang),
                 f"{lw:.4f}",
                 f"{w:.4f}",
             ]
@@ -201,7 +201,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
             rows = []
             for e in n.experts:
                 p = e.priorities
-                fix = "; ".join(N.suggestion(s, p.index, tree, lang) for s in e.suggestions[:2])
+                fix = N.revisions(e.suggestions[:2], p.index, tree, lang)
                 rows.append(
                     [
                         names.get(e.expert, e.expert),

@@ -12,6 +12,7 @@ __all__ = [
     "BANDS",
     "CAPTIONS",
     "CHOICES_ZH",
+    "DIRECTIONS_ZH",
     "FIGURE_TEXT",
     "GENERIC_LEVER",
     "HEADERS_ZH",
@@ -146,6 +147,9 @@ CHOICES_ZH: dict[str, str] = {
 }
 """The AHP choices (:data:`mcda_ckm.weights.ahp.METHODS`, ``COMPLETIONS`` and
 :data:`mcda_ckm.weights.panel.POLICIES`) in Chinese; English reports name the id."""
+
+DIRECTIONS_ZH: dict[str, str] = {"benefit": "效益型", "cost": "成本型"}
+"""The directions of the criteria trees' indicators in Chinese."""
 
 BANDS: dict[str, str] = {
     "very low": "很低",

@@ -145,6 +145,12 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
         "suggestion": lambda lang: [
             narrative.suggestion(s, index, tree, lang) for s, index in suggestions
         ],
+        "revisions": lambda lang: [
+            narrative.revisions(e.suggestions, e.priorities.index, tree, lang)
+            for e in experts
+            if e.suggestions
+        ],
+        "direction": lambda lang: [narrative.direction(d, lang) for d in ("benefit", "cost")],
         "expert_verdict": lambda lang: [narrative.expert_verdict(e, lang) for e in experts],
         "group_verdict": lambda lang: [narrative.group_verdict(v, lang) for v in (True, False)],
         "group_name": lambda lang: [narrative.group_name(lang)],
