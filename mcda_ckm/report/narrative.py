@@ -82,10 +82,10 @@ def join(items: Sequence[str], lang: str = "en") -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _labeller(read: Reading, tree: CriteriaTree | None, lang: str) -> Mapping[str, str] | None:
-    """Labels of the tree in ``lang``; None means "use the reading's own labels"."""
+def _labels(read: Reading, tree: CriteriaTree | None, lang: str) -> Mapping[str, str]:
+    """Labels of the tree in ``lang``, or the reading's own labels without a tree."""
     if tree is None:
-        return None
+        return read.labels
     return {node: tree.label(node, lang) for node in read.labels}
 
 
@@ -139,7 +139,7 @@ def lever(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = N
     if lid == GENERIC_LEVER:
         weak = read.weak_dimension[i]
         assert weak is not None  # a lever is only given for a weak dimension
-        labels = _labeller(read, tree, lang) or read.labels
+        labels = _labels(read, tree, lang)
         return P.GENERIC_LEVER[zh].format(label=labels[weak])
     return P.LEVERS[zh][lid]
 
@@ -163,7 +163,7 @@ lies.'
     r = read.ranking
     cid, rk, c = customer_id(r, i), int(r.ranks[i]), float(r.closeness[i])
     weak = read.weak_dimension[i]
-    labels = _labeller(read, tree, lang) or read.labels
+    labels = _labels(read, tree, lang)
     if is_zh(lang):
         text = f"{cid} 排名第 {rk}（贴近度 {c:.3f}）。"
         if weak is None:
