@@ -251,9 +251,11 @@ def _print_ranking(study, lang: str) -> None:  # type: ignore[no-untyped-def]
         style = "bold" if i in set(r.top_k.tolist()) else None
         table.add_row(*row, style=style)
     out.print(table)
+    from mcda_ckm.report import narrative
+
     for i in r.top_k:
-        out.print(f"  {escape(read.summary(int(i)))}")
-    out.print(f"Cross-check: {escape(study.cross.verdict)}")
+        out.print(f"  {escape(narrative.summary(read, int(i), lang, tree))}")
+    out.print(f"Cross-check: {escape(narrative.cross_check_verdict(study.cross, lang))}")
 
 
 @app.command()
@@ -282,7 +284,7 @@ def run(
         case, out_dir, top, samples, seed, source, spread, lang, quiet
     )
     if json_:
-        print(to_json(study_to_dict(study, command)))
+        print(to_json(study_to_dict(study, command, lang)))
         return
     if study.panel is not None:
         _print_weights(study.panel, lang)
@@ -339,14 +341,15 @@ def sensitivity(
     quiet: QuietOpt = False,
 ) -> None:
     """How firm the key sources are: weight and judgement tolerances, SMAA-2 probabilities."""
-    from mcda_ckm.report.results import robustness_verdict, sensitivity_to_dict, to_json
+    from mcda_ckm.report.narrative import robustness_verdict
+    from mcda_ckm.report.results import sensitivity_to_dict, to_json
 
     with friendly_errors():
         study = _study(case, top, samples, seed, source, spread, quiet)
     s = study.sensitivity
     assert s is not None
     if json_:
-        data = sensitivity_to_dict(study) or {}
+        data = sensitivity_to_dict(study, lang) or {}
         data["key_sources"] = list(study.ranking.key_sources)
         print(to_json(data))
         return
@@ -398,7 +401,7 @@ def sensitivity(
     for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
         pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
     out.print(pt)
-    out.print(escape(robustness_verdict(study)))
+    out.print(escape(robustness_verdict(study, lang)))
 
 
 @app.command("rank")

@@ -4,7 +4,6 @@ matters: are the key sources the same?"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,8 @@ from mcda_ckm.model.matrix import (
     DecisionMatrix,
 )
 from mcda_ckm.ranking.topsis import best_first, check_directions, rank
+
+__all__ = ["CORRELATIONS", "PROMETHEE_LIMIT", "CrossCheck", "cross_check", "kendall_tau_a"]
 
 CORRELATIONS: tuple[str, ...] = ("weighted_spearman", "ws_rank_similarity", "kendall_tau")
 """The rank correlation coefficients of :func:`cross_check`, from ``pymcdm.correlations``:
@@ -63,8 +64,18 @@ class CrossCheck:
     k : int
     same_key_sources : bool
         Whether every method names the same set of k key sources.
-    verdict : str
-        One plain sentence for a report.
+    ids : tuple of str
+        The customers compared, in the order of ``scores`` and ``ranks``.
+    agreement : float
+        The smallest Kendall's tau between two methods (1.0 for a single customer): how far
+        the least similar pair of rankings still agrees.
+    common : tuple of str
+        The key sources every method names, in TOPSIS rank order.
+    disputed : tuple of str
+        The key sources of some methods but not all, in TOPSIS rank order.
+
+    The sentences that report these (in English and Chinese) are written by
+    :func:`mcda_ckm.report.narrative.cross_check_verdict`.
     """
 
     methods: tuple[str, ...]
@@ -74,7 +85,10 @@ class CrossCheck:
     top_k: dict[str, tuple[str, ...]]
     k: int
     same_key_sources: bool
-    verdict: str
+    ids: tuple[str, ...]
+    agreement: float
+    common: tuple[str, ...]
+    disputed: tuple[str, ...]
 
 
 def _ordinal_ranks(scores: np.ndarray, larger_is_better: bool) -> np.ndarray:
@@ -82,10 +96,6 @@ def _ordinal_ranks(scores: np.ndarray, larger_is_better: bool) -> np.ndarray:
     ranks = np.empty(scores.size, dtype=np.int64)
     ranks[order] = np.arange(1, scores.size + 1)
     return ranks
-
-
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def cross_check(
@@ -167,26 +177,10 @@ def cross_check(
     sets = {name: frozenset(t) for name, t in tops.items()}
     same = len(set(sets.values())) == 1
     tau = float(np.nanmin(correlations["kendall_tau"])) if m > 1 else 1.0
-    if same:
-        verdict = (
-            f"The {k} key sources are the same whichever method is used "
-            f"({_join(list(methods))}); the rankings agree with Kendall's tau >= {tau:.2f}."
-        )
-    else:
-        common = frozenset.intersection(*sets.values())
-        disputed = sorted(
-            frozenset.union(*sets.values()) - common,
-            key=lambda c: ranks["TOPSIS"][matrix.ids.index(c)],
-        )
-        parts = [
-            f"{c} is key only under {_join([nm for nm in methods if c in sets[nm]])}"
-            for c in disputed
-        ]
-        verdict = (
-            f"The key sources depend on the method: the methods agree on {len(common)} of {k}, "
-            + "; ".join(parts)
-            + f" (Kendall's tau between methods >= {tau:.2f})."
-        )
+    ids = tuple(matrix.ids)
+    topsis_rank = dict(zip(ids, ranks["TOPSIS"].tolist(), strict=True))
+    common = frozenset.intersection(*sets.values())
+    disputed = frozenset.union(*sets.values()) - common
     return CrossCheck(
         methods=methods,
         scores=scores,
@@ -195,5 +189,8 @@ def cross_check(
         top_k=tops,
         k=k,
         same_key_sources=same,
-        verdict=verdict,
+        ids=ids,
+        agreement=tau,
+        common=tuple(sorted(common, key=topsis_rank.__getitem__)),
+        disputed=tuple(sorted(disputed, key=topsis_rank.__getitem__)),
     )

@@ -15,27 +15,38 @@ from mcda_ckm.ranking.topsis import Ranking
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
 
+__all__ = [
+    "GENERIC_LEVER",
+    "KEY_VALUE_LEVER",
+    "LEVERS",
+    "LEVER_IDS",
+    "WEAK_RULES",
+    "Reading",
+    "customer_id",
+    "reading",
+]
 
 LEVERS: dict[str, str] = {
-    "willingness": "raise willingness to share through trust-building and incentives "
-    "(knowledge flowing back)",
-    "absorptive_capacity": "raise absorptive capacity: more touchpoints, staff training and "
-    "motivation, IT support (CRM, data mining)",
-    "knowledge_value": "its knowledge is worth little to us: target a different customer",
+    "willingness": "trust_incentives",
+    "absorptive_capacity": "absorptive",
+    "knowledge_value": "other_target",
 }
 """The levers of Huang, Han & Meng (2008, conclusion) for a customer weak on a dimension, keyed by
-the dimension ids of ``criteria/ckm-huang2008.toml``."""
+the dimension ids of ``criteria/ckm-huang2008.toml``: low willingness -> trust-building and
+incentives; low absorptive capacity -> touchpoints, staff training and motivation, IT support; low
+knowledge value -> a different target. Values are lever ids, worded by
+:mod:`mcda_ckm.report.narrative`."""
 
-KEY_VALUE_LEVER = (
-    "it is key for its willingness and our capacity to absorb, not for the size of its "
-    "knowledge value: keep it, and check each year that its value potentials still justify "
-    "the effort"
-)
-"""The reading of a key source whose weak dimension is knowledge value: the seed's lever for
-low knowledge value (a different target) applies to customers outside the key set."""
+KEY_VALUE_LEVER = "keep_key"
+"""The lever of a key source whose weak dimension is knowledge value: the seed's lever for low
+knowledge value (a different target) applies to customers outside the key set, so a key source
+is kept and its value potentials checked each year."""
 
-GENERIC_LEVER = "improve {label}, where most of its distance to the ideal lies"
-"""The lever for a dimension of another tree."""
+GENERIC_LEVER = "generic"
+"""The lever for a dimension of another tree: improve that dimension."""
+
+LEVER_IDS: tuple[str, ...] = (*LEVERS.values(), KEY_VALUE_LEVER, GENERIC_LEVER)
+"""Every lever id :func:`reading` gives."""
 
 
 WEAK_RULES: tuple[str, ...] = ("closeness", "share")
@@ -72,8 +83,9 @@ class Reading:
     strong_dimension : tuple of (str or None)
         Per customer, the dimension with the largest share of its distance to the anti-ideal:
         what sets it apart from the worst.
-    levers : tuple of str
-        Per customer, what to do about its weak dimension ("" when it has none).
+    levers : tuple of (str or None)
+        Per customer, the id of the lever for its weak dimension (one of :data:`LEVER_IDS`;
+        None when it has none). :mod:`mcda_ckm.report.narrative` words it.
     """
 
     ranking: Ranking
@@ -88,36 +100,7 @@ class Reading:
     weak_rule: str
     weak_dimension: tuple[str | None, ...]
     strong_dimension: tuple[str | None, ...]
-    levers: tuple[str, ...]
-
-    def summary(self, i: int) -> str:
-        """One or two plain sentences on customer ``i``: its rank, and its weak spot and lever.
-
-        Examples
-        --------
-        >>> from mcda_ckm.model.tree import flat_tree
-        >>> from mcda_ckm.ranking.topsis import rank
-        >>> r = rank([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0]], [0.7, 0.3], top_k=1)
-        >>> reading(flat_tree(["clv", "trust"]), r).summary(0)
-        '0 ranks 1 of 3 (closeness 0.700). Its weak dimension is trust (closeness 0.00 on it \
-alone, 100% of its distance to the ideal): improve trust, where most of its distance to the ideal \
-lies.'
-        """
-        r = self.ranking
-        text = (
-            f"{r._name(i)} ranks {int(r.ranks[i])} of {r.ranks.size} "
-            f"(closeness {float(r.closeness[i]):.3f})."
-        )
-        weak = self.weak_dimension[i]
-        if weak is None:
-            return text + " It is the ideal customer on every weighted indicator."
-        k = self.dimensions.index(weak)
-        return (
-            f"{text} Its weak dimension is {self.labels[weak]} (closeness "
-            f"{float(self.dimension_closeness[i, k]):.2f} on it alone, "
-            f"{float(self.dimension_to_ideal[i, k]):.0%} of its distance to the ideal): "
-            f"{self.levers[i]}."
-        )
+    levers: tuple[str | None, ...]
 
     def records(self) -> list[dict[str, Any]]:
         """One plain dict per customer (for JSON and tables), in input order."""
@@ -131,7 +114,7 @@ lies.'
 
         return [
             {
-                "id": r._name(i),
+                "id": customer_id(r, i),
                 "rank": int(r.ranks[i]),
                 "closeness": float(r.closeness[i]),
                 "weak_dimension": self.weak_dimension[i],
@@ -143,6 +126,11 @@ lies.'
             }
             for i in range(r.ranks.size)
         ]
+
+
+def customer_id(ranking: Ranking, i: int) -> str:
+    """The id of customer ``i`` of a ranking (its index as text when the ranking has no ids)."""
+    return ranking.ids[i] if ranking.ids is not None else str(i)
 
 
 def _argmax_or_none(shares: np.ndarray, names: Sequence[str]) -> tuple[str | None, ...]:
@@ -175,7 +163,8 @@ def reading(
 
     Its lever follows Huang, Han & Meng (2008, conclusion): low willingness -> trust and
     incentives; low absorptive capacity -> touchpoints, staff training and motivation, IT
-    support; low knowledge value -> a different target (:data:`LEVERS`).
+    support; low knowledge value -> a different target (:data:`LEVERS`; a key source weak on
+    knowledge value gets :data:`KEY_VALUE_LEVER`).
 
     Parameters
     ----------
@@ -230,11 +219,11 @@ def reading(
     labels = {node: tree.label(node, lang) for node in (*dimensions, *leaves)}
     key = set(ranking.top_k.tolist())
     levers = tuple(
-        ""
+        None
         if dim is None
         else KEY_VALUE_LEVER
         if dim == "knowledge_value" and i in key
-        else LEVERS.get(dim, GENERIC_LEVER.format(label=labels[dim]))
+        else LEVERS.get(dim, GENERIC_LEVER)
         for i, dim in enumerate(weak)
     )
     return Reading(

@@ -6,29 +6,48 @@ Every function takes ``ax=None`` (a new figure when None) and returns the Axes; 
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+
+from mcda_ckm.errors import CkmError
+from mcda_ckm.report.narrative import figure_text
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from mcda_ckm.model.tree import CriteriaTree
     from mcda_ckm.sensitivity.analysis import Acceptability, Sweep, Tolerance
+
+__all__ = [
+    "CJK_FAMILIES",
+    "CJK_PACKAGE",
+    "acceptability_heatmap",
+    "cjk_font",
+    "gradient",
+    "key_probability_bars",
+    "tornado",
+    "tree_diagram",
+    "use_language",
+]
+
+
+MANY_LINES = 200
+"""Above this many customers, :func:`gradient` draws the others as one line collection."""
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib
-
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=size)
-    return ax
+    _, new = plt.subplots(figsize=size)
+    return new
 
 
 def gradient(
@@ -38,6 +57,7 @@ def gradient(
     highlight: Sequence[int] = (),
     breaks: Sequence[float] = (),
     label: str = "",
+    lang: str = "en",
     ax: Axes | None = None,
 ) -> Axes:
     """Closeness of each customer as one node's weight moves over [0, 1].
@@ -47,22 +67,32 @@ def gradient(
     """
     ax = _axes(ax)
     hl = set(highlight)
-    for i in range(sw.closeness.shape[1]):
-        if i not in hl:
+    rest = [i for i in range(sw.closeness.shape[1]) if i not in hl]
+    if len(rest) > MANY_LINES:
+        # One artist for all the grey lines: matplotlib's "best" legend placement scans every
+        # point of every line, which grows with the number of customers.
+        y = sw.closeness[:, rest].T
+        segments = np.stack([np.broadcast_to(sw.t, y.shape), y], axis=-1)
+        ax.add_collection(LineCollection(list(segments), colors="0.8", linewidths=0.8, zorder=1))
+        ax.autoscale_view()
+    else:
+        for i in rest:
             ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
     for i in highlight:
         ax.plot(sw.t, sw.closeness[:, i], lw=1.8, label=ids[i], zorder=3)
-    ax.axvline(sw.t0, color="black", ls="--", lw=1, label=f"current {sw.t0:.3f}")
+    ax.axvline(sw.t0, color="black", ls="--", lw=1, label=figure_text("current", lang, t0=sw.t0))
     for b in breaks:
         ax.axvline(b, color="tab:red", ls=":", lw=1)
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"local weight of {label or sw.node}")
-    ax.set_ylabel("closeness")
+    ax.set_xlabel(figure_text("local_weight_of", lang, label=label or sw.node))
+    ax.set_ylabel(figure_text("closeness", lang))
     ax.legend(fontsize="small", loc="best", ncol=2)
     return ax
 
 
-def tornado(rows: Sequence[Tolerance], labels: Sequence[str], *, ax: Axes | None = None) -> Axes:
+def tornado(
+    rows: Sequence[Tolerance], labels: Sequence[str], *, lang: str = "en", ax: Axes | None = None
+) -> Axes:
     """Tolerance intervals of the key set, narrowest first: one bar per node from the lower to
     the upper break point, the current weight marked."""
     ax = _axes(ax, (7, max(3.0, 0.3 * len(rows) + 1)))
@@ -74,12 +104,17 @@ def tornado(rows: Sequence[Tolerance], labels: Sequence[str], *, ax: Axes | None
     ax.scatter([rows[i].t0 for i in order], y, color="black", marker="|", s=120, zorder=3)
     ax.set_yticks(y, [labels[i] for i in order], fontsize="small")
     ax.set_xlim(0, 1)
-    ax.set_xlabel("local weight: range within which the key sources stay the same")
+    ax.set_xlabel(figure_text("tornado", lang))
     return ax
 
 
 def acceptability_heatmap(
-    acc: Acceptability, ids: Sequence[str], *, top: int = 12, ax: Axes | None = None
+    acc: Acceptability,
+    ids: Sequence[str],
+    *,
+    top: int = 12,
+    lang: str = "en",
+    ax: Axes | None = None,
 ) -> Axes:
     """Rank acceptability indices b_i^r of the leading candidates (SMAA-2)."""
     ax = _axes(ax, (6, max(3.0, 0.32 * top + 1)))
@@ -99,13 +134,18 @@ def acceptability_heatmap(
             )
     ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
     ax.set_xticks(range(data.shape[1]), [str(r + 1) for r in range(data.shape[1])])
-    ax.set_xlabel("rank")
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="acceptability")
+    ax.set_xlabel(figure_text("rank", lang))
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label=figure_text("acceptability", lang))
     return ax
 
 
 def key_probability_bars(
-    acc: Acceptability, ids: Sequence[str], *, top: int = 15, ax: Axes | None = None
+    acc: Acceptability,
+    ids: Sequence[str],
+    *,
+    top: int = 15,
+    lang: str = "en",
+    ax: Axes | None = None,
 ) -> Axes:
     """Each leading customer's probability of being a key source (in the top k)."""
     ax = _axes(ax, (7, max(3.0, 0.3 * top + 1)))
@@ -113,7 +153,7 @@ def key_probability_bars(
     ax.barh(range(len(lead)), acc.key_probability[lead], color="tab:green", alpha=0.7)
     ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"probability of being a key source ({acc.n_samples} samples, {acc.source})")
+    ax.set_xlabel(figure_text("key_probability", lang, n=acc.n_samples, source=acc.source))
     return ax
 
 
@@ -135,15 +175,15 @@ CJK_PACKAGE = (
 
 def cjk_font() -> str | None:
     """The first installed font family that can draw Chinese, or None."""
-    from matplotlib import font_manager
-
     names = {f.name for f in font_manager.fontManager.ttflist}
     found = next((f for f in CJK_FAMILIES if f in names), None)
     if found is None and not _rescanned:
         # matplotlib caches the font list; a font installed after the cache was written is
         # only seen after a rescan (done once per process).
         _rescanned.append(True)
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        font_manager.fontManager = font_manager._load_fontmanager(  # type: ignore[attr-defined]
+            try_read_cache=False
+        )  # matplotlib has no public way to rescan its font list
         return cjk_font()
     return found
 
@@ -159,22 +199,16 @@ def use_language(lang: str) -> None:
     CkmError
         For "zh" when no CJK font is installed, naming the package to install.
     """
-    import matplotlib
-
     if lang != "zh":
         matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
         return
     font = cjk_font()
     if font is None:
-        from mcda_ckm.errors import CkmError
-
         raise CkmError(
             "no font that can draw Chinese is installed, so the figures of a --lang zh report "
             "cannot be drawn",
             hint=f"Install {CJK_PACKAGE}, or run with --lang en",
         )
-    import logging
-
     # WenQuanYi ships one weight (500); matplotlib logs a warning for every text it draws.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]
@@ -215,9 +249,9 @@ def tree_diagram(
         if node != tree.root:
             text += f"\n{lw[node]:.3f}"
         if node in gw:
-            words = ("局部", "全局") if lang == "zh" else ("local", "global")
             text = (
-                f"{tree.label(node, lang)}  {words[0]} {lw[node]:.3f} · {words[1]} {gw[node]:.3f}"
+                f"{tree.label(node, lang)}  {figure_text('local', lang)} {lw[node]:.3f} · "
+                f"{figure_text('global', lang)} {gw[node]:.3f}"
             )
         ax.text(
             x,

@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import base64
 import html
+import io
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from mcda_ckm import __version__
-from mcda_ckm.model import scale
-from mcda_ckm.report.results import method_notes, robustness_verdict
-from mcda_ckm.weights import ahp
+import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
 
-if TYPE_CHECKING:
-    from mcda_ckm.workflows.study import Study
+from mcda_ckm.report import figures
+from mcda_ckm.report import narrative as N
+from mcda_ckm.sensitivity import analysis as sens
+from mcda_ckm.workflows.study import Study
+
+__all__ = [
+    "Figure",
+    "Section",
+    "Table",
+    "figures_of",
+    "sections",
+    "title_of",
+    "to_html",
+    "to_markdown",
+]
 
 
 @dataclass
@@ -47,117 +62,34 @@ class Section:
     blocks: list[Block]
 
 
-TEXT = {
-    "en": {
-        "report": "Key customer knowledge sources",
-        "case": "The case",
-        "tree": "Criteria tree and weights",
-        "panel": "The expert panel: consistency and consensus",
-        "ranking": "Ranking of the customers",
-        "key": "The key sources: why, and what holds each back",
-        "cross": "Method cross-check",
-        "sensitivity": "Sensitivity: how firm is the key set?",
-        "notes": "Method notes",
-        "repro": "Reproducibility",
-        "customers": "customers",
-        "indicators": "indicators",
-        "experts": "experts",
-        "key_source": "key source",
-    },
-    "zh": {
-        "report": "关键客户知识源识别报告",
-        "case": "案例",
-        "tree": "评价指标体系与权重",
-        "panel": "专家组：一致性与共识",
-        "ranking": "客户排序",
-        "key": "关键客户知识源：原因与短板",
-        "cross": "方法交叉验证",
-        "sensitivity": "敏感性分析：关键客户集合有多稳健？",
-        "notes": "方法说明",
-        "repro": "可复现性",
-        "customers": "个客户",
-        "indicators": "项指标",
-        "experts": "位专家",
-        "key_source": "关键知识源",
-    },
-}
-
 MAX_ROWS = 100
 """Customers shown in the report's ranking table (all of them are in ranking.csv)."""
 
-HEADERS_ZH = {
-    "expert": "专家",
-    "role": "职务",
-    "weight": "权重",
-    "indicator": "指标",
-    "dimension": "维度",
-    "unit": "单位",
-    "direction": "方向",
-    "local": "局部权重",
-    "global": "全局权重",
-    "threshold": "阈值",
-    "verdict": "结论",
-    "judgement to revise (suggested value)": "建议修改的判断",
-    "rank": "排名",
-    "id": "编号",
-    "name": "名称",
-    "closeness": "贴近度",
-    "weak": "短板维度",
-    "P(key)": "成为关键源的概率",
-    "method": "方法",
-    "node": "节点",
-    "now": "当前",
-    "low": "下限",
-    "high": "上限",
-    "at low": "下限处",
-    "at high": "上限处",
-    "top customer stays": "首位客户不变区间",
-    "judgement": "判断",
-    "down": "下调步数",
-    "up": "上调步数",
-    "input file": "输入文件",
-}
-"""Table headers of a --lang zh report."""
 
-LEVERS_ZH = {
-    "willingness": "通过建立信任和激励（知识回馈）提高其知识交流意愿",
-    "absorptive_capacity": (
-        "提高企业的吸收能力：增加接触点、员工培训与激励、IT 支持（CRM、数据挖掘）"
-    ),
-    "knowledge_value": "其知识对企业价值有限：应转向其他客户",
-}
-
-KEY_VALUE_LEVER_ZH = (
-    "其关键在于交流意愿与企业的吸收能力，而非知识价值的规模：保持合作，并每年检查其价值潜力"
-)
-
-
-def _png(fig: object) -> bytes:
-    import io
-
-    import matplotlib.pyplot as plt
-
+def png_of(fig: MplFigure) -> bytes:
+    """The figure as PNG bytes; the figure is closed."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
     return buf.getvalue()
+
+
+def _png(ax: Axes) -> bytes:
+    fig = ax.figure
+    assert isinstance(fig, MplFigure)  # a top-level figure: the plot functions made it
+    return png_of(fig)
 
 
 def _figures(study: Study, lang: str) -> dict[str, Figure]:
     """Draw every figure of the report (headless)."""
-    import matplotlib
-
     matplotlib.use("Agg")
-    from mcda_ckm.report import figures as F
-    from mcda_ckm.sensitivity import analysis as sens
-
-    F.use_language(lang)
+    figures.use_language(lang)
     tree = study.case.tree
     out = {
         "tree": Figure(
             "tree",
-            "The criteria tree with local weights (under each node) and global weights.",
-            _png(F.tree_diagram(tree, study.local, study.weights, lang=lang).figure),
+            N.caption("tree", lang),
+            _png(figures.tree_diagram(tree, study.local, study.weights, lang=lang)),
         )
     }
     s = study.sensitivity
@@ -170,31 +102,28 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
     for dim in tree.children(tree.root):
         t = by_node[dim]
         breaks = [b.t for b in (t.key_low, t.key_high) if b.leaves]
-        ax = F.gradient(
-            sens.sweep(p, dim), ids, highlight=key, breaks=breaks, label=tree.label(dim, lang)
+        label = tree.label(dim, lang)
+        ax = figures.gradient(
+            sens.sweep(p, dim), ids, highlight=key, breaks=breaks, label=label, lang=lang
         )
         out[f"gradient_{dim}"] = Figure(
-            f"gradient_{dim}",
-            f"Closeness as the weight of {tree.label(dim, lang)} moves (siblings rescaled in "
-            "proportion); dashed: current weight, dotted: where the key set changes.",
-            _png(ax.figure),
+            f"gradient_{dim}", N.caption("gradient", lang, label=label), _png(ax)
         )
     labels = [tree.label(t.node, lang) for t in s.tolerances]
     out["tornado"] = Figure(
         "tornado",
-        "Range of each local weight within which the key set stays the same (bar), and the "
-        "current weight (tick); narrowest at the top.",
-        _png(F.tornado(s.tolerances, labels).figure),
+        N.caption("tornado", lang),
+        _png(figures.tornado(s.tolerances, labels, lang=lang)),
     )
     out["key_probability"] = Figure(
         "key_probability",
-        "Probability of being a key source under the sampled weights.",
-        _png(F.key_probability_bars(s.acceptability, ids).figure),
+        N.caption("key_probability", lang),
+        _png(figures.key_probability_bars(s.acceptability, ids, lang=lang)),
     )
     out["acceptability"] = Figure(
         "acceptability",
-        "Rank acceptability indices (SMAA-2) of the leading candidates.",
-        _png(F.acceptability_heatmap(s.acceptability, ids).figure),
+        N.caption("acceptability", lang),
+        _png(figures.acceptability_heatmap(s.acceptability, ids, lang=lang)),
     )
     return out
 
@@ -204,8 +133,7 @@ def _f(v: float, d: int = 3) -> str:
 
 
 def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Section]:
-    """The report's sections, in order."""
-    t = TEXT["zh" if lang == "zh" else "en"]
+    """The report's sections, in order; every sentence comes from :mod:`narrative`."""
     case, tree, dm, r, read = (
         study.case,
         study.case.tree,
@@ -217,30 +145,23 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     names = {e.id: e.name for e in case.experts}
     out: list[Section] = []
 
+    def table(header: list[str], rows: list[list[str]], **kw: Any) -> Table:
+        return Table(N.headers(header, lang), rows, **kw)
+
     # -- the case
     blocks: list[Block] = []
     if case.description:
         blocks.append(case.description)
-    blocks.append(
-        f"{len(dm.ids)} {t['customers']}, {len(tree.leaves)} {t['indicators']}"
-        + (f", {len(case.experts)} {t['experts']}" if case.experts else "")
-        + f". Tree: {tree.title} ({tree.source})."
-    )
-    if dm.constant_columns:
-        blocks.append(
-            "Constant indicator(s), the same for every customer, which carry no information: "
-            + ", ".join(tree.label(c, lang) for c in dm.constant_columns)
-            + "."
-        )
+    blocks += N.case_lines(study, lang)
     if case.experts:
         blocks.append(
-            Table(
+            table(
                 ["expert", "role", "weight"],
                 [[e.name, e.role, f"{e.weight:g}"] for e in case.experts],
                 align_right={2},
             )
         )
-    out.append(Section("case", f"{t['case']}: {title_of(study, lang).split(' — ', 1)[1]}", blocks))
+    out.append(Section("case", N.case_title(study, lang), blocks))
 
     # -- tree and weights
     rows = []
@@ -252,7 +173,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 tree.label(leaf, lang),
                 tree.label(tree.dimension_of(leaf), lang),
                 str(tree.attr(leaf, "unit", "")),
-                tree.attr(leaf, "direction", ""),
+                N.direction(tree.attr(leaf, "direction", ""), lang),
                 f"{lw:.4f}",
                 f"{w:.4f}",
             ]
@@ -260,10 +181,10 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     out.append(
         Section(
             "tree",
-            t["tree"],
+            N.section_title("tree", lang),
             [
                 figs["tree"],
-                Table(
+                table(
                     ["indicator", "dimension", "unit", "direction", "local", "global"],
                     rows,
                     align_right={4, 5},
@@ -275,41 +196,34 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     # -- panel
     if study.panel is not None:
         pr = study.panel
-        blocks = [
-            f"Priorities by the {pr.method.replace('_', ' ')} method. Consistency ratio with the "
-            f"random-index table {pr.ri_table} ({ahp.RI_TABLES[pr.ri_table].source}); "
-            f"acceptance rule {pr.rule} ({ahp.THRESHOLD_RULES[pr.rule]}). Panel aggregated by "
-            f"{pr.aggregation.upper()}; experts over the threshold: {pr.policy}."
-        ]
+        blocks = [N.panel_method(pr, lang)]
         for node, n in pr.nodes.items():
             rows = []
             for e in n.experts:
                 p = e.priorities
-                fix = "; ".join(
-                    f"{tree.label(s.first, lang)} vs {tree.label(s.second, lang)}: "
-                    f"{scale.fmt(s.current)} → {scale.fmt(s.suggested)} "
-                    f"({p.index} {s.value_after:.3f})"
-                    for s in e.suggestions[:2]
-                )
-                verdict = "ok" if p.consistent else ("excluded" if e.excluded else "over")
-                if e.missing:
-                    verdict += f"; {len(e.missing)} pair(s) completed ({p.completion})"
+                fix = N.revisions(e.suggestions[:2], p.index, tree, lang)
                 rows.append(
                     [
                         names.get(e.expert, e.expert),
                         _f(p.value),
                         f"{p.threshold:.2f}",
-                        verdict,
+                        N.expert_verdict(e, lang),
                         fix,
                     ]
                 )
             g = n.group
             rows.append(
-                ["group", _f(g.value), f"{g.threshold:.2f}", "ok" if g.consistent else "over", ""]
+                [
+                    N.group_name(lang),
+                    _f(g.value),
+                    f"{g.threshold:.2f}",
+                    N.group_verdict(g.consistent, lang),
+                    "",
+                ]
             )
             blocks.append(f"**{tree.label(node, lang)}**")
             blocks.append(
-                Table(
+                table(
                     [
                         "expert",
                         n.group.index,
@@ -323,14 +237,15 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
             )
             if n.consensus is not None:
                 c = n.consensus
-                line = f"Consensus S* = {c.s_star:.0%} ({c.band})"
-                if c.farthest is not None:
-                    line += (
-                        f"; farthest from the group: {names.get(n.experts[c.farthest].expert)} "
-                        f"(S* without: {c.s_without_farthest:.0%})"
-                    )
-                blocks.append(line + ".")
-        out.append(Section("panel", t["panel"], blocks))
+                farthest = (
+                    None
+                    if c.farthest is None
+                    else names.get(n.experts[c.farthest].expert, n.experts[c.farthest].expert)
+                )
+                blocks.append(
+                    N.consensus_line(c.s_star, c.band, farthest, c.s_without_farthest, lang)
+                )
+        out.append(Section("panel", N.section_title("panel", lang), blocks))
 
     # -- ranking
     dims = read.dimensions
@@ -339,13 +254,14 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     rows = []
     shown = r.order[:MAX_ROWS]
     for i in map(int, shown):
+        weak = read.weak_dimension[i]
         row = [
             str(int(r.ranks[i])),
             dm.ids[i],
             dm.names[i],
             _f(float(r.closeness[i])),
             *(_f(float(v), 2) for v in read.dimension_closeness[i]),
-            tree.label(read.weak_dimension[i], lang) if read.weak_dimension[i] else "",
+            tree.label(weak, lang) if weak else "",
         ]
         if prob is not None:
             row.append(f"{prob[i]:.0%}")
@@ -354,58 +270,32 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     if prob is not None:
         header.append("P(key)")
     blocks = [
-        f"TOPSIS ({study.normalization} normalisation) ranks the customers by their closeness "
-        f"to the ideal customer under the weights above; the top {study.top_k} are the key "
-        "sources (highlighted). The dimension columns are each customer's closeness on that "
-        "dimension's indicators alone.",
-        Table(
+        N.ranking_intro(study, lang),
+        table(
             header,
             rows,
             highlight={k for k, i in enumerate(r.order) if int(i) in key},
             align_right={0, 3, *range(4, 4 + len(dims)), len(header) - 1},
         ),
     ]
-    if len(r.order) > MAX_ROWS:
-        blocks.append(f"The first {MAX_ROWS} of {len(r.order)} customers; all are in ranking.csv.")
-    if r.ties:
-        groups = "; ".join(" = ".join(dm.ids[i] for i in g) for g in r.ties)
-        blocks.append(f"Ties (equal closeness, ranked by input order): {groups}.")
-    if r.tie_at_cutoff:
-        blocks.append("Note: a tie straddles the cut-off; input order decided the last place.")
-    out.append(Section("ranking", t["ranking"], blocks))
+    blocks += N.ranking_notes(study, MAX_ROWS, lang)
+    out.append(Section("ranking", N.section_title("ranking", lang), blocks))
 
     # -- key sources
-    blocks = []
-    for i in map(int, r.top_k):
-        text = read.summary(i)
-        if lang == "zh" and read.weak_dimension[i]:
-            wd = read.weak_dimension[i]
-            lever = (
-                KEY_VALUE_LEVER_ZH
-                if wd == "knowledge_value"
-                else LEVERS_ZH.get(wd, f"改进{tree.label(wd, 'zh')}")
-            )
-            text = (
-                f"{dm.ids[i]} 排名第 {int(r.ranks[i])}（贴近度 {r.closeness[i]:.3f}）。"
-                f"短板维度：{tree.label(wd, 'zh')}；建议：{lever}。"
-            )
-        strong = read.strong_dimension[i]
-        if strong and lang != "zh":
-            text += f" What sets it apart: {tree.label(strong, lang)}."
-        blocks.append(f"**{dm.ids[i]} — {dm.names[i]}.** {text}")
-    out.append(Section("key", t["key"], blocks))
+    blocks = [N.key_source_paragraph(study, i, lang) for i in map(int, r.top_k)]
+    out.append(Section("key", N.section_title("key", lang), blocks))
 
     # -- cross-check
     cross = study.cross
     rows = [[m, ", ".join(cross.top_k[m])] for m in cross.methods]
     kendall = cross.correlations.get("kendall_tau")
     blocks = [
-        f"{cross.verdict} (Scope: {study.cross_scope}.)",
-        Table(["method", f"top {cross.k}"], rows),
+        N.cross_paragraph(study, lang),
+        Table([*N.headers(["method"], lang), N.top_header(cross.k, lang)], rows),
     ]
     if kendall is not None:
         blocks.append(
-            Table(
+            table(
                 ["Kendall's tau", *cross.methods],
                 [
                     [m, *(f"{v:.2f}" for v in row)]
@@ -414,34 +304,27 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 align_right=set(range(1, len(cross.methods) + 1)),
             )
         )
-    out.append(Section("cross", t["cross"], blocks))
+    out.append(Section("cross", N.section_title("cross", lang), blocks))
 
     # -- sensitivity
     s = study.sensitivity
     if s is not None:
-        blocks = [robustness_verdict(study)]
-        rows = []
-        for tol in sorted(s.tolerances, key=lambda x: x.width):
-            swap = []
-            for b in (tol.key_low, tol.key_high):
-                swap.append(f"{b.enters} replaces {b.leaves}" if b.leaves else "never")
-            rows.append(
-                [
-                    tree.label(tol.node, lang),
-                    f"{tol.t0:.3f}",
-                    f"{tol.key_low.t:.3f}",
-                    f"{tol.key_high.t:.3f}",
-                    swap[0],
-                    swap[1],
-                    f"{tol.top_low.t:.3f} – {tol.top_high.t:.3f}",
-                ]
-            )
+        blocks = [N.robustness_verdict(study, lang)]
+        rows = [
+            [
+                tree.label(tol.node, lang),
+                f"{tol.t0:.3f}",
+                f"{tol.key_low.t:.3f}",
+                f"{tol.key_high.t:.3f}",
+                N.swap(tol.key_low, lang),
+                N.swap(tol.key_high, lang),
+                f"{tol.top_low.t:.3f} – {tol.top_high.t:.3f}",
+            ]
+            for tol in sorted(s.tolerances, key=lambda x: x.width)
+        ]
+        blocks.append(N.tolerance_intro(lang))
         blocks.append(
-            "Exact tolerance of every weight (root-finding on closeness differences): the key "
-            "set stays the same while the local weight stays inside [low, high]."
-        )
-        blocks.append(
-            Table(
+            table(
                 ["node", "now", "low", "high", "at low", "at high", "top customer stays"],
                 rows,
                 align_right={1, 2, 3},
@@ -451,75 +334,23 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
             blocks.append(figs[f"gradient_{dim}"])
         blocks += [figs["tornado"], figs["key_probability"], figs["acceptability"]]
         if s.judgements:
-            rows = [
-                [
-                    names.get(j.expert, j.expert),
-                    tree.label(j.node, lang),
-                    scale.describe(j.value, tree.label(j.first, lang), tree.label(j.second, lang)),
-                    "∞" if j.steps_down is None else str(j.steps_down),
-                    "∞" if j.steps_up is None else str(j.steps_up),
-                ]
-                for j in s.judgements[:12]
-            ]
+            rows = [N.judgement_row(j, study, lang) for j in s.judgements[:12]]
+            blocks.append(N.judgements_intro(lang))
             blocks.append(
-                "The judgements the key set hangs on: how many steps on the Saaty scale each can "
-                "move down (towards the second) or up (towards the first) before the key set "
-                "changes (∞: never within the scale)."
+                table(["expert", "node", "judgement", "down", "up"], rows, align_right={3, 4})
             )
-            blocks.append(
-                Table(["expert", "node", "judgement", "down", "up"], rows, align_right={3, 4})
-            )
-        out.append(Section("sensitivity", t["sensitivity"], blocks))
+        out.append(Section("sensitivity", N.section_title("sensitivity", lang), blocks))
 
     # -- method notes
-    notes = [
-        f"TOPSIS (Hwang & Yoon 1981) with {study.normalization} normalisation; ties broken by "
-        "input order.",
-        "Cross-check: pymcdm's VIKOR, PROMETHEE II (usual) and WSM under the same weights; rank "
-        "correlations weighted Spearman, WS similarity and Kendall's tau.",
-    ]
-    if study.panel is not None:
-        mn = method_notes(study.panel)
-        notes += [
-            f"AHP priorities: {mn['priorities']}; missing judgements: {mn['completion']}.",
-            f"Random-index table: {mn['random_index_table']} — {mn['random_index_source']}.",
-            f"CR rule: {mn['cr_rule']} — {mn['cr_rule_source']}. GCI: {mn['gci_thresholds']}.",
-            f"Aggregation: {mn['aggregation'].upper()} (Forman & Peniwati 1998); consensus: "
-            f"{mn['consensus']}.",
-        ]
-    else:
-        notes.append("Weights: fixed in case.toml (no panel).")
-    if s is not None:
-        acc = s.acceptability
-        notes.append(
-            f"SMAA-2 (Lahdelma & Salminen 2001): {acc.n_samples:,} weight samples from "
-            f"'{acc.source}'"
-            + (f" (spread {s.spread})" if acc.source == "around" else "")
-            + f", seed {acc.seed}. Weight sweeps: change-and-renormalise (Triantaphyllou & "
-            "Sánchez 1997)."
-        )
-    if study.cash_flows is not None:
-        cf = study.cash_flows
-        notes.append(
-            f"CLV = Σ C_i (1+d)^-i from {cf.path.name if cf.path else 'cash flows'}, d = "
-            f"{cf.discount_rate}, {cf.horizon} periods (Huang, Han & Meng 2008)."
-        )
-    out.append(Section("notes", t["notes"], list(notes)))
+    out.append(Section("notes", N.section_title("notes", lang), list(N.notes(study, lang))))
 
     # -- reproducibility
     rows = [[name, digest] for name, digest in study.inputs.items()]
     blocks = [
-        f"mcda_ckm {__version__}; command: `{command}`"
-        + (f"; seed {study.seed}" if study.seed is not None else "")
-        + ".",
-        Table(["input file", "SHA-256"], rows),
+        N.reproducibility(study, command, lang),
+        table(["input file", "SHA-256"], rows),
     ]
-    out.append(Section("repro", t["repro"], blocks))
-    if lang == "zh":
-        for sec in out:
-            for b in sec.blocks:
-                if isinstance(b, Table):
-                    b.header = [HEADERS_ZH.get(h, h) for h in b.header]
+    out.append(Section("repro", N.section_title("repro", lang), blocks))
     return out
 
 
@@ -576,8 +407,6 @@ figure,table{break-inside:avoid}}
 
 def _inline(text: str) -> str:
     """Escape, then render **bold** and `code` as the Markdown does."""
-    import re
-
     out = html.escape(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
@@ -630,8 +459,5 @@ def figures_of(secs: list[Section]) -> list[Figure]:
 
 
 def title_of(study: Study, lang: str) -> str:
-    t = TEXT["zh" if lang == "zh" else "en"]
-    name = study.case.name
-    if lang == "zh":
-        name = study.case.settings.get("case", {}).get("name_zh", name)
-    return f"{t['report']} — {name}"
+    """The report's title (see :func:`mcda_ckm.report.narrative.title`)."""
+    return N.title(study, lang)

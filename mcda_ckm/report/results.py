@@ -1,10 +1,13 @@
-"""Results as documents: plain JSON-able dicts and Markdown, and atomic writing of files.
+"""Results as documents: plain JSON-able dicts, JSON text and the ranking as CSV.
 
-The CLI prints these; ``ckm run`` writes them to its output folder.
+The CLI prints these; ``ckm run`` writes them to its output folder. Numbers and ids come from the
+study; the few sentences in them (summaries, levers, verdicts) from :mod:`narrative`.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,11 +17,22 @@ import numpy as np
 from mcda_ckm import __version__
 from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
+from mcda_ckm.report import narrative as N
+from mcda_ckm.report.narrative import method_notes
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import NodeResult, PanelResult, Suggestion
 
 if TYPE_CHECKING:
     from mcda_ckm.workflows.study import Study
+
+__all__ = [
+    "panel_to_dict",
+    "provenance",
+    "ranking_csv",
+    "sensitivity_to_dict",
+    "study_to_dict",
+    "to_json",
+]
 
 
 def _suggestion(s: Suggestion, index: str) -> dict[str, Any]:
@@ -75,22 +89,6 @@ def _node(n: NodeResult, experts: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def method_notes(result: PanelResult) -> dict[str, str]:
-    """The named choices behind the numbers, each with its source."""
-    return {
-        "priorities": result.method,
-        "random_index_table": result.ri_table,
-        "random_index_source": ahp.RI_TABLES[result.ri_table].source,
-        "cr_rule": result.rule,
-        "cr_rule_source": ahp.THRESHOLD_RULES[result.rule],
-        "gci_thresholds": ahp.GCI_SOURCE,
-        "aggregation": result.aggregation,
-        "inconsistent_experts": result.policy,
-        "completion": result.completion,
-        "consensus": ahp.CONSENSUS_SOURCE,
-    }
-
-
 def panel_to_dict(result: PanelResult) -> dict[str, Any]:
     """Every number of the AHP stage as a JSON-able dict."""
     tree = result.tree
@@ -138,11 +136,8 @@ def provenance(inputs: dict[str, str], command: str, seed: int | None = None) ->
 
 def ranking_csv(study: Study, lang: str = "en") -> str:
     """The ranking as CSV: one row per customer, best first, with dimension closeness and the
-    weak dimension."""
-    import csv
-    import io
-
-    r, read, dm = study.ranking, study.reading, study.matrix
+    weak dimension; levers in ``lang``."""
+    r, read, dm, tree = study.ranking, study.reading, study.matrix, study.case.tree
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     dims = read.dimensions
@@ -164,7 +159,7 @@ def ranking_csv(study: Study, lang: str = "en") -> str:
             float(r.d_minus[i]),
             *(float(v) for v in read.dimension_closeness[i]),
             read.weak_dimension[i] or "",
-            read.levers[i],
+            N.lever(read, i, lang, tree),
         ]
         if study.sensitivity:
             row.append(float(study.sensitivity.acceptability.key_probability[i]))
@@ -176,7 +171,8 @@ def _nan_to_none(a: np.ndarray) -> list:
     return [None if v != v else v for v in a.tolist()]
 
 
-def sensitivity_to_dict(study: Study) -> dict[str, Any] | None:
+def sensitivity_to_dict(study: Study, lang: str = "en") -> dict[str, Any] | None:
+    """Every number of the sensitivity analyses as a JSON-able dict (None without them)."""
     s = study.sensitivity
     if s is None:
         return None
@@ -231,14 +227,27 @@ def sensitivity_to_dict(study: Study) -> dict[str, Any] | None:
             },
             "confidence": dict(zip(ids, _nan_to_none(acc.confidence), strict=True)),
         },
-        "verdict": robustness_verdict(study),
+        "verdict": N.robustness_verdict(study, lang),
     }
 
 
-def study_to_dict(study: Study, command: str = "") -> dict[str, Any]:
-    """Every number of a study as a JSON-able dict."""
+def _ranks_of_all(
+    ids: tuple[str, ...], compared: tuple[str, ...], ranks: np.ndarray
+) -> dict[str, int | None]:
+    """Ranks keyed by customer, in input order; None for customers outside the compared ones."""
+    of = dict(zip(compared, ranks.tolist(), strict=True))
+    return {i: of.get(i) for i in ids}
+
+
+def study_to_dict(study: Study, command: str = "", lang: str = "en") -> dict[str, Any]:
+    """Every number of a study as a JSON-able dict; its sentences in ``lang``.
+
+    The cross-check may cover only the head of the ranking (more customers than PROMETHEE II
+    can compare, :data:`mcda_ckm.ranking.crosscheck.PROMETHEE_LIMIT`): its ranks are then null
+    for the customers outside that head.
+    """
     case, r, dm = study.case, study.ranking, study.matrix
-    cross = study.cross
+    cross, read, tree = study.cross, study.reading, study.case.tree
     out: dict[str, Any] = {
         "case": {"name": case.name, "path": str(case.path), "description": case.description},
         "tree": {"id": case.tree.id, "title": case.tree.title, "source": case.tree.source},
@@ -257,26 +266,25 @@ def study_to_dict(study: Study, command: str = "") -> dict[str, Any]:
             "customers": [
                 {
                     **rec,
+                    "lever": N.lever(read, i, lang, tree),
                     "name": dm.names[i],
                     "d_plus": float(r.d_plus[i]),
                     "d_minus": float(r.d_minus[i]),
-                    "summary": study.reading.summary(i),
+                    "summary": N.summary(read, i, lang, tree),
                 }
-                for i, rec in enumerate(study.reading.records())
+                for i, rec in enumerate(read.records())
             ],
         },
         "cross_check": {
             "methods": list(cross.methods),
-            "ranks": {
-                m: dict(zip(dm.ids, v.tolist(), strict=True)) for m, v in cross.ranks.items()
-            },
+            "ranks": {m: _ranks_of_all(dm.ids, cross.ids, v) for m, v in cross.ranks.items()},
             "correlations": {c: v.tolist() for c, v in cross.correlations.items()},
             "key_sources": {m: list(v) for m, v in cross.top_k.items()},
             "same_key_sources": cross.same_key_sources,
-            "scope": study.cross_scope,
-            "verdict": cross.verdict,
+            "scope": N.cross_scope(study, lang),
+            "verdict": N.cross_check_verdict(cross, lang),
         },
-        "sensitivity": sensitivity_to_dict(study),
+        "sensitivity": sensitivity_to_dict(study, lang),
         "clv": None
         if study.cash_flows is None
         else {
@@ -288,48 +296,3 @@ def study_to_dict(study: Study, command: str = "") -> dict[str, Any]:
         "provenance": provenance(study.inputs, command, study.seed),
     }
     return out
-
-
-def robustness_verdict(study: Study) -> str:
-    """One plain-language paragraph on how robust the key set is."""
-    s = study.sensitivity
-    if s is None:
-        return ""
-    tree, ids = study.case.tree, study.matrix.ids
-    key = [int(i) for i in study.ranking.top_k]
-    prob = s.acceptability.key_probability
-    sure = [ids[i] for i in key if prob[i] >= 0.9]
-    shaky = [(ids[i], prob[i]) for i in key if prob[i] < 0.9]
-    outside = [(ids[i], prob[i]) for i in np.argsort(-prob) if int(i) not in key and prob[i] >= 0.2]
-    narrow = min(s.tolerances, key=lambda t: min(t.t0 - t.key_low.t, t.key_high.t - t.t0))
-    gap = min(narrow.t0 - narrow.key_low.t, narrow.key_high.t - narrow.t0)
-    side = narrow.key_low if narrow.t0 - narrow.key_low.t <= gap else narrow.key_high
-    parts = []
-    if sure:
-        parts.append(
-            f"{', '.join(sure)} {'is' if len(sure) == 1 else 'are'} key in at least 90% of "
-            f"the {s.acceptability.n_samples:,} weight samples ({s.acceptability.source})"
-        )
-    if shaky:
-        parts.append("less certain: " + ", ".join(f"{i} ({p:.0%})" for i, p in shaky))
-    text = "; ".join(parts) + "."
-    if outside:
-        text += (
-            " Outside the key set, "
-            + ", ".join(f"{i} ({p:.0%})" for i, p in outside[:3])
-            + " could take a place."
-        )
-    if side.leaves:
-        text += (
-            f" The key set is most sensitive to the weight of {tree.label(narrow.node)}: it "
-            f"holds while that local weight stays between {narrow.key_low.t:.3f} and "
-            f"{narrow.key_high.t:.3f} (now {narrow.t0:.3f}); past {side.t:.3f}, "
-            f"{side.enters} replaces {side.leaves}."
-        )
-    fragile = [j for j in s.judgements if j.slack == 0]
-    if fragile:
-        text += (
-            f" {len(fragile)} of {len(s.judgements)} judgements change the key set when moved "
-            "by a single step on the Saaty scale."
-        )
-    return text

@@ -27,7 +27,7 @@ def write_report(study: Study, out: Path, *, command: str = "", lang: str = "en"
     """
     secs = pages.sections(study, lang=lang, command=command)
     title = pages.title_of(study, lang)
-    data = study_to_dict(study, command)
+    data = study_to_dict(study, command, lang)
 
     def write(folder: Path) -> None:
         (folder / "figures").mkdir()

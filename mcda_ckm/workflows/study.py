@@ -55,9 +55,9 @@ class Study:
         When a ``[clv] cashflows`` file replaced a column with computed CLV.
     ranking, cross, reading :
         See :mod:`mcda_ckm.ranking.topsis`.
-    cross_scope : str
-        Which customers the cross-check covers (all, or the head of the ranking when there are
-        more than PROMETHEE II can compare), and their ids in the order of ``cross``.
+    cross_ids : tuple of str
+        The customers the cross-check covers (all, or the head of the ranking when there are
+        more than PROMETHEE II can compare), in the order of ``cross``.
     sensitivity : Sensitivity or None
     top_k : int
     normalization : str
@@ -75,7 +75,6 @@ class Study:
     cash_flows: CashFlows | None
     ranking: Ranking
     cross: CrossCheck
-    cross_scope: str
     cross_ids: tuple[str, ...]
     reading: Reading
     sensitivity: Sensitivity | None
@@ -161,7 +160,6 @@ def run_study(
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     ranking = rank(dm, weights, normalization=norm, top_k=k)
-    cross_scope = "all customers"
     cross_ids = dm.ids
     if len(dm.ids) > PROMETHEE_LIMIT:
         # PROMETHEE II compares every pair of customers: cross-check the head of the ranking.
@@ -175,7 +173,6 @@ def run_study(
         )
         cross = cross_check(sub, weights, top_k=k, normalization=norm)
         cross_ids = sub.ids
-        cross_scope = f"the top {PROMETHEE_LIMIT} customers of the TOPSIS ranking"
     else:
         cross = cross_check(dm, weights, top_k=k, normalization=norm)
     read = reading(case.tree, ranking)
@@ -205,7 +202,6 @@ def run_study(
         cash_flows=flows,
         ranking=ranking,
         cross=cross,
-        cross_scope=cross_scope,
         cross_ids=cross_ids,
         reading=read,
         sensitivity=sensitivity,

@@ -1,6 +1,5 @@
-"""Tests of mcda_ckm.ranking.topsis: published examples, pymcdm as oracle, properties, cross-check
-and
-the managerial reading."""
+"""Tests of mcda_ckm.ranking.topsis: published examples, pymcdm as oracle, properties (the
+cross-check and the managerial reading are tested in test_crosscheck.py and test_reading.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +11,8 @@ from hypothesis.extra.numpy import arrays
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
-from mcda_ckm.model.tree import flat_tree, load_tree
-from mcda_ckm.ranking import crosscheck, topsis
-from mcda_ckm.ranking.crosscheck import cross_check
-from mcda_ckm.ranking.reading import reading
+from mcda_ckm.model.tree import load_tree
+from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import rank
 from tests.conftest import FIGHTER, ROOT
 
@@ -299,128 +296,3 @@ def test_dominated_customer_never_outranks_its_dominator(problem, data, normaliz
     assert r.closeness[dominator] >= r.closeness[at] - topsis.TIE_TOLERANCE
     tied = any(dominator in group and at in group for group in r.ties)
     assert r.ranks[dominator] < r.ranks[at] or tied
-
-
-# --- cross-check ----------------------------------------------------------------------------
-
-
-def test_cross_check_agrees_on_a_clear_case():
-    """Five customers each better than the next on every criterion: every method must agree."""
-    x = np.array([[9, 90, 9.0], [7, 70, 8], [5, 50, 7], [3, 30, 6], [1, 10, 5]])
-    m = DecisionMatrix.from_array(x, ids=list("ABCDE"))
-    cc = cross_check(m, [0.5, 0.3, 0.2], top_k=2)
-    assert cc.methods == ("TOPSIS", "VIKOR", "PROMETHEE II", "WSM")
-    assert cc.same_key_sources and all(t == ("A", "B") for t in cc.top_k.values())
-    for name in crosscheck.CORRELATIONS:
-        np.testing.assert_allclose(cc.correlations[name], np.ones((4, 4)))
-    assert cc.verdict.startswith("The 2 key sources are the same whichever method is used")
-
-
-def test_cross_check_reports_disagreement():
-    """A compromise customer (C) is first under TOPSIS but not under PROMETHEE II, whose usual
-    preference function only counts wins."""
-    x = np.array([[10.0, 0.0], [0.0, 10.0], [6.0, 6.0], [9.0, 1.0], [1.0, 9.0]])
-    m = DecisionMatrix.from_array(x, ids=list("ABCDE"))
-    cc = cross_check(m, [0.5, 0.5], top_k=1)
-    assert cc.top_k["TOPSIS"] == ("C",)
-    assert not cc.same_key_sources
-    assert cc.verdict.startswith("The key sources depend on the method")
-    assert "C is key only under" in cc.verdict
-
-
-def test_cross_check_skips_constant_criteria_in_vikor():
-    x = np.array([[9, 5, 9.0], [7, 5, 8], [5, 5, 7]])
-    cc = cross_check(DecisionMatrix.from_array(x), [0.4, 0.3, 0.3], top_k=1)
-    assert cc.ranks["VIKOR"].tolist() == [1, 2, 3]
-
-
-def test_cross_check_refuses_huge_problems():
-    x = np.random.default_rng(1).random((crosscheck.PROMETHEE_LIMIT + 1, 2))
-    with pytest.raises(CkmError, match="PROMETHEE II would compare"):
-        cross_check(DecisionMatrix.from_array(x), [0.5, 0.5])
-
-
-# --- the managerial reading -----------------------------------------------------------------
-
-
-def test_reading_names_the_weak_dimension_and_the_seeds_lever(huang):
-    """Customer B equals the best customer A except on willingness, where it is the worst:
-    all of its distance to the ideal lies in willingness (Huang, Han & Meng 2008, conclusion:
-    raise willingness through trust and incentives)."""
-    rng = np.random.default_rng(3)
-    x = rng.uniform(1, 5, (6, 12))
-    x[0] = 6.0  # A is the ideal customer
-    x[1] = 6.0
-    x[1, 4:8] = 0.5  # B: worst willingness
-    x[2] = 6.0
-    x[2, 8:12] = 0.5  # C: worst absorptive capacity
-    x[3] = 6.0
-    x[3, 0:4] = 0.5  # D: worst knowledge value
-    m = DecisionMatrix.from_array(x, ids=list("ABCDEF"), criteria=huang.leaves)
-    rd = reading(huang, rank(m, np.full(12, 1 / 12), top_k=2))
-    assert rd.dimensions == ("knowledge_value", "willingness", "absorptive_capacity")
-    assert rd.weak_dimension[:4] == (None, "willingness", "absorptive_capacity", "knowledge_value")
-    np.testing.assert_allclose(rd.dimension_to_ideal[1], [0, 1, 0], atol=1e-12)
-    assert rd.levers[1].startswith("raise willingness to share through trust-building")
-    assert rd.levers[2].startswith("raise absorptive capacity: more touchpoints")
-    assert rd.levers[3] == "its knowledge is worth little to us: target a different customer"
-    assert rd.summary(0).endswith("It is the ideal customer on every weighted indicator.")
-    assert (
-        "Its weak dimension is Willingness to share knowledge (closeness 0.00 on it alone, "
-        "100% of its distance to the ideal): raise willingness" in rd.summary(1)
-    )
-    np.testing.assert_allclose(rd.dimension_closeness[1], [1, 0, 1], atol=1e-12)
-    np.testing.assert_allclose(rd.dimension_to_ideal[4:].sum(axis=1), 1.0, rtol=1e-12)
-    record = rd.records()[1]
-    assert record["id"] == "B" and record["weak_dimension"] == "willingness"
-
-
-def test_reading_with_another_tree_uses_the_generic_lever():
-    tree = flat_tree(["clv", "trust"])
-    r = rank([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0]], [0.7, 0.3])
-    rd = reading(tree, r)
-    assert rd.weak_dimension == ("trust", "clv", "clv")
-    assert rd.levers[1] == "improve clv, where most of its distance to the ideal lies"
-
-
-def test_weak_dimension_rules_differ():
-    """Customer 1 is at 0.4 of the way from worst to best on a (40 in 0..100) and the worst on b
-    (1 in 1..10), but a carries 0.9 of the weight and the wider normalised gap, so a holds most of
-    its distance to the ideal: the "share" rule names a, the "closeness" rule b."""
-    tree = flat_tree(["a", "b"])
-    r = rank([[100.0, 10.0], [40.0, 1.0], [0.0, 9.9]], [0.9, 0.1])
-    by_share = reading(tree, r, weak_rule="share")
-    by_closeness = reading(tree, r)
-    assert by_share.weak_dimension[1] == "a" and by_closeness.weak_dimension[1] == "b"
-    np.testing.assert_allclose(by_closeness.dimension_closeness[1], [0.4, 0.0], atol=1e-12)
-
-
-def test_unknown_weak_rule():
-    r = rank([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5])
-    with pytest.raises(CkmError, match=r"unknown weak_rule 'worst'"):
-        reading(flat_tree(["a", "b"]), r, weak_rule="worst")
-
-
-def test_reading_rejects_a_ranking_of_another_tree(huang):
-    r = rank(FIGHTER_X, FIGHTER_W, FIGHTER_D)
-    with pytest.raises(CkmError, match=r'are not the leaves of tree "ckm-huang2008"'):
-        reading(huang, r)
-
-
-def test_reading_needs_contributions():
-    r = rank([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], contributions=False)
-    with pytest.raises(CkmError, match=r"no contributions\. Call rank\(\.\.\., contributions=True"):
-        reading(flat_tree(["a", "b"]), r)
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.lists(st.integers(1, 6), min_size=2, max_size=30), st.randoms(use_true_random=False))
-def test_kendall_tau_a_equals_pymcdm(x, random):
-    """Our vectorised tau-a against pymcdm.correlations.kendall_tau (the oracle), ties included."""
-    from pymcdm.correlations import kendall_tau
-
-    y = list(x)
-    random.shuffle(y)
-    assert crosscheck.kendall_tau_a(np.array(x), np.array(y)) == pytest.approx(
-        kendall_tau(np.array(x, dtype=float), np.array(y, dtype=float)), abs=1e-12
-    )

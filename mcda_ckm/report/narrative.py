@@ -1,0 +1,675 @@
+"""Every sentence of the reports and of the CLI's verdicts, in English and Chinese.
+
+The computing modules return ids and numbers (:class:`~mcda_ckm.ranking.crosscheck.CrossCheck`,
+:class:`~mcda_ckm.ranking.reading.Reading`, the study's sensitivity); this module alone words them,
+so a sentence can be reworded or translated without touching the arithmetic. Every function takes
+``lang`` ("en" or "zh"; anything else gives English). Fixed words live in
+:mod:`mcda_ckm.report.phrases`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mcda_ckm import __version__
+from mcda_ckm.model import scale
+from mcda_ckm.ranking.crosscheck import CrossCheck
+from mcda_ckm.ranking.reading import GENERIC_LEVER, KEY_VALUE_LEVER, Reading, customer_id
+from mcda_ckm.report import phrases as P
+from mcda_ckm.weights import ahp
+from mcda_ckm.weights.panel import PanelResult
+
+if TYPE_CHECKING:
+    from mcda_ckm.model.tree import CriteriaTree
+    from mcda_ckm.sensitivity.analysis import Bound, JudgementTolerance
+    from mcda_ckm.weights.panel import ExpertNode, Suggestion
+    from mcda_ckm.workflows.study import Study
+
+__all__ = [
+    "caption",
+    "case_lines",
+    "case_title",
+    "consensus_line",
+    "cross_check_verdict",
+    "cross_paragraph",
+    "cross_scope",
+    "direction",
+    "expert_verdict",
+    "figure_text",
+    "group_name",
+    "group_verdict",
+    "headers",
+    "is_zh",
+    "join",
+    "judgement",
+    "judgement_row",
+    "judgements_intro",
+    "key_source_paragraph",
+    "lever",
+    "method_notes",
+    "notes",
+    "panel_method",
+    "ranking_intro",
+    "ranking_notes",
+    "reproducibility",
+    "revisions",
+    "robustness_verdict",
+    "section_title",
+    "suggestion",
+    "summary",
+    "swap",
+    "title",
+    "tolerance_intro",
+    "top_header",
+]
+
+
+def is_zh(lang: str) -> bool:
+    """Whether ``lang`` asks for Chinese (every other value gives English, as the CLI's)."""
+    return lang == "zh"
+
+
+def join(items: Sequence[str], lang: str = "en") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``a、b 和 c``)."""
+    if len(items) == 1:
+        return items[0]
+    if is_zh(lang):
+        return "、".join(items[:-1]) + " 和 " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _labels(read: Reading, tree: CriteriaTree | None, lang: str) -> Mapping[str, str]:
+    """Labels of the tree in ``lang``, or the reading's own labels without a tree."""
+    if tree is None:
+        return read.labels
+    return {node: tree.label(node, lang) for node in read.labels}
+
+
+# ---------------------------------------------------------------- results of the ranking
+
+
+def cross_check_verdict(cc: CrossCheck, lang: str = "en") -> str:
+    """One plain sentence on whether the methods of a cross-check name the same key sources."""
+    k, tau = cc.k, cc.agreement
+    if is_zh(lang):
+        if cc.same_key_sources:
+            return (
+                f"无论采用哪种方法（{join(list(cc.methods), lang)}），{k} 个关键客户知识源都相同；"
+                f"各方法排序之间的肯德尔 τ ≥ {tau:.2f}。"
+            )
+        parts = [
+            f"{c} 仅在 {join([m for m in cc.methods if c in cc.top_k[m]], lang)} 下为关键知识源"
+            for c in cc.disputed
+        ]
+        return (
+            f"关键客户知识源取决于所用方法：在 {k} 个关键知识源中，各方法一致的有 "
+            f"{len(cc.common)} 个；" + "；".join(parts) + f"（方法间肯德尔 τ ≥ {tau:.2f}）。"
+        )
+    if cc.same_key_sources:
+        return (
+            f"The {k} key sources are the same whichever method is used "
+            f"({join(list(cc.methods))}); the rankings agree with Kendall's tau >= {tau:.2f}."
+        )
+    parts = [
+        f"{c} is key only under {join([m for m in cc.methods if c in cc.top_k[m]])}"
+        for c in cc.disputed
+    ]
+    return (
+        f"The key sources depend on the method: the methods agree on {len(cc.common)} of {k}, "
+        + "; ".join(parts)
+        + f" (Kendall's tau between methods >= {tau:.2f})."
+    )
+
+
+def lever(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = None) -> str:
+    """What to do about customer ``i``'s weak dimension ("" when it has none).
+
+    Labels come from ``tree`` in ``lang`` when it is given, else from the reading.
+    """
+    lid = read.levers[i]
+    if lid is None:
+        return ""
+    zh = "zh" if is_zh(lang) else "en"
+    if lid == KEY_VALUE_LEVER:
+        return P.KEY_VALUE_LEVER[zh]
+    if lid == GENERIC_LEVER:
+        weak = read.weak_dimension[i]
+        assert weak is not None  # a lever is only given for a weak dimension
+        labels = _labels(read, tree, lang)
+        return P.GENERIC_LEVER[zh].format(label=labels[weak])
+    return P.LEVERS[zh][lid]
+
+
+def summary(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = None) -> str:
+    """One or two plain sentences on customer ``i``: its rank, and its weak spot and lever.
+
+    Examples
+    --------
+    >>> from mcda_ckm.model.tree import flat_tree
+    >>> from mcda_ckm.ranking.reading import reading
+    >>> from mcda_ckm.ranking.topsis import rank
+    >>> r = rank([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0]], [0.7, 0.3], top_k=1)
+    >>> summary(reading(flat_tree(["clv", "trust"]), r), 0)
+    '0 ranks 1 of 3 (closeness 0.700). Its weak dimension is trust (closeness 0.00 on it \
+alone, 100% of its distance to the ideal): improve trust, where most of its distance to the ideal \
+lies.'
+    >>> summary(reading(flat_tree(["clv", "trust"]), r), 0, "zh")
+    '0 排名第 1（贴近度 0.700）。短板维度：trust；建议：改进trust。'
+    """
+    r = read.ranking
+    cid, rk, c = customer_id(r, i), int(r.ranks[i]), float(r.closeness[i])
+    weak = read.weak_dimension[i]
+    labels = _labels(read, tree, lang)
+    if is_zh(lang):
+        text = f"{cid} 排名第 {rk}（贴近度 {c:.3f}）。"
+        if weak is None:
+            return text + "它在每项加权指标上都是理想客户。"
+        return f"{text}短板维度：{labels[weak]}；建议：{lever(read, i, lang, tree)}。"
+    text = f"{cid} ranks {rk} of {r.ranks.size} (closeness {c:.3f})."
+    if weak is None:
+        return text + " It is the ideal customer on every weighted indicator."
+    k = read.dimensions.index(weak)
+    return (
+        f"{text} Its weak dimension is {labels[weak]} (closeness "
+        f"{float(read.dimension_closeness[i, k]):.2f} on it alone, "
+        f"{float(read.dimension_to_ideal[i, k]):.0%} of its distance to the ideal): "
+        f"{lever(read, i, lang, tree)}."
+    )
+
+
+def key_source_paragraph(study: Study, i: int, lang: str = "en") -> str:
+    """The paragraph on key source ``i``: its summary and what sets it apart."""
+    tree, dm, read = study.case.tree, study.matrix, study.reading
+    text = summary(read, i, lang, tree)
+    strong = read.strong_dimension[i]
+    if strong:
+        label = tree.label(strong, lang)
+        text += (
+            f"与最差客户拉开差距的维度：{label}。"
+            if is_zh(lang)
+            else (f" What sets it apart: {label}.")
+        )
+    sep = "。" if is_zh(lang) else "."
+    return f"**{dm.ids[i]} — {dm.names[i]}{sep}** {text}"
+
+
+# ---------------------------------------------------------------- the whole study
+
+
+def cross_scope(study: Study, lang: str = "en") -> str:
+    """Which customers the cross-check covers: all, or the head of the TOPSIS ranking."""
+    n = len(study.cross.ids)
+    if n == len(study.matrix.ids):
+        return "全部客户" if is_zh(lang) else "all customers"
+    return (
+        f"TOPSIS 排序的前 {n} 个客户"
+        if is_zh(lang)
+        else (f"the top {n} customers of the TOPSIS ranking")
+    )
+
+
+def cross_paragraph(study: Study, lang: str = "en") -> str:
+    """The cross-check's verdict with its scope, for the report."""
+    verdict = cross_check_verdict(study.cross, lang)
+    if is_zh(lang):
+        return f"{verdict}（范围：{cross_scope(study, lang)}。）"
+    return f"{verdict} (Scope: {cross_scope(study, lang)}.)"
+
+
+def _choice(name: str) -> str:
+    return P.CHOICES_ZH.get(name, name)
+
+
+def _source(source: str, lang: str) -> str:
+    return P.SOURCES.get(source, source) if is_zh(lang) else source
+
+
+def robustness_verdict(study: Study, lang: str = "en") -> str:
+    """One plain-language paragraph on how robust the key set is ("" without sensitivity)."""
+    s = study.sensitivity
+    if s is None:
+        return ""
+    zh = is_zh(lang)
+    tree, ids = study.case.tree, study.matrix.ids
+    key = [int(i) for i in study.ranking.top_k]
+    acc = s.acceptability
+    prob = acc.key_probability
+    sure = [ids[i] for i in key if prob[i] >= 0.9]
+    shaky = [(ids[i], prob[i]) for i in key if prob[i] < 0.9]
+    outside = [(ids[i], prob[i]) for i in np.argsort(-prob) if int(i) not in key and prob[i] >= 0.2]
+    narrow = min(s.tolerances, key=lambda t: min(t.t0 - t.key_low.t, t.key_high.t - t.t0))
+    gap = min(narrow.t0 - narrow.key_low.t, narrow.key_high.t - narrow.t0)
+    side = narrow.key_low if narrow.t0 - narrow.key_low.t <= gap else narrow.key_high
+    parts = []
+    if sure:
+        parts.append(
+            f"{'、'.join(sure)} 在 {acc.n_samples:,} 个权重样本（{_source(acc.source, lang)}）"
+            "中至少有 90% 为关键知识源"
+            if zh
+            else f"{', '.join(sure)} {'is' if len(sure) == 1 else 'are'} key in at least 90% "
+            f"of the {acc.n_samples:,} weight samples ({acc.source})"
+        )
+    if shaky:
+        parts.append(
+            "较不确定：" + "、".join(f"{i}（{p:.0%}）" for i, p in shaky)
+            if zh
+            else "less certain: " + ", ".join(f"{i} ({p:.0%})" for i, p in shaky)
+        )
+    text = ("；" if zh else "; ").join(parts) + ("。" if zh else ".")
+    if outside:
+        text += (
+            "关键集合之外，" + "、".join(f"{i}（{p:.0%}）" for i, p in outside[:3]) + "有可能入选。"
+            if zh
+            else " Outside the key set, "
+            + ", ".join(f"{i} ({p:.0%})" for i, p in outside[:3])
+            + " could take a place."
+        )
+    if side.leaves:
+        label = tree.label(narrow.node, lang)
+        text += (
+            f"关键集合对{label}的权重最敏感：该局部权重保持在 {narrow.key_low.t:.3f} 与 "
+            f"{narrow.key_high.t:.3f} 之间（当前 {narrow.t0:.3f}）时关键集合不变；越过 "
+            f"{side.t:.3f} 后，{side.enters} 取代 {side.leaves}。"
+            if zh
+            else f" The key set is most sensitive to the weight of {label}: it "
+            f"holds while that local weight stays between {narrow.key_low.t:.3f} and "
+            f"{narrow.key_high.t:.3f} (now {narrow.t0:.3f}); past {side.t:.3f}, "
+            f"{side.enters} replaces {side.leaves}."
+        )
+    fragile = [j for j in s.judgements if j.slack == 0]
+    if fragile:
+        text += (
+            f"在 {len(s.judgements)} 项判断中，有 {len(fragile)} 项只要在 1–9 标度上移动一级"
+            "就会改变关键集合。"
+            if zh
+            else f" {len(fragile)} of {len(s.judgements)} judgements change the key set when "
+            "moved by a single step on the Saaty scale."
+        )
+    return text
+
+
+def method_notes(result: PanelResult) -> dict[str, str]:
+    """The named choices behind the AHP numbers, each with its source (ids and citations)."""
+    return {
+        "priorities": result.method,
+        "random_index_table": result.ri_table,
+        "random_index_source": ahp.RI_TABLES[result.ri_table].source,
+        "cr_rule": result.rule,
+        "cr_rule_source": ahp.THRESHOLD_RULES[result.rule],
+        "gci_thresholds": ahp.GCI_SOURCE,
+        "aggregation": result.aggregation,
+        "inconsistent_experts": result.policy,
+        "completion": result.completion,
+        "consensus": ahp.CONSENSUS_SOURCE,
+    }
+
+
+# ---------------------------------------------------------------- the report's pages
+
+
+def title(study: Study, lang: str = "en") -> str:
+    """The report's title: what it is and the case's name (``name_zh`` in Chinese)."""
+    return f"{section_title('report', lang)} — {_case_name(study, lang)}"
+
+
+def _case_name(study: Study, lang: str) -> str:
+    name = study.case.name
+    if is_zh(lang):
+        name = study.case.settings.get("case", {}).get("name_zh", name)
+    return str(name)
+
+
+def case_title(study: Study, lang: str = "en") -> str:
+    """The title of the case section: "The case" and the case's name."""
+    sep = "：" if is_zh(lang) else ": "
+    return f"{section_title('case', lang)}{sep}{_case_name(study, lang)}"
+
+
+def section_title(key: str, lang: str = "en") -> str:
+    """The title of a section (keys of :data:`mcda_ckm.report.phrases.TEXT`)."""
+    return P.TEXT["zh" if is_zh(lang) else "en"][key]
+
+
+def headers(names: Sequence[str], lang: str = "en") -> list[str]:
+    """Table headers in ``lang`` (English names are the keys; others are kept)."""
+    if not is_zh(lang):
+        return list(names)
+    return [P.HEADERS_ZH.get(h, h) for h in names]
+
+
+def top_header(k: int, lang: str = "en") -> str:
+    """The header of the cross-check's column of key sources."""
+    return f"前 {k} 名" if is_zh(lang) else f"top {k}"
+
+
+def case_lines(study: Study, lang: str = "en") -> list[str]:
+    """The case section's paragraphs: counts and tree, then any constant indicators."""
+    case, tree, dm = study.case, study.case.tree, study.matrix
+    t = P.TEXT["zh" if is_zh(lang) else "en"]
+    if is_zh(lang):
+        head = f"{len(dm.ids)} {t['customers']}，{len(tree.leaves)} {t['indicators']}" + (
+            f"，{len(case.experts)} {t['experts']}" if case.experts else ""
+        )
+        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{tree.source}）。"]
+    else:
+        out = [
+            f"{len(dm.ids)} {t['customers']}, {len(tree.leaves)} {t['indicators']}"
+            + (f", {len(case.experts)} {t['experts']}" if case.experts else "")
+            + f". Tree: {tree.title} ({tree.source})."
+        ]
+    if dm.constant_columns:
+        labels = [tree.label(c, lang) for c in dm.constant_columns]
+        out.append(
+            "以下指标对所有客户取值相同，不提供任何信息：" + "、".join(labels) + "。"
+            if is_zh(lang)
+            else "Constant indicator(s), the same for every customer, which carry no "
+            "information: " + ", ".join(labels) + "."
+        )
+    return out
+
+
+def panel_method(pr: PanelResult, lang: str = "en") -> str:
+    """How the panel's priorities, consistency and aggregation were computed."""
+    ri, rule = ahp.RI_TABLES[pr.ri_table].source, ahp.THRESHOLD_RULES[pr.rule]
+    if is_zh(lang):
+        return (
+            f"优先级计算方法：{_choice(pr.method)}。"
+            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{ri}）；"
+            f"接受规则 {pr.rule}（{rule}）。专家组判断按 {pr.aggregation.upper()} 集结；"
+            f"超过阈值的专家：{_choice(pr.policy)}。"
+        )
+    return (
+        f"Priorities by the {pr.method.replace('_', ' ')} method. Consistency ratio with the "
+        f"random-index table {pr.ri_table} ({ri}); acceptance rule {pr.rule} ({rule}). Panel "
+        f"aggregated by {pr.aggregation.upper()}; experts over the threshold: {pr.policy}."
+    )
+
+
+def suggestion(s: Suggestion, index: str, tree: CriteriaTree, lang: str = "en") -> str:
+    """A judgement to revise: the pair, the current and suggested values, the index after."""
+    first, second = tree.label(s.first, lang), tree.label(s.second, lang)
+    now, new = scale.fmt(s.current), scale.fmt(s.suggested)
+    if is_zh(lang):
+        return f"{first} 对 {second}：{now} → {new}（{index} {s.value_after:.3f}）"
+    return f"{first} vs {second}: {now} → {new} ({index} {s.value_after:.3f})"
+
+
+def revisions(
+    suggestions: Sequence[Suggestion], index: str, tree: CriteriaTree, lang: str = "en"
+) -> str:
+    """The judgements to revise of one expert, joined (see :func:`suggestion`)."""
+    sep = "；" if is_zh(lang) else "; "
+    return sep.join(suggestion(s, index, tree, lang) for s in suggestions)
+
+
+def direction(name: str, lang: str = "en") -> str:
+    """An indicator's direction as the tree names it ("benefit", "cost"), in ``lang``."""
+    return P.DIRECTIONS_ZH.get(name, name) if is_zh(lang) else name
+
+
+def expert_verdict(e: ExpertNode, lang: str = "en") -> str:
+    """An expert's consistency in a word, and the pairs completed for it."""
+    p = e.priorities
+    zh = is_zh(lang)
+    if p.consistent:
+        text = "通过" if zh else "ok"
+    elif e.excluded:
+        text = "已排除" if zh else "excluded"
+    else:
+        text = "超过阈值" if zh else "over"
+    if e.missing:
+        text += (
+            f"；补全 {len(e.missing)} 对判断（{_choice(p.completion)}）"
+            if zh
+            else f"; {len(e.missing)} pair(s) completed ({p.completion})"
+        )
+    return text
+
+
+def group_verdict(consistent: bool, lang: str = "en") -> str:
+    """The group's consistency in a word."""
+    if is_zh(lang):
+        return "通过" if consistent else "超过阈值"
+    return "ok" if consistent else "over"
+
+
+def group_name(lang: str = "en") -> str:
+    """The row of the panel's aggregated judgements."""
+    return "专家组" if is_zh(lang) else "group"
+
+
+def consensus_line(
+    s_star: float, band: str, farthest: str | None, s_without: float, lang: str = "en"
+) -> str:
+    """Goepel's consensus S* of a node and the expert farthest from the group."""
+    if is_zh(lang):
+        line = f"共识度 {s_star:.0%}（{P.BANDS.get(band, band)}）"
+        if farthest is not None:
+            line += f"；与专家组偏离最大：{farthest}（去除后共识度 {s_without:.0%}）"
+        return line + "。"
+    line = f"Consensus S* = {s_star:.0%} ({band})"
+    if farthest is not None:
+        line += f"; farthest from the group: {farthest} (S* without: {s_without:.0%})"
+    return line + "."
+
+
+def _normalization(norm: str, lang: str) -> str:
+    if is_zh(lang):
+        return P.NORMALIZATIONS.get(norm, norm)
+    return f"{norm} normalisation"
+
+
+def ranking_intro(study: Study, lang: str = "en") -> str:
+    """What the ranking table shows."""
+    norm = _normalization(study.normalization, lang)
+    if is_zh(lang):
+        return (
+            f"TOPSIS（{norm}）按各客户与理想客户的贴近度对客户排序，所用权重见上；前 "
+            f"{study.top_k} 名为关键客户知识源（高亮显示）。各维度列为客户仅就该维度指标计算的"
+            "贴近度。"
+        )
+    return (
+        f"TOPSIS ({norm}) ranks the customers by their closeness "
+        f"to the ideal customer under the weights above; the top {study.top_k} are the key "
+        "sources (highlighted). The dimension columns are each customer's closeness on that "
+        "dimension's indicators alone."
+    )
+
+
+def ranking_notes(study: Study, shown: int, lang: str = "en") -> list[str]:
+    """The notes under the ranking table: rows left out, ties, a tie at the cut-off."""
+    r, dm = study.ranking, study.matrix
+    zh = is_zh(lang)
+    out = []
+    total = len(r.order)
+    if total > shown:
+        out.append(
+            f"此处列出 {total} 个客户中的前 {shown} 个；全部客户见 ranking.csv。"
+            if zh
+            else f"The first {shown} of {total} customers; all are in ranking.csv."
+        )
+    if r.ties:
+        groups = ("；" if zh else "; ").join(" = ".join(dm.ids[i] for i in g) for g in r.ties)
+        out.append(
+            f"并列（贴近度相同，按输入顺序排名）：{groups}。"
+            if zh
+            else f"Ties (equal closeness, ranked by input order): {groups}."
+        )
+    if r.tie_at_cutoff:
+        out.append(
+            "注意：有一组并列跨越了关键知识源的截止位置，最后一个名额由输入顺序决定。"
+            if zh
+            else "Note: a tie straddles the cut-off; input order decided the last place."
+        )
+    return out
+
+
+def swap(b: Bound, lang: str = "en") -> str:
+    """What happens to the key set at one end of a weight's tolerance."""
+    if not b.leaves:
+        return "不变" if is_zh(lang) else "never"
+    return f"{b.enters} 取代 {b.leaves}" if is_zh(lang) else f"{b.enters} replaces {b.leaves}"
+
+
+def tolerance_intro(lang: str = "en") -> str:
+    """What the tolerance table shows."""
+    if is_zh(lang):
+        return (
+            "每个权重的精确容差（对贴近度之差求根）：只要局部权重保持在 [下限, 上限] 之内，"
+            "关键集合就保持不变。"
+        )
+    return (
+        "Exact tolerance of every weight (root-finding on closeness differences): the key "
+        "set stays the same while the local weight stays inside [low, high]."
+    )
+
+
+def judgements_intro(lang: str = "en") -> str:
+    """What the table of judgement tolerances shows."""
+    if is_zh(lang):
+        return (
+            "关键集合所依赖的判断：每项判断在 1–9 标度上可向下（偏向第二项）或向上（偏向第一项）"
+            "移动多少级而关键集合不变（∞：在标度范围内始终不变）。"
+        )
+    return (
+        "The judgements the key set hangs on: how many steps on the Saaty scale each can "
+        "move down (towards the second) or up (towards the first) before the key set "
+        "changes (∞: never within the scale)."
+    )
+
+
+def judgement(value: float, first: str, second: str, lang: str = "en") -> str:
+    """A judgement in words (:func:`mcda_ckm.model.scale.describe` in English).
+
+    >>> judgement(5, "A", "B", "zh"), judgement(1 / 3, "A", "B", "zh")
+    ('A 优于 B：明显重要（5）', 'B 优于 A：稍微重要（3）')
+    """
+    if not is_zh(lang):
+        return scale.describe(value, first, second)
+    if value < 1:
+        first, second, value = second, first, 1 / value
+    if math.isclose(value, 1, rel_tol=scale.RTOL):
+        return f"{first} 与 {second}：同等重要（1）"
+    rounded = round(value)
+    if math.isclose(value, rounded, rel_tol=scale.RTOL) and rounded in P.JUDGEMENT_WORDS_ZH:
+        return f"{first} 优于 {second}：{P.JUDGEMENT_WORDS_ZH[rounded]}（{rounded}）"
+    return f"{first} 优于 {second}：{value:.3g}"
+
+
+def judgement_row(j: JudgementTolerance, study: Study, lang: str = "en") -> list[str]:
+    """A row of the judgement-tolerance table: expert, node, judgement, steps down and up."""
+    tree = study.case.tree
+    names = {e.id: e.name for e in study.case.experts}
+    expert = names.get(j.expert, j.expert)
+    if j.expert == "group" and j.expert not in names:
+        expert = group_name(lang)
+    return [
+        expert,
+        tree.label(j.node, lang),
+        judgement(j.value, tree.label(j.first, lang), tree.label(j.second, lang), lang),
+        "∞" if j.steps_down is None else str(j.steps_down),
+        "∞" if j.steps_up is None else str(j.steps_up),
+    ]
+
+
+def notes(study: Study, lang: str = "en") -> list[str]:
+    """The method notes: every named choice behind the numbers, with its source."""
+    zh = is_zh(lang)
+    norm = _normalization(study.normalization, lang)
+    out = (
+        [
+            f"TOPSIS（Hwang & Yoon 1981），{norm}；并列按输入顺序排列。",
+            "交叉验证：在相同权重下使用 pymcdm 的 VIKOR、PROMETHEE II（通常准则）和 WSM；"
+            "秩相关系数采用加权 Spearman 系数、WS 相似系数和肯德尔 τ。",
+        ]
+        if zh
+        else [
+            f"TOPSIS (Hwang & Yoon 1981) with {norm}; ties broken by input order.",
+            "Cross-check: pymcdm's VIKOR, PROMETHEE II (usual) and WSM under the same weights; "
+            "rank correlations weighted Spearman, WS similarity and Kendall's tau.",
+        ]
+    )
+    if study.panel is not None:
+        mn = method_notes(study.panel)
+        agg = mn["aggregation"].upper()
+        out += (
+            [
+                f"AHP 优先级：{_choice(mn['priorities'])}；缺失判断的补全："
+                f"{_choice(mn['completion'])}。",
+                f"随机一致性指标表：{mn['random_index_table']} — {mn['random_index_source']}。",
+                f"CR 规则：{mn['cr_rule']} — {mn['cr_rule_source']}。GCI：{mn['gci_thresholds']}。",
+                f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{mn['consensus']}。",
+            ]
+            if zh
+            else [
+                f"AHP priorities: {mn['priorities']}; missing judgements: {mn['completion']}.",
+                f"Random-index table: {mn['random_index_table']} — {mn['random_index_source']}.",
+                f"CR rule: {mn['cr_rule']} — {mn['cr_rule_source']}. GCI: {mn['gci_thresholds']}.",
+                f"Aggregation: {agg} (Forman & Peniwati 1998); consensus: {mn['consensus']}.",
+            ]
+        )
+    else:
+        out.append(
+            "权重：在 case.toml 中固定给出（无专家组）。"
+            if zh
+            else "Weights: fixed in case.toml (no panel)."
+        )
+    s = study.sensitivity
+    if s is not None:
+        acc = s.acceptability
+        around = acc.source == "around"
+        out.append(
+            f"SMAA-2（Lahdelma & Salminen 2001）：按“{_source(acc.source, lang)}”抽取 "
+            f"{acc.n_samples:,} 个权重样本"
+            + (f"（离散度 {s.spread}）" if around else "")
+            + f"，随机种子 {acc.seed}。权重扫描：变动后按比例重新归一化（Triantaphyllou & "
+            "Sánchez 1997）。"
+            if zh
+            else f"SMAA-2 (Lahdelma & Salminen 2001): {acc.n_samples:,} weight samples from "
+            f"'{acc.source}'"
+            + (f" (spread {s.spread})" if around else "")
+            + f", seed {acc.seed}. Weight sweeps: change-and-renormalise (Triantaphyllou & "
+            "Sánchez 1997)."
+        )
+    if study.cash_flows is not None:
+        cf = study.cash_flows
+        src = cf.path.name if cf.path else ("现金流" if zh else "cash flows")
+        out.append(
+            f"CLV = Σ C_i (1+d)^-i，数据来自 {src}，d = {cf.discount_rate}，共 {cf.horizon} 期"
+            "（Huang, Han & Meng 2008）。"
+            if zh
+            else f"CLV = Σ C_i (1+d)^-i from {src}, d = {cf.discount_rate}, {cf.horizon} "
+            "periods (Huang, Han & Meng 2008)."
+        )
+    return out
+
+
+def reproducibility(study: Study, command: str, lang: str = "en") -> str:
+    """Version, command line and seed of the run."""
+    if is_zh(lang):
+        return (
+            f"mcda_ckm {__version__}；命令：`{command}`"
+            + (f"；随机种子 {study.seed}" if study.seed is not None else "")
+            + "。"
+        )
+    return (
+        f"mcda_ckm {__version__}; command: `{command}`"
+        + (f"; seed {study.seed}" if study.seed is not None else "")
+        + "."
+    )
+
+
+def caption(name: str, lang: str = "en", label: str = "") -> str:
+    """The caption of a figure of the report (keys of :data:`mcda_ckm.report.phrases.CAPTIONS`)."""
+    return P.CAPTIONS["zh" if is_zh(lang) else "en"][name].format(label=label)
+
+
+def figure_text(key: str, lang: str = "en", **values: object) -> str:
+    """An axis label or legend of a figure (keys of :data:`mcda_ckm.report.phrases.FIGURE_TEXT`)."""
+    if key == "key_probability" and is_zh(lang):
+        values = {**values, "source": _source(str(values.get("source", "")), lang)}
+    return P.FIGURE_TEXT["zh" if is_zh(lang) else "en"][key].format(**values)
