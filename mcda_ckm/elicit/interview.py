@@ -20,6 +20,7 @@ nothing, and the next session resumes at the first unanswered pair.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -31,6 +32,7 @@ from typing import Any
 
 from mcda_ckm.errors import CaseError, CkmError, IncompleteMatrixError
 from mcda_ckm.model import scale
+from mcda_ckm.model.case import read_case_file
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert, save_expert
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
@@ -462,10 +464,8 @@ def load_setup(folder: str | Path) -> Setup:
     TreeError
         From the tree file.
     """
-    from mcda_ckm.model.case import read_settings
-
-    base = read_settings(folder)
-    if "weights" in base.settings:
+    base = read_case_file(folder)
+    if base.fixed_weights is not None or base.panel is None:
         raise CaseError(
             "this case has fixed [weights] and no expert panel",
             path=base.toml,
@@ -474,10 +474,10 @@ def load_setup(folder: str | Path) -> Setup:
         )
     return Setup(
         path=base.path,
-        name=str(base.settings.get("case", {}).get("name", base.path.name)),
+        name=base.name,
         tree=base.tree,
         panel=base.panel,
-        ahp=base.ahp,
+        ahp=dataclasses.asdict(base.settings.ahp),
     )
 
 

@@ -633,5 +633,5 @@ def title_of(study: Study, lang: str) -> str:
     t = TEXT["zh" if lang == "zh" else "en"]
     name = study.case.name
     if lang == "zh":
-        name = study.case.settings.get("case", {}).get("name_zh", name)
+        name = study.case.name_zh or name
     return f"{t['report']} — {name}"

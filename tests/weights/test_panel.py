@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
+from mcda_ckm.model.settings import AhpSettings
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import evaluate
 from tests.conftest import CASE
@@ -48,7 +49,7 @@ def test_group_is_the_weighted_geometric_mean(case):
 
 
 def test_global_weights_compose_local(case):
-    r = evaluate(case.tree, case.experts, aggregation="aip")
+    r = evaluate(case.tree, case.experts, AhpSettings(aggregation="aip"))
     w = dict(zip(r.leaves, r.global_weights, strict=True))
     goal = r.nodes["goal"].weights
     dims = r.nodes["goal"].criteria
@@ -58,7 +59,7 @@ def test_global_weights_compose_local(case):
 
 
 def test_policy_exclude_drops_the_inconsistent_expert_at_that_node(case):
-    r = evaluate(case.tree, case.experts, policy="exclude")
+    r = evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="exclude"))
     assert by_id(r, "knowledge_value", "sales_director").excluded
     others = [e for e in case.experts if e.id != "sales_director"]
     mats = [e.matrix(case.tree, "knowledge_value") for e in others]
@@ -73,7 +74,7 @@ def test_policy_error_names_file_node_and_fix(case):
         match=r"sales_director\.toml: \[judgements\.knowledge_value\]: CR = 0\.\d+ is over the "
         r"threshold 0\.08; revise",
     ):
-        evaluate(case.tree, case.experts, policy="error")
+        evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="error"))
 
 
 def test_disconnected_expert_names_file_and_groups(write, huang):
@@ -130,7 +131,7 @@ def test_identical_experts_aggregate_to_that_expert(huang, g, a, b, c, k):
     truth = {n: np.array(v) / np.sum(v) for n, v in truth.items()}
     panel = [synthetic(huang, truth, f"e{i}", weight=i + 1) for i in range(k)]
     for aggregation in ("aij", "aip"):
-        r = evaluate(huang, panel, aggregation=aggregation)
+        r = evaluate(huang, panel, AhpSettings(aggregation=aggregation))
         np.testing.assert_allclose(r.global_weights, huang.compose(truth), rtol=1e-9)
         if k >= 2:
             assert r.nodes["goal"].consensus.s_star == pytest.approx(1.0)
