@@ -29,6 +29,10 @@ import numpy as np
 from mcda_ckm.errors import CaseError
 from mcda_ckm.model.judgements import ExpertJudgements, load_panel
 from mcda_ckm.model.settings import (
+    AHP_CHOICES,
+    CLV_KEYS,
+    RANKING_KEYS,
+    SENSITIVITY_KEYS,
     ClvSettings,
     Settings,
     SettingWarning,
@@ -50,6 +54,14 @@ CASE_TABLES: tuple[str, ...] = ("case", "ahp", "ranking", "clv", "sensitivity", 
 """The tables ``case.toml`` may hold."""
 CASE_KEYS: tuple[str, ...] = ("name", "name_zh", "description", "tree", "panel", "customers")
 """The keys of its ``[case]`` table."""
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "case": CASE_KEYS,
+    "ahp": tuple(AHP_CHOICES),
+    "ranking": RANKING_KEYS,
+    "clv": CLV_KEYS,
+    "sensitivity": SENSITIVITY_KEYS,
+}
+"""The keys of each table (``[weights]`` takes the tree's leaves)."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +223,14 @@ def read_case_file(folder: str | Path) -> CaseFile:
         )
     doc = read_toml(toml)
     for section, value in doc.items():
+        if not isinstance(value, dict):
+            home = next((t for t, keys in TABLE_KEYS.items() if section in keys), None)
+            raise CaseError(
+                "a key outside any table",
+                path=toml,
+                where=section,
+                hint=f"Put it under [{home}]" if home else "Put it under its table",
+            )
         if section not in CASE_TABLES:
             raise CaseError(
                 f"unknown table [{section}]{did_you_mean(section, CASE_TABLES)}",

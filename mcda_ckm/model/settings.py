@@ -431,6 +431,10 @@ class Settings:
 
 # -- the readers of case.toml's tables -------------------------------------------------------
 
+RANKING_KEYS: tuple[str, ...] = ("top_k", "normalization")
+CLV_KEYS: tuple[str, ...] = ("cashflows", "column", "discount_rate", "horizon")
+SENSITIVITY_KEYS: tuple[str, ...] = ("samples", "seed", "source", "spread")
+
 
 def read_ahp(table: Mapping[str, Any], path: Path | None = None) -> AhpSettings:
     """``[ahp]``: every key known, every value one of its choices."""
@@ -444,7 +448,7 @@ def read_ahp(table: Mapping[str, Any], path: Path | None = None) -> AhpSettings:
 def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingSettings:
     """``[ranking]``: ``top_k`` a whole number >= 1, ``normalization`` one of its choices."""
     table = as_table(table, "ranking", path)
-    check_keys(table, ("top_k", "normalization"), "ranking", path)
+    check_keys(table, RANKING_KEYS, "ranking", path)
     if "top_k" in table:
         whole_number(table["top_k"], "[ranking] top_k", path, low=1)
     if "normalization" in table:
@@ -462,7 +466,7 @@ def read_clv(
     percentage than an 800% rate.
     """
     table = as_table(table, "clv", path)
-    check_keys(table, ("cashflows", "column", "discount_rate", "horizon"), "clv", path)
+    check_keys(table, CLV_KEYS, "clv", path)
     for key in ("cashflows", "discount_rate", "horizon"):
         if key not in table:
             raise CaseError(
@@ -506,7 +510,7 @@ def read_sensitivity(table: Mapping[str, Any], path: Path | None = None) -> Sens
     """``[sensitivity]``: ``samples`` (1 to :data:`MAX_SAMPLES`), ``seed`` (>= 0), ``source``
     (one of :data:`SOURCES`), ``spread`` (>= 0)."""
     table = as_table(table, "sensitivity", path)
-    check_keys(table, ("samples", "seed", "source", "spread"), "sensitivity", path)
+    check_keys(table, SENSITIVITY_KEYS, "sensitivity", path)
     base = SensitivitySettings()
     check_sensitivity_values(
         table.get("samples", base.samples),
