@@ -102,8 +102,7 @@ def rank_cmd(
         if weights is not None and case is None and Path(weights).is_dir():
             # Deprecated in 0.x: kept for one release so that scripts keep working.
             err.print(
-                "[bold yellow]deprecated:[/] --weights DIR will be removed; use --case "
-                f"{weights}",
+                f"[bold yellow]deprecated:[/] --weights DIR will be removed; use --case {weights}",
                 soft_wrap=True,
             )
             case = Path(weights)

@@ -39,7 +39,8 @@ def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
 
 
 def print_weights(result: PanelResult, lang: Language = "en") -> None:
-    """Per node: each expert's priorities and CR, the group, revisions, consensus; global weights."""
+    """Per node: each expert's priorities and CR, the group, revisions, consensus; global
+    weights."""
     tree = result.tree
     names = {e.id: e.name for e in result.experts}
     out.print(
@@ -101,9 +102,7 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
             line = f"  consensus S* = {cons.s_star:.0%} ({cons.band})"
             if cons.farthest is not None:
                 who = names.get(n.experts[cons.farthest].expert)
-                line += (
-                    f"; farthest from the group: {who} (without: {cons.s_without_farthest:.0%})"
-                )
+                line += f"; farthest from the group: {who} (without: {cons.s_without_farthest:.0%})"
             out.print(line)
     table = Table(title="Global indicator weights", title_justify="left")
     table.add_column("indicator")
@@ -237,7 +236,10 @@ def print_large(large: LargeRanking, data: Path, engine: str) -> None:
 
 def print_adhoc(result: AdHocRanking, data: Path) -> None:
     """Every customer of an in-memory ad-hoc ranking, best first, the key sources in bold."""
-    table = Table(title=f"TOPSIS ranking of {data.name} (top {result.ranking.k} in bold)", title_justify="left")
+    table = Table(
+        title=f"TOPSIS ranking of {data.name} (top {result.ranking.k} in bold)",
+        title_justify="left",
+    )
     for col in ("rank", "id", "name", "closeness"):
         table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
     r, dm = result.ranking, result.matrix

@@ -9,7 +9,7 @@ accepted by all (after scikit-criteria's ``Objective.from_alias``).
 from __future__ import annotations
 
 import numbers
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from mcda_ckm.errors import CkmError
@@ -17,7 +17,7 @@ from mcda_ckm.errors import CkmError
 __all__ = ["ALIASES", "DIRECTIONS", "Direction"]
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """An indicator's direction; its value is the word written in files and JSON."""
 
     BENEFIT = "benefit"

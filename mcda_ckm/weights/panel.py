@@ -119,7 +119,7 @@ class PanelResult:
     nodes: dict[str, NodeResult]
     leaves: tuple[str, ...]
     global_weights: np.ndarray
-    settings: AhpSettings = AhpSettings()
+    settings: AhpSettings
 
     @property
     def method(self) -> Method:
@@ -191,7 +191,7 @@ def evaluate_node(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
     node: str,
-    settings: AhpSettings = AhpSettings(),
+    settings: AhpSettings | None = None,
     *,
     diagnose: bool = True,
 ) -> NodeResult:
@@ -200,6 +200,7 @@ def evaluate_node(
     ``diagnose=False`` skips the suggestions and the consensus: the sensitivity analysis
     re-evaluates nodes thousands of times and needs only the weights.
     """
+    settings = settings or AhpSettings()
     policy = settings.inconsistent_experts
     criteria = tree.children(node)
     rows: list[ExpertNode] = []
@@ -259,9 +260,7 @@ def evaluate_node(
     else:
         weights = ahp.aggregate_priorities([r.priorities.weights for r in included], lam)
     suggestions = (
-        ()
-        if group.consistent or not diagnose
-        else _suggestions(group_matrix, criteria, settings)
+        () if group.consistent or not diagnose else _suggestions(group_matrix, criteria, settings)
     )
     cons = (
         ahp.consensus(np.array([r.priorities.weights for r in rows]))
@@ -282,7 +281,7 @@ def evaluate_node(
 def evaluate(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
-    settings: AhpSettings = AhpSettings(),
+    settings: AhpSettings | None = None,
 ) -> PanelResult:
     """Run the panel's judgements through the tree.
 
@@ -297,7 +296,7 @@ def evaluate(
         individual priorities by their weighted arithmetic mean, Forman & Peniwati 1998),
         ``inconsistent_experts`` (keep an expert over the threshold at a node, leave them out
         of that node's aggregation, or stop with :class:`ConsistencyError`) and ``completion``
-        (of missing judgements under the eigenvector method). Default: ``AhpSettings()``.
+        (of missing judgements under the eigenvector method). Default (None): ``AhpSettings()``.
 
     Raises
     ------
@@ -310,6 +309,7 @@ def evaluate(
     """
     if not experts:
         raise CaseError("the panel has no experts")
+    settings = settings or AhpSettings()
     nodes = {node: evaluate_node(tree, experts, node, settings) for node in tree.inner_nodes}
     local = {k: v.weights for k, v in nodes.items()}
     return PanelResult(

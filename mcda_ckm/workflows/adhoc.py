@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +74,8 @@ class Weighting:
     tree: CriteriaTree
     weights: np.ndarray
     panel: PanelResult | None = None
-    ranking: RankingSettings = RankingSettings()
-    sampling: SensitivitySettings = SensitivitySettings()
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    sampling: SensitivitySettings = field(default_factory=SensitivitySettings)
 
 
 def parse_weights(text: str, criteria: list[str]) -> np.ndarray:
@@ -143,9 +143,7 @@ def parse_directions(text: str | None, criteria: list[str]) -> list[Direction]:
     return out
 
 
-def weighting_from_text(
-    weights: str, directions: str | None, criteria: list[str]
-) -> Weighting:
+def weighting_from_text(weights: str, directions: str | None, criteria: list[str]) -> Weighting:
     """Weights given as numbers (see :func:`parse_weights`) over a flat tree of ``criteria``."""
     dirs = [d.value for d in parse_directions(directions, criteria)]
     return Weighting(flat_tree(criteria, dirs), parse_weights(weights, criteria))

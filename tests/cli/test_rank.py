@@ -136,7 +136,9 @@ def test_rank_case_takes_top_k_from_the_case(tmp_path):
 
 
 def test_rank_weights_dir_is_deprecated_but_works(tmp_path):
-    folder = small_case(tmp_path, 'ri_table = "donegan-dodd-1991"\ninconsistent_experts = "exclude"')
+    folder = small_case(
+        tmp_path, 'ri_table = "donegan-dodd-1991"\ninconsistent_experts = "exclude"'
+    )
     r = invoke("rank", folder / "customers.csv", "--weights", folder, "--json")
     assert r.exit_code == 0
     assert "deprecated" in r.stderr and f"--case {folder}" in r.stderr.replace("\n", "")
@@ -187,7 +189,14 @@ def test_rank_stream_directions_every_alias(tmp_path):
     tops = []
     for d in ("max,max,min", "+,+,-", "benefit,benefit,cost"):
         r = invoke(
-            "rank", data, "--weights", "0.3,0.4,0.3", "--directions", d, "--engine", "stream",
+            "rank",
+            data,
+            "--weights",
+            "0.3,0.4,0.3",
+            "--directions",
+            d,
+            "--engine",
+            "stream",
             "--json",
         )
         assert r.exit_code == 0, r.stderr

@@ -74,7 +74,8 @@ def test_settings_are_frozen():
 def test_unknown_table_is_named_with_did_you_mean(case_dir):
     append(case_dir, "[rankings]\ntop_k = 3\n")
     with pytest.raises(
-        CaseError, match=r"case\.toml: \[rankings\]: unknown table \[rankings\] \(did you mean 'ranking'\?\)"
+        CaseError,
+        match=r"case\.toml: \[rankings\]: unknown table \[rankings\] \(did you mean 'ranking'\?\)",
     ):
         load_case(case_dir)
 
@@ -82,7 +83,8 @@ def test_unknown_table_is_named_with_did_you_mean(case_dir):
 def test_unknown_ranking_key_topk(case_dir):
     edit(case_dir, "top_k = 5", "topk = 3")
     with pytest.raises(
-        CaseError, match=r"case\.toml: \[ranking\] topk: unknown key 'topk' \(did you mean 'top_k'\?\)"
+        CaseError,
+        match=r"case\.toml: \[ranking\] topk: unknown key 'topk' \(did you mean 'top_k'\?\)",
     ):
         load_case(case_dir)
 
@@ -99,7 +101,9 @@ def test_normalisation_spelling_is_an_unknown_key(case_dir):
 
 def test_unknown_ahp_key(case_dir):
     edit(case_dir, 'method = "eigenvector"', 'metod = "eigenvector"')
-    with pytest.raises(CaseError, match=r"\[ahp\] metod: unknown key 'metod' \(did you mean 'method'"):
+    with pytest.raises(
+        CaseError, match=r"\[ahp\] metod: unknown key 'metod' \(did you mean 'method'"
+    ):
         load_case(case_dir)
 
 
@@ -168,7 +172,8 @@ def test_normalization_not_a_choice(case_dir):
 def test_ri_table_not_a_choice(case_dir):
     edit(case_dir, 'ri_table = "saaty-1980"', 'ri_table = "saaty1980"')
     with pytest.raises(
-        CaseError, match=r"\[ahp\] ri_table: 'saaty1980' is not a choice \(did you mean 'saaty-1980'"
+        CaseError,
+        match=r"\[ahp\] ri_table: 'saaty1980' is not a choice \(did you mean 'saaty-1980'",
     ):
         load_case(case_dir)
 
@@ -195,7 +200,9 @@ def test_clv_discount_rate_text(case_dir):
 
 def test_clv_negative_discount_rate(case_dir):
     edit(case_dir, "discount_rate = 0.08", "discount_rate = -0.1")
-    with pytest.raises(CaseError, match=r"\[clv\] discount_rate: -0\.1 is out of range: must be >= 0"):
+    with pytest.raises(
+        CaseError, match=r"\[clv\] discount_rate: -0\.1 is out of range: must be >= 0"
+    ):
         load_case(case_dir)
 
 
@@ -232,7 +239,10 @@ def test_sensitivity_table_is_read(case_dir):
     [
         ("samples = 0", r"\[sensitivity\] samples: 0 is out of range: must be between 1 and"),
         ("seed = -1", r"\[sensitivity\] seed: -1 is out of range: must be >= 0"),
-        ('source = "panl"', r"\[sensitivity\] source: 'panl' is not a choice \(did you mean 'panel'"),
+        (
+            'source = "panl"',
+            r"\[sensitivity\] source: 'panl' is not a choice \(did you mean 'panel'",
+        ),
         ("spread = -0.2", r"\[sensitivity\] spread: -0\.2 is out of range"),
         ("sample = 10", r"\[sensitivity\] sample: unknown key 'sample' \(did you mean 'samples'"),
     ],
@@ -248,10 +258,13 @@ def test_fixed_weight_unknown_leaf(tmp_path):
     shutil.copytree(FIGHTER, dst)
     toml = dst / "case.toml"
     tree = (FIGHTER.parent.parent / "criteria" / "hwang-yoon-1981-fighter.toml").as_posix()
-    text = toml.read_text(encoding="utf-8").replace("../../criteria/hwang-yoon-1981-fighter.toml", tree)
+    text = toml.read_text(encoding="utf-8").replace(
+        "../../criteria/hwang-yoon-1981-fighter.toml", tree
+    )
     toml.write_text(text.replace("max_speed = 0.2", "max_sped = 0.2"), encoding="utf-8")
     with pytest.raises(
-        CaseError, match=r"\[weights\] max_sped: unknown indicator 'max_sped' \(did you mean 'max_speed'"
+        CaseError,
+        match=r"\[weights\] max_sped: unknown indicator 'max_sped' \(did you mean 'max_speed'",
     ):
         load_case(dst)
 
@@ -261,7 +274,9 @@ def test_fixed_weight_as_text(tmp_path):
     shutil.copytree(FIGHTER, dst)
     toml = dst / "case.toml"
     tree = (FIGHTER.parent.parent / "criteria" / "hwang-yoon-1981-fighter.toml").as_posix()
-    text = toml.read_text(encoding="utf-8").replace("../../criteria/hwang-yoon-1981-fighter.toml", tree)
+    text = toml.read_text(encoding="utf-8").replace(
+        "../../criteria/hwang-yoon-1981-fighter.toml", tree
+    )
     toml.write_text(text.replace("max_speed = 0.2", 'max_speed = "0.2"'), encoding="utf-8")
     with pytest.raises(CaseError, match=r"\[weights\] max_speed: '0\.2' is not a finite number"):
         load_case(dst)
@@ -327,7 +342,9 @@ def test_choice_tuples_match_the_methods():
 
 
 def test_settings_refuse_a_value_that_is_not_a_choice():
-    with pytest.raises(CkmError, match=r"method: 'eigen' is not a choice \(did you mean 'eigenvector'"):
+    with pytest.raises(
+        CkmError, match=r"method: 'eigen' is not a choice \(did you mean 'eigenvector'"
+    ):
         S.AhpSettings(method="eigen")  # type: ignore[arg-type]
     with pytest.raises(CkmError, match=r"top_k: 2\.5 is not a whole number"):
         S.RankingSettings(top_k=2.5)  # type: ignore[arg-type]
