@@ -153,7 +153,7 @@ def rank_cmd(
             err.print(f"scores of every customer written to {large.ranking.out}")
         return
     with friendly_errors():
-        result = rank_file(data, weighting, top, norm, out_csv)
+        result = rank_file(data, weighting, None, top, norm, out_csv)
     if json_:
         print(to_json(result.to_dict()))
         return

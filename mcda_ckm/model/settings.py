@@ -458,24 +458,26 @@ def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingS
 
 def read_clv(
     table: Mapping[str, Any], folder: Path, indicators: Iterable[str], path: Path | None = None
-) -> tuple[ClvSettings, tuple[SettingWarning, ...]]:
+) -> tuple[ClvSettings | None, tuple[SettingWarning, ...]]:
     """``[clv]``: ``cashflows`` (a path relative to ``folder``), ``discount_rate`` (a fraction
     >= 0), ``horizon`` (periods >= 1), ``column`` (one of ``indicators``).
 
     A discount rate above 1 is accepted with a warning: 8 is far more often an 8% typed as a
-    percentage than an 800% rate.
+    percentage than an 800% rate. A table without ``cashflows`` computes no CLV (None), with a
+    warning that its other keys are not used (commenting out the file is how a case turns the
+    CLV off).
     """
     table = as_table(table, "clv", path)
     check_keys(table, CLV_KEYS, "clv", path)
-    for key in ("cashflows", "discount_rate", "horizon"):
+    for key in ("discount_rate", "horizon"):
         if key not in table:
             raise CaseError(
                 f"{key} is missing",
                 path=path,
                 where=f"[clv] {key}",
-                hint="[clv] needs cashflows, discount_rate and horizon (column is optional)",
+                hint="[clv] needs discount_rate and horizon with its cashflows (column is "
+                "optional)",
             )
-    cashflows = text(table["cashflows"], "[clv] cashflows", path)
     rate = real_number(table["discount_rate"], "[clv] discount_rate", path, low=0.0)
     horizon = whole_number(table["horizon"], "[clv] horizon", path, low=1)
     column = text(table.get("column", "base_potential"), "[clv] column", path)
@@ -488,6 +490,14 @@ def read_clv(
             hint=f"Indicators: {', '.join(indicators)}",
         )
     warnings: tuple[SettingWarning, ...] = ()
+    if "cashflows" not in table:
+        note = SettingWarning(
+            "no cashflows file: no CLV is computed and the other [clv] keys are not used",
+            path=path,
+            where="[clv] cashflows",
+        )
+        return None, (note,)
+    cashflows = text(table["cashflows"], "[clv] cashflows", path)
     if rate > 1:
         warnings = (
             SettingWarning(

@@ -204,14 +204,23 @@ class AdHocRanking:
 
 def rank_file(
     data: Path,
-    weighting: Weighting,
+    weighting: Weighting | str,
+    directions: str | None = None,
     top: int | None = None,
     normalization: Normalization | None = None,
     out_csv: Path | None = None,
 ) -> AdHocRanking:
-    """Rank ``data`` in memory with the given weighting; ``top`` and ``normalization`` default
-    to the weighting's (the case's ``[ranking]``, else the library's defaults). Optionally
-    write the ranking to ``out_csv`` (atomically)."""
+    """Rank ``data`` in memory with the given weighting, or with weights and directions given
+    as text (see :func:`parse_weights`, :func:`parse_directions`); ``top`` and
+    ``normalization`` default to the weighting's (the case's ``[ranking]``, else the library's
+    defaults). Optionally write the ranking to ``out_csv`` (atomically)."""
+    if isinstance(weighting, str):
+        weighting = weighting_for_file(data, "memory", weighting, directions)
+    elif directions is not None:
+        raise CkmError(
+            "directions apply to weights given as numbers; a case's tree gives its own",
+            where="--directions",
+        )
     dm = load_customers(data, weighting.tree)
     k = weighting.ranking.top_k if top is None else top
     norm = normalization or weighting.ranking.normalization

@@ -218,6 +218,17 @@ def test_clv_missing_key(case_dir):
         load_case(case_dir)
 
 
+def test_clv_without_cashflows_is_off_with_a_warning(case_dir):
+    edit(case_dir, 'cashflows = "cashflows.csv"\n', "")
+    case = load_case(case_dir)
+    assert case.settings.clv is None
+    (w,) = case.warnings
+    assert str(w).endswith(
+        "[clv] cashflows: no cashflows file: no CLV is computed and the "
+        "other [clv] keys are not used"
+    )
+
+
 def test_clv_column_not_an_indicator(case_dir):
     edit(case_dir, 'column = "base_potential"', 'column = "base_potental"')
     with pytest.raises(
