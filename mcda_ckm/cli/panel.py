@@ -18,6 +18,8 @@ from rich.table import Table
 from mcda_ckm.cli.console import EXIT_INTERRUPTED, err, friendly_errors, out
 from mcda_ckm.model import scale
 
+__all__ = ["register"]
+
 
 class _Stop(Exception):
     """The expert typed q: stop the questionnaire (answers are saved already)."""

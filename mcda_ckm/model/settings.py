@@ -28,6 +28,8 @@ from mcda_ckm.errors import CaseError, CkmError
 __all__ = [
     "AGGREGATIONS",
     "COMPLETIONS",
+    "DEFAULT_RI_TABLE",
+    "DEFAULT_RULE",
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
     "ENGINES",
