@@ -18,6 +18,8 @@ from rich.table import Table
 from mcda_ckm.cli.console import EXIT_INTERRUPTED, err, friendly_errors, out
 from mcda_ckm.model import scale
 
+__all__ = ["register"]
+
 
 class _Stop(Exception):
     """The expert typed q: stop the questionnaire (answers are saved already)."""
@@ -319,7 +321,8 @@ def panel(
             else:
                 p = s.priorities
                 colour = "green" if s.state == "ok" else "red"
-                cells.append(f"{count} {p.index} [{colour}]{p.value:.3f}[/]")
+                index = "" if p is None else f" {p.index} [{colour}]{p.value:.3f}[/]"
+                cells.append(f"{count}{index}")
         who = escape(e.name) + (" [yellow](in progress)[/]" if e.id in status.in_progress else "")
         table.add_row(who, *cells)
     out.print(table)

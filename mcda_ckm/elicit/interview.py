@@ -19,6 +19,7 @@ session) are in :mod:`mcda_ckm.elicit.panelfiles`; the panel's progress in
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
-from mcda_ckm.model.case import read_settings
+from mcda_ckm.model.case import read_case_file
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
@@ -474,8 +475,8 @@ def load_setup(folder: str | Path) -> Setup:
     TreeError
         From the tree file.
     """
-    base = read_settings(folder)
-    if "weights" in base.settings:
+    base = read_case_file(folder)
+    if base.fixed_weights is not None or base.panel is None:
         raise CaseError(
             "this case has fixed [weights] and no expert panel",
             path=base.toml,
@@ -484,8 +485,8 @@ def load_setup(folder: str | Path) -> Setup:
         )
     return Setup(
         path=base.path,
-        name=str(base.settings.get("case", {}).get("name", base.path.name)),
+        name=base.name,
         tree=base.tree,
         panel=base.panel,
-        ahp=base.ahp,
+        ahp=dataclasses.asdict(base.settings.ahp),
     )

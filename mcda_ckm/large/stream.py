@@ -320,6 +320,13 @@ def _layout(path: Path, tree: CriteriaTree | None) -> tuple[_Layout, DataError |
     return (layout if pending else _with_criteria(layout, tree)), pending
 
 
+def criteria_of(path: str | Path) -> list[str]:
+    """The indicator columns (other than id and name) of a CSV or Parquet file, read from its
+    header and checked as :func:`mcda_ckm.model.matrix.load_customers` checks it."""
+    layout, _ = _layout(Path(path), None)
+    return [c for c in layout.columns if c not in ("id", "name")]
+
+
 def _with_criteria(layout: _Layout, tree: CriteriaTree | None) -> _Layout:
     criteria = (
         tuple(tree.leaves)

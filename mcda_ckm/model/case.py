@@ -3,9 +3,16 @@
 ::
 
     cases/precision-machinery/
-      case.toml          [case] name, tree, panel, customers; [ahp] ...; [ranking] ...
+      case.toml          [case] name, tree, panel, customers; [ahp]; [ranking]; [clv]; ...
       panel/*.toml       one judgement file per expert
       customers.csv      the decision matrix (the ranking stage)
+
+:func:`load_case` checks *all* of ``case.toml`` when it loads it, before anything is computed:
+an unknown table or key, a value of the wrong type or out of range is an error naming the file,
+the table and the key, with a "did you mean" for near misses. The settings come out typed and
+frozen (:class:`mcda_ckm.model.settings.Settings`); implausible values come out as
+``Case.warnings``. A case is data: running its panel is
+:func:`mcda_ckm.weights.panel.evaluate_case`.
 """
 
 from __future__ import annotations
@@ -21,26 +28,40 @@ import numpy as np
 
 from mcda_ckm.errors import CaseError
 from mcda_ckm.model.judgements import ExpertJudgements, load_panel
+from mcda_ckm.model.settings import (
+    AHP_CHOICES,
+    CLV_KEYS,
+    RANKING_KEYS,
+    SENSITIVITY_KEYS,
+    ClvSettings,
+    Settings,
+    SettingWarning,
+    as_table,
+    check_keys,
+    did_you_mean,
+    read_ahp,
+    read_clv,
+    read_ranking,
+    read_sensitivity,
+    real_number,
+    text,
+)
 from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
-from mcda_ckm.weights import ahp
-from mcda_ckm.weights.panel import AGGREGATIONS, POLICIES, PanelResult, evaluate
 
-AHP_DEFAULTS: dict[str, str] = {
-    "method": "eigenvector",
-    "ri_table": ahp.DEFAULT_RI_TABLE,
-    "rule": ahp.DEFAULT_THRESHOLD_RULE,
-    "aggregation": "aij",
-    "inconsistent_experts": "keep",
-    "completion": "harker",
+__all__ = ["CASE_KEYS", "CASE_TABLES", "Case", "CaseFile", "from_judgements", "load_case"]
+
+CASE_TABLES: tuple[str, ...] = ("case", "ahp", "ranking", "clv", "sensitivity", "weights")
+"""The tables ``case.toml`` may hold."""
+CASE_KEYS: tuple[str, ...] = ("name", "name_zh", "description", "tree", "panel", "customers")
+"""The keys of its ``[case]`` table."""
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "case": CASE_KEYS,
+    "ahp": tuple(AHP_CHOICES),
+    "ranking": RANKING_KEYS,
+    "clv": CLV_KEYS,
+    "sensitivity": SENSITIVITY_KEYS,
 }
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "method": ahp.METHODS,
-    "ri_table": tuple(ahp.RI_TABLES),
-    "rule": tuple(ahp.THRESHOLD_RULES),
-    "aggregation": AGGREGATIONS,
-    "inconsistent_experts": POLICIES,
-    "completion": ahp.COMPLETIONS,
-}
+"""The keys of each table (``[weights]`` takes the tree's leaves)."""
 
 
 @dataclass(frozen=True)
@@ -57,12 +78,16 @@ class Case:
         Empty when the case gives fixed ``weights`` instead of a panel.
     fixed_weights : numpy.ndarray or None
         Leaf weights from a ``[weights]`` table (validation cases), in leaf order.
-    ahp : dict of str to str
-        method, ri_table, rule, aggregation, inconsistent_experts, completion.
-    settings : dict
-        The whole parsed ``case.toml`` (the ranking stage reads ``[ranking]``, ``[clv]``).
+    settings : Settings
+        ``[ahp]``, ``[ranking]``, ``[clv]`` and ``[sensitivity]``, checked, defaults filled in.
     inputs : dict of str to str
         SHA-256 of every input file read, keyed by its path relative to the case folder.
+    name_zh : str
+        The Chinese name, for reports in Chinese (``""`` when not given).
+    customers : Path or None
+        The customers file (``[case] customers``), resolved against the case folder.
+    warnings : tuple of SettingWarning
+        Valid but implausible settings, for the caller to show (the library does not print).
     """
 
     path: Path
@@ -71,40 +96,64 @@ class Case:
     tree: CriteriaTree
     experts: tuple[ExpertJudgements, ...]
     fixed_weights: np.ndarray | None
-    ahp: dict[str, str]
-    settings: dict[str, Any] = field(repr=False)
+    settings: Settings = field(repr=False)
     inputs: dict[str, str] = field(repr=False)
+    name_zh: str = ""
+    customers: Path | None = None
+    warnings: tuple[SettingWarning, ...] = ()
 
-    def evaluate(self, **overrides: str | None) -> PanelResult:
-        """The panel through the tree with the case's ``[ahp]`` settings; ``overrides`` (method,
-        ri_table, rule, aggregation, inconsistent_experts, completion) replace them when not
-        None.
-
-        Raises
-        ------
-        CaseError
-            When the case has fixed weights and no panel.
-        """
-        if not self.experts:
-            raise CaseError(
-                "this case has fixed [weights] and no expert panel", path=self.path / "case.toml"
-            )
-        opts = self.ahp | {k: v for k, v in overrides.items() if v is not None}
-        return evaluate(
-            self.tree,
-            self.experts,
-            method=opts["method"],  # type: ignore[arg-type]
-            ri_table=opts["ri_table"],
-            rule=opts["rule"],
-            aggregation=opts["aggregation"],  # type: ignore[arg-type]
-            policy=opts["inconsistent_experts"],  # type: ignore[arg-type]
-            completion=opts["completion"],  # type: ignore[arg-type]
-        )
+    @property
+    def toml(self) -> Path:
+        """The case's ``case.toml``."""
+        return self.path / "case.toml"
 
     def file(self, key: str, section: str = "case") -> Path | None:
-        """A path named in ``[section] key``, resolved against the case folder."""
-        value = self.settings.get(section, {}).get(key)
-        return None if value is None else (self.path / value).resolve()
+        """A file the case names: ``file("customers")`` or ``file("cashflows", "clv")``."""
+        if (section, key) == ("case", "customers"):
+            return self.customers
+        if (section, key) == ("clv", "cashflows"):
+            return None if self.settings.clv is None else self.settings.clv.cashflows
+        raise KeyError(f"[{section}] {key} is not a file of the case")
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case's ``case.toml`` read and checked, with its tree, before any judgement is read.
+
+    What :func:`load_case` builds on, and what the panel tools read (they work while the panel
+    folder is still being filled).
+
+    Attributes
+    ----------
+    path : Path
+        The case folder.
+    toml : Path
+        Its ``case.toml``.
+    name, name_zh, description : str
+    tree : CriteriaTree
+    settings : Settings
+    panel : Path or None
+        The panel folder (``[case] panel``, default ``panel``); None for fixed weights.
+    customers : Path or None
+    fixed_weights : numpy.ndarray or None
+        From ``[weights]``, normalised to sum 1, in leaf order.
+    inputs : dict of str to str
+        SHA-256 of case.toml and the tree file.
+    warnings : tuple of SettingWarning
+    """
+
+    path: Path
+    toml: Path
+    name: str
+    name_zh: str
+    description: str
+    tree: CriteriaTree
+    settings: Settings
+    panel: Path | None
+    customers: Path | None
+    fixed_weights: np.ndarray | None
+    inputs: dict[str, str] = field(repr=False)
+    warnings: tuple[SettingWarning, ...] = ()
 
 
 def sha256(path: Path) -> str:
@@ -116,43 +165,37 @@ def _rel(path: Path, base: Path) -> str:
     return os.path.relpath(path.resolve(), base.resolve())
 
 
-@dataclass(frozen=True)
-class Settings:
-    """A case's ``case.toml`` read and checked, with its tree, before any data is read.
-
-    Attributes
-    ----------
-    path : Path
-        The case folder.
-    toml : Path
-        Its ``case.toml``.
-    settings : dict
-        The parsed file.
-    tree : CriteriaTree
-    ahp : dict of str to str
-        The ``[ahp]`` choices, defaults filled in.
-    panel : Path
-        The panel folder (``[case] panel``, default ``panel``).
-    inputs : dict of str to str
-        SHA-256 of case.toml and the tree file.
-    """
-
-    path: Path
-    toml: Path
-    settings: dict[str, Any] = field(repr=False)
-    tree: CriteriaTree
-    ahp: dict[str, str]
-    panel: Path
-    inputs: dict[str, str] = field(repr=False)
-
-
-def read_settings(folder: str | Path) -> Settings:
-    """Read and check a case folder's ``case.toml`` and load its tree.
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables; a UTF-8 byte-order mark is accepted (Windows editors write one).
 
     Raises
     ------
     CaseError
-        Missing or malformed ``case.toml``, no tree, unknown ``[ahp]`` setting or value.
+        On bytes that are not UTF-8 or on a syntax error, naming the file.
+    """
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseError(
+            f"not UTF-8 text (byte {exc.start + 1})",
+            path=path,
+            hint="Save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+        ) from None
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
+
+
+def read_case_file(folder: str | Path) -> CaseFile:
+    """Read and check a case folder's ``case.toml`` (every table and key) and load its tree.
+
+    Raises
+    ------
+    CaseError
+        Missing or malformed ``case.toml``; an unknown table or key; a value of the wrong type,
+        out of range or not a choice; no tree; a ``[weights]`` table that does not match the
+        tree. Each names the file, the table and the key.
     TreeError
         From the tree file.
     """
@@ -165,12 +208,28 @@ def read_settings(folder: str | Path) -> Settings:
             path=toml,
             hint="Give a case folder (with case.toml), or create one with 'ckm init'",
         )
-    try:
-        with toml.open("rb") as fh:
-            settings = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"not valid TOML ({exc})", path=toml, hint="Fix the syntax") from None
-    meta = settings.get("case", {})
+    doc = read_toml(toml)
+    for section, value in doc.items():
+        if not isinstance(value, dict):
+            home = next((t for t, keys in TABLE_KEYS.items() if section in keys), None)
+            raise CaseError(
+                "a key outside any table",
+                path=toml,
+                where=section,
+                hint=f"Put it under [{home}]" if home else "Put it under its table",
+            )
+        if section not in CASE_TABLES:
+            raise CaseError(
+                f"unknown table [{section}]{did_you_mean(section, CASE_TABLES)}",
+                path=toml,
+                where=f"[{section}]",
+                hint=f"The tables of case.toml are {', '.join(f'[{t}]' for t in CASE_TABLES)}",
+            )
+        as_table(value, section, toml)
+    meta = doc.get("case", {})
+    check_keys(meta, CASE_KEYS, "case", toml)
+    for key, value in meta.items():
+        text(value, f"[case] {key}", toml)
     if "tree" not in meta:
         raise CaseError(
             "no tree given",
@@ -178,36 +237,80 @@ def read_settings(folder: str | Path) -> Settings:
             where="[case] tree",
             hint='Add tree = "ckm-huang2008" (a bundled tree, see ckm trees) or a tree file',
         )
+    # Every setting is checked before the tree is read: a typo costs no time.
+    ahp = read_ahp(doc.get("ahp", {}), toml)
+    ranking = read_ranking(doc.get("ranking", {}), toml)
+    sensitivity = read_sensitivity(doc.get("sensitivity", {}), toml)
     tree_path = resolve_tree(meta["tree"], folder, path=toml, where="[case] tree").resolve()
     tree = load_tree(tree_path)
     tree_key = bundled_id(tree_path) or _rel(tree_path, folder)
+    warnings: list[SettingWarning] = []
+    clv: ClvSettings | None = None
+    if "clv" in doc:
+        clv, found = read_clv(doc["clv"], folder, tree.leaves, toml)
+        warnings += found
+    fixed = None
+    if "weights" in doc:
+        fixed = read_weights(doc["weights"], tree, toml)
+        if "panel" in meta:
+            warnings.append(
+                SettingWarning(
+                    "not used: the case gives fixed [weights], so no panel is run",
+                    path=toml,
+                    where="[case] panel",
+                )
+            )
+        if "ahp" in doc:
+            warnings.append(
+                SettingWarning(
+                    "not used: the case gives fixed [weights], so [ahp] does not apply",
+                    path=toml,
+                    where="[ahp]",
+                )
+            )
     inputs = {_rel(toml, folder): sha256(toml), tree_key: sha256(tree_path)}
-    opts = dict(AHP_DEFAULTS)
-    for key, value in settings.get("ahp", {}).items():
-        if key not in _CHOICES:
-            raise CaseError(
-                f"unknown setting {key!r}",
-                path=toml,
-                where=f"[ahp] {key}",
-                hint=f"Settings: {', '.join(_CHOICES)}",
-            )
-        if value not in _CHOICES[key]:
-            raise CaseError(
-                f"{value!r} is not a choice",
-                path=toml,
-                where=f"[ahp] {key}",
-                hint=f"Use one of {', '.join(_CHOICES[key])}",
-            )
-        opts[key] = value
-    return Settings(
+    return CaseFile(
         path=folder,
         toml=toml,
-        settings=settings,
+        name=meta.get("name", folder.name),
+        name_zh=meta.get("name_zh", ""),
+        description=meta.get("description", ""),
         tree=tree,
-        ahp=opts,
-        panel=folder / meta.get("panel", "panel"),
+        settings=Settings(ahp=ahp, ranking=ranking, clv=clv, sensitivity=sensitivity),
+        panel=None if fixed is not None else folder / meta.get("panel", "panel"),
+        customers=(folder / meta["customers"]).resolve() if "customers" in meta else None,
+        fixed_weights=fixed,
         inputs=inputs,
+        warnings=tuple(warnings),
     )
+
+
+def read_weights(table: Any, tree: CriteriaTree, toml: Path) -> np.ndarray:
+    """``[weights]``: a number >= 0 for every leaf of the tree, normalised to sum 1."""
+    table = as_table(table, "weights", toml)
+    for key in table:
+        if key not in tree.leaves:
+            raise CaseError(
+                f"unknown indicator {key!r}{did_you_mean(key, tree.leaves)}",
+                path=toml,
+                where=f"[weights] {key}",
+                hint=f"Indicators: {', '.join(tree.leaves)}",
+            )
+    missing = [leaf for leaf in tree.leaves if leaf not in table]
+    if missing:
+        raise CaseError(
+            f"[weights] must give every leaf of the tree; missing {missing}",
+            path=toml,
+            where="[weights]",
+        )
+    fixed = np.array(
+        [real_number(table[leaf], f"[weights] {leaf}", toml, low=0.0) for leaf in tree.leaves]
+    )
+    if fixed.sum() <= 0:
+        raise CaseError(
+            "weights must be non-negative with a positive sum", path=toml, where="[weights]"
+        )
+    return fixed / fixed.sum()
 
 
 def load_case(folder: str | Path) -> Case:
@@ -216,60 +319,41 @@ def load_case(folder: str | Path) -> Case:
     Raises
     ------
     CaseError
-        Missing or malformed ``case.toml``, unknown setting values, neither panel nor weights.
+        Anything :func:`read_case_file` refuses; no panel folder.
     TreeError, JudgementError
         From the tree and judgement files.
     """
-    base = read_settings(folder)
-    folder, toml, settings, tree = base.path, base.toml, base.settings, base.tree
-    meta = settings.get("case", {})
+    base = read_case_file(folder)
     inputs = dict(base.inputs)
-    opts = base.ahp
-
     experts: tuple[ExpertJudgements, ...] = ()
-    fixed = None
-    if "weights" in settings:
-        table = settings["weights"]
-        missing = [leaf for leaf in tree.leaves if leaf not in table]
-        extra = [k for k in table if k not in tree.leaves]
-        if missing or extra:
-            raise CaseError(
-                f"[weights] must give every leaf of the tree; missing {missing}, unknown {extra}",
-                path=toml,
-                where="[weights]",
-            )
-        fixed = np.array([float(table[leaf]) for leaf in tree.leaves])
-        if (fixed < 0).any() or not np.isfinite(fixed).all() or fixed.sum() <= 0:
-            raise CaseError(
-                "weights must be non-negative with a positive sum", path=toml, where="[weights]"
-            )
-        fixed = fixed / fixed.sum()
-    else:
+    if base.panel is not None:
         panel = base.panel
         if not panel.exists():
             raise CaseError(
-                f"panel folder {meta.get('panel', 'panel')} not found",
-                path=toml,
+                f"panel folder {_rel(panel, base.path)} not found",
+                path=base.toml,
                 where="[case] panel",
                 hint="Put one judgement file per expert there, or give fixed [weights]",
             )
         try:
-            experts = tuple(load_panel([panel], tree))
+            experts = tuple(load_panel([panel], base.tree))
         except CaseError as exc:
             raise CaseError(exc.message, path=panel, hint=exc.hint) from None
         for e in experts:
             if e.path is not None:
-                inputs[_rel(e.path, folder)] = sha256(e.path)
+                inputs[_rel(e.path, base.path)] = sha256(e.path)
     return Case(
-        path=folder,
-        name=str(meta.get("name", folder.name)),
-        description=str(meta.get("description", "")),
-        tree=tree,
+        path=base.path,
+        name=base.name,
+        description=base.description,
+        tree=base.tree,
         experts=experts,
-        fixed_weights=fixed,
-        ahp=opts,
-        settings=settings,
+        fixed_weights=base.fixed_weights,
+        settings=base.settings,
         inputs=inputs,
+        name_zh=base.name_zh,
+        customers=base.customers,
+        warnings=base.warnings,
     )
 
 
@@ -289,7 +373,6 @@ def from_judgements(tree_path: str | Path, paths: list[Path]) -> Case:
         tree=tree,
         experts=experts,
         fixed_weights=None,
-        ahp=dict(AHP_DEFAULTS),
-        settings={},
+        settings=Settings(),
         inputs=inputs,
     )

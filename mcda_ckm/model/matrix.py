@@ -28,14 +28,11 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.model.directions import DIRECTIONS
+from mcda_ckm.model.directions import Direction
+from mcda_ckm.model.settings import NORMALIZATIONS
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
-
-NORMALIZATIONS: tuple[str, ...] = ("vector", "minmax")
-"""The normalisations the ranking knows: ``"vector"`` (x / sqrt(sum x^2), Hwang & Yoon 1981,
-the default) and ``"minmax"`` ((x - min) / (max - min))."""
 
 NUMBER_HINT = (
     "Write a plain number with a dot as decimal separator, without units or thousands separators"
@@ -138,8 +135,9 @@ class DecisionMatrix:
             Default ``A1 .. Am``; names default to the ids.
         criteria : sequence of str, optional
             Default ``C1 .. Cn``.
-        directions : array_like of +1/-1 or "benefit"/"cost", optional
-            Default all benefit.
+        directions : array_like of +1/-1 or words, optional
+            Any word of :data:`mcda_ckm.model.directions.ALIASES` (benefit, max, +, cost,
+            min, -); default all benefit.
 
         Raises
         ------
@@ -169,7 +167,7 @@ class DecisionMatrix:
     @property
     def shape(self) -> tuple[int, int]:
         """(number of customers, number of criteria)."""
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     def replace(self, **changes: Any) -> DecisionMatrix:
         """A copy with some fields changed (the matrix itself is immutable)."""
@@ -184,14 +182,20 @@ class DecisionMatrix:
 
 
 def direction_signs(directions: Any) -> np.ndarray:
+    """+1 / -1 per criterion from words (any of :data:`mcda_ckm.model.directions.ALIASES`),
+    signs or :class:`Direction` values, read by :meth:`Direction.parse`.
+
+    Raises
+    ------
+    DataError
+        Naming the position of a direction that is not one.
+    """
     out = []
-    for d in np.asarray(directions).ravel().tolist():
-        if isinstance(d, str):
-            if d.lower() not in DIRECTIONS:
-                raise DataError(f"direction {d!r} is not benefit or cost")
-            out.append(1 if DIRECTIONS[d.lower()] == "benefit" else -1)
-        else:
-            out.append(int(d))
+    for j, d in enumerate(np.asarray(directions, dtype=object).ravel().tolist()):
+        try:
+            out.append(Direction.parse(d).sign)
+        except CkmError as exc:
+            raise DataError(exc.message, where=f"directions[{j}]", hint=exc.hint) from None
     return np.array(out, dtype=np.int64)
 
 
@@ -425,7 +429,10 @@ def csv_rows(path: Path, raw: IO[bytes] | None = None) -> Iterator[tuple[int, li
 
 def direction_words(criteria: Sequence[str], directions: np.ndarray) -> dict[str, str]:
     """{criterion: "benefit" or "cost"}, for JSON output."""
-    return {c: "benefit" if d > 0 else "cost" for c, d in zip(criteria, directions, strict=True)}
+    return {
+        c: (Direction.BENEFIT if d > 0 else Direction.COST).value
+        for c, d in zip(criteria, directions, strict=True)
+    }
 
 
 def check_header(header: list[str], path: Path, line: int) -> None:

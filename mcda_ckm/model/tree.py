@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import TreeError
-from mcda_ckm.model.directions import DIRECTIONS
+from mcda_ckm.model.directions import ALIASES, Direction
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -285,14 +285,14 @@ def load_tree(path: str | Path) -> CriteriaTree:
                     where=where,
                     hint='Add direction = "benefit" (more is better) or "cost"',
                 )
-            if not isinstance(direction, str) or direction.lower() not in DIRECTIONS:
+            if not isinstance(direction, str) or direction.strip().lower() not in ALIASES:
                 raise TreeError(
                     f"direction {direction!r} is not benefit or cost",
                     path=path,
                     where=where,
                     hint='Use direction = "benefit" or "cost"',
                 )
-            graph.nodes[node]["direction"] = DIRECTIONS[direction.lower()]
+            graph.nodes[node]["direction"] = Direction.parse(direction).value
     if graph.out_degree(root) == 0:
         raise TreeError("the root has no children", path=path, where=f'node "{root}"')
     return CriteriaTree(
@@ -316,7 +316,7 @@ def flat_tree(
     graph.add_node(goal, label=goal, order=0)
     directions = directions or ["benefit"] * len(criteria)
     for i, (name, direction) in enumerate(zip(criteria, directions, strict=True)):
-        graph.add_node(name, label=name, order=i + 1, direction=DIRECTIONS[direction])
+        graph.add_node(name, label=name, order=i + 1, direction=Direction.parse(direction).value)
         graph.add_edge(goal, name)
     return CriteriaTree(id="flat", title=goal, source="", graph=graph, root=goal)
 

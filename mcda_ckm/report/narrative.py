@@ -317,10 +317,7 @@ def title(study: Study, lang: str = "en") -> str:
 
 
 def _case_name(study: Study, lang: str) -> str:
-    name = study.case.name
-    if is_zh(lang):
-        name = study.case.settings.get("case", {}).get("name_zh", name)
-    return str(name)
+    return study.case.name_zh or study.case.name if is_zh(lang) else study.case.name
 
 
 def case_title(study: Study, lang: str = "en") -> str:

@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 from scipy.optimize import brentq
@@ -31,13 +30,12 @@ from scipy.optimize import brentq
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
+from mcda_ckm.model.settings import SOURCES, Source
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.ranking.topsis import Deviations, closeness_of, deviations, distances
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import PanelResult, evaluate_node
 
-Source = Literal["panel", "uniform", "around"]
-SOURCES: tuple[str, ...] = ("panel", "uniform", "around")
 Progress = Callable[[int, int], None]
 
 
@@ -491,15 +489,7 @@ def judgement_tolerances(
 
         def weights_at(v: float, k: int = k, e: ExpertJudgements = e, j: Judgement = j):
             trial = [*experts[:k], _with_value(e, j, v), *experts[k + 1 :]]
-            return evaluate_node(
-                p.tree,
-                trial,
-                j.node,
-                aggregation=panel.aggregation,  # type: ignore[arg-type]
-                policy=panel.policy,  # type: ignore[arg-type]
-                diagnose=False,
-                **opts,
-            ).weights
+            return evaluate_node(p.tree, trial, j.node, panel.settings, diagnose=False).weights
 
         up, ch_up, down, ch_down = walk(j.value, weights_at, j.node)
         out.append(

@@ -19,11 +19,9 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError, IncompleteMatrixError
 from mcda_ckm.model import scale
-
-Method = Literal["eigenvector", "geometric_mean"]
-METHODS: tuple[str, ...] = ("eigenvector", "geometric_mean")
-Completion = Literal["harker", "optimal"]
-COMPLETIONS: tuple[str, ...] = ("harker", "optimal")
+from mcda_ckm.model.settings import COMPLETIONS, METHODS, Completion, Method
+from mcda_ckm.model.settings import DEFAULT_RI_TABLE as DEFAULT_RI_TABLE
+from mcda_ckm.model.settings import DEFAULT_RULE as DEFAULT_THRESHOLD_RULE
 
 
 @dataclass(frozen=True)
@@ -134,14 +132,12 @@ RI_TABLES: dict[str, RandomIndexTable] = {
         ),
     )
 }
-DEFAULT_RI_TABLE = "saaty-1980"
 
 THRESHOLD_RULES: dict[str, str] = {
     "saaty-1994": "Saaty, T. L. (1994). Fundamentals of Decision Making and Priority Theory "
     "with the AHP. RWS: CR <= 0.05 for n = 3, 0.08 for n = 4, 0.10 for n >= 5",
     "flat-0.10": "Saaty (1980): CR <= 0.10 for every n",
 }
-DEFAULT_THRESHOLD_RULE = "saaty-1994"
 
 GCI_SOURCE = (
     "Aguarón, J., & Moreno-Jiménez, J. M. (2003). The geometric consistency index: "

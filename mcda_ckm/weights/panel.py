@@ -1,27 +1,45 @@
 """The expert panel through the tree: per-node priorities, diagnosis, consensus, global weights.
 
-:func:`evaluate` takes a tree and the experts' judgements and returns a :class:`PanelResult`
-holding, for every inner node, each expert's priorities and consistency with the judgements to
-revise, the group's aggregated priorities, Goepel's consensus, and the global indicator weights.
+:func:`evaluate` takes a tree, the experts' judgements and the AHP settings and returns a
+:class:`PanelResult` holding, for every inner node, each expert's priorities and consistency with
+the judgements to revise, the group's aggregated priorities, Goepel's consensus, and the global
+indicator weights. :func:`evaluate_case` does the same for a loaded case with its own ``[ahp]``
+settings: the case (data) does not run the panel (method); this module does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
+from mcda_ckm.model.case import Case
 from mcda_ckm.model.judgements import ExpertJudgements
+from mcda_ckm.model.settings import (
+    AGGREGATIONS,
+    POLICIES,
+    Aggregation,
+    AhpSettings,
+    Completion,
+    Method,
+    Policy,
+)
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
 
-Aggregation = Literal["aij", "aip"]
-Policy = Literal["keep", "exclude", "error"]
-AGGREGATIONS = ("aij", "aip")
-POLICIES = ("keep", "exclude", "error")
+__all__ = [
+    "AGGREGATIONS",
+    "POLICIES",
+    "ExpertNode",
+    "NodeResult",
+    "PanelResult",
+    "Suggestion",
+    "evaluate",
+    "evaluate_case",
+    "evaluate_node",
+]
 
 
 @dataclass(frozen=True)
@@ -91,8 +109,9 @@ class PanelResult:
     leaves : tuple of str
     global_weights : numpy.ndarray
         Leaf weights in ``leaves`` order, summing to 1.
-    method, ri_table, rule, aggregation, policy : str
-        The settings used.
+    settings : AhpSettings
+        The settings used (also readable one by one: ``method``, ``ri_table``, ``rule``,
+        ``aggregation``, ``policy``, ``completion``).
     """
 
     tree: CriteriaTree
@@ -100,12 +119,31 @@ class PanelResult:
     nodes: dict[str, NodeResult]
     leaves: tuple[str, ...]
     global_weights: np.ndarray
-    method: str
-    ri_table: str
-    rule: str
-    aggregation: str
-    policy: str
-    completion: str = "harker"
+    settings: AhpSettings
+
+    @property
+    def method(self) -> Method:
+        return self.settings.method
+
+    @property
+    def ri_table(self) -> str:
+        return self.settings.ri_table
+
+    @property
+    def rule(self) -> str:
+        return self.settings.rule
+
+    @property
+    def aggregation(self) -> Aggregation:
+        return self.settings.aggregation
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.inconsistent_experts
+
+    @property
+    def completion(self) -> Completion:
+        return self.settings.completion
 
     @property
     def local_weights(self) -> dict[str, np.ndarray]:
@@ -116,8 +154,15 @@ class PanelResult:
 
 
 def _suggestions(
-    matrix: np.ndarray, criteria: Sequence[str], **opts: str
+    matrix: np.ndarray, criteria: Sequence[str], settings: AhpSettings
 ) -> tuple[Suggestion, ...]:
+    revisions = ahp.diagnose(
+        matrix,
+        settings.method,
+        ri_table=settings.ri_table,
+        rule=settings.rule,
+        completion=settings.completion,
+    )
     return tuple(
         Suggestion(
             first=criteria[r.i],
@@ -127,7 +172,18 @@ def _suggestions(
             error=r.error,
             value_after=r.value_after,
         )
-        for r in ahp.diagnose(matrix, **opts)  # type: ignore[arg-type]
+        for r in revisions
+    )
+
+
+def _priorities(m: np.ndarray, criteria: Sequence[str], settings: AhpSettings) -> ahp.Priorities:
+    return ahp.priorities(
+        m,
+        settings.method,
+        ri_table=settings.ri_table,
+        rule=settings.rule,
+        completion=settings.completion,
+        labels=criteria,
     )
 
 
@@ -135,17 +191,17 @@ def evaluate_node(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
     node: str,
+    settings: AhpSettings | None = None,
     *,
-    aggregation: Aggregation = "aij",
-    policy: Policy = "keep",
     diagnose: bool = True,
-    **opts: str,
 ) -> NodeResult:
     """The panel's result at one inner node (see :func:`evaluate` for the parameters).
 
     ``diagnose=False`` skips the suggestions and the consensus: the sensitivity analysis
     re-evaluates nodes thousands of times and needs only the weights.
     """
+    settings = settings or AhpSettings()
+    policy = settings.inconsistent_experts
     criteria = tree.children(node)
     rows: list[ExpertNode] = []
     matrices: list[np.ndarray] = []
@@ -155,7 +211,7 @@ def evaluate_node(
             continue
         m = expert.matrix(tree, node)
         try:
-            p = ahp.priorities(m, labels=criteria, **opts)  # type: ignore[arg-type]
+            p = _priorities(m, criteria, settings)
         except IncompleteMatrixError as exc:
             raise IncompleteMatrixError(
                 exc.message,
@@ -164,7 +220,7 @@ def evaluate_node(
                 where=f"[judgements.{node}]",
                 hint=exc.hint,
             ) from None
-        sugg = () if p.consistent or not diagnose else _suggestions(m, criteria, **opts)
+        sugg = () if p.consistent or not diagnose else _suggestions(m, criteria, settings)
         if not p.consistent and policy == "error":
             fix = (
                 f"; revise {sugg[0].first} vs {sugg[0].second} from "
@@ -193,21 +249,23 @@ def evaluate_node(
         )
     group_matrix = ahp.aggregate(matrices, lam)
     try:
-        group = ahp.priorities(group_matrix, labels=criteria, **opts)  # type: ignore[arg-type]
+        group = _priorities(group_matrix, criteria, settings)
     except IncompleteMatrixError as exc:
         raise IncompleteMatrixError(
             f'node "{node}": {exc.message}', groups=exc.groups, hint=exc.hint
         ) from None
     included = [r for r in rows if not r.excluded]
-    if aggregation == "aij":
+    if settings.aggregation == "aij":
         weights = group.weights
     else:
         weights = ahp.aggregate_priorities([r.priorities.weights for r in included], lam)
     suggestions = (
-        () if group.consistent or not diagnose else _suggestions(group_matrix, criteria, **opts)
+        () if group.consistent or not diagnose else _suggestions(group_matrix, criteria, settings)
     )
     cons = (
-        ahp.consensus([r.priorities.weights for r in rows]) if len(rows) >= 2 and diagnose else None
+        ahp.consensus(np.array([r.priorities.weights for r in rows]))
+        if len(rows) >= 2 and diagnose
+        else None
     )
     return NodeResult(
         node=node,
@@ -223,13 +281,7 @@ def evaluate_node(
 def evaluate(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
-    *,
-    method: ahp.Method = "eigenvector",
-    ri_table: str = ahp.DEFAULT_RI_TABLE,
-    rule: str = ahp.DEFAULT_THRESHOLD_RULE,
-    aggregation: Aggregation = "aij",
-    policy: Policy = "keep",
-    completion: ahp.Completion = "harker",
+    settings: AhpSettings | None = None,
 ) -> PanelResult:
     """Run the panel's judgements through the tree.
 
@@ -237,17 +289,14 @@ def evaluate(
     ----------
     tree : CriteriaTree
     experts : sequence of ExpertJudgements
-    method : {"eigenvector", "geometric_mean"}
-    ri_table, rule : str
-        Random-index table and CR acceptance rule (see :mod:`mcda_ckm.weights.ahp`).
-    aggregation : {"aij", "aip"}
-        Aggregate individual judgements (weighted geometric mean of the matrices) or individual
-        priorities (weighted arithmetic mean), Forman & Peniwati (1998).
-    policy : {"keep", "exclude", "error"}
-        What to do with an expert over the threshold at a node: keep the judgements, leave
-        them out of that node's aggregation, or stop with :class:`ConsistencyError`.
-    completion : {"harker", "optimal"}
-        How missing judgements are completed under the eigenvector method.
+    settings : AhpSettings
+        ``method`` (eigenvector or geometric mean), ``ri_table`` and ``rule`` (the random-index
+        table and CR acceptance rule, see :mod:`mcda_ckm.weights.ahp`), ``aggregation``
+        (aggregate individual judgements by the weighted geometric mean of the matrices, or
+        individual priorities by their weighted arithmetic mean, Forman & Peniwati 1998),
+        ``inconsistent_experts`` (keep an expert over the threshold at a node, leave them out
+        of that node's aggregation, or stop with :class:`ConsistencyError`) and ``completion``
+        (of missing judgements under the eigenvector method). Default (None): ``AhpSettings()``.
 
     Raises
     ------
@@ -256,19 +305,12 @@ def evaluate(
     IncompleteMatrixError
         An expert's (or the group's) comparisons at a node do not link all its criteria.
     ConsistencyError
-        Under ``policy="error"``.
+        Under ``inconsistent_experts = "error"``.
     """
-    if aggregation not in AGGREGATIONS:
-        raise CaseError(f"unknown aggregation {aggregation!r}", hint="Use aij or aip")
-    if policy not in POLICIES:
-        raise CaseError(f"unknown policy {policy!r}", hint="Use keep, exclude or error")
     if not experts:
         raise CaseError("the panel has no experts")
-    opts = {"method": method, "ri_table": ri_table, "rule": rule, "completion": completion}
-    nodes = {
-        node: evaluate_node(tree, experts, node, aggregation=aggregation, policy=policy, **opts)
-        for node in tree.inner_nodes
-    }
+    settings = settings or AhpSettings()
+    nodes = {node: evaluate_node(tree, experts, node, settings) for node in tree.inner_nodes}
     local = {k: v.weights for k, v in nodes.items()}
     return PanelResult(
         tree=tree,
@@ -276,10 +318,22 @@ def evaluate(
         nodes=nodes,
         leaves=tree.leaves,
         global_weights=tree.compose(local),
-        method=method,
-        ri_table=ri_table,
-        rule=rule,
-        aggregation=aggregation,
-        policy=policy,
-        completion=completion,
+        settings=settings,
     )
+
+
+def evaluate_case(case: Case, settings: AhpSettings | None = None) -> PanelResult:
+    """The case's panel through its tree, with the case's ``[ahp]`` settings unless
+    ``settings`` is given (build it with ``case.settings.ahp.with_overrides(...)`` to change
+    some of them).
+
+    Raises
+    ------
+    CaseError
+        When the case has fixed weights and no panel.
+    """
+    if not case.experts:
+        raise CaseError(
+            "this case has fixed [weights] and no expert panel", path=case.path / "case.toml"
+        )
+    return evaluate(case.tree, case.experts, settings or case.settings.ahp)

@@ -1,12 +1,16 @@
-"""Ranking a customers file without a case: ``ckm rank DATA --weights ...``.
+"""Ranking a customers file without running a case: ``ckm rank DATA --weights ... | --case DIR``.
 
-The criteria are the file's columns other than ``id`` and ``name``; weights come as numbers in
-column order, as ``name=value`` pairs, or from a case folder's panel.
+Weights come either as numbers (:func:`weighting_from_text`: in column order, or ``name=value``
+pairs; the criteria are the file's columns other than ``id`` and ``name``) or from a case
+(:func:`weighting_from_case`: its fixed weights, or its panel evaluated once with the case's own
+``[ahp]`` settings, so that ``ckm rank --case`` and ``ckm run`` give the same weights).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,49 +18,73 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.files import check_file, check_folder, csv_cell, write_file
-from mcda_ckm.large.stream import KeyProbabilities, StreamRanking
+from mcda_ckm.large import dask as cluster
+from mcda_ckm.large import stream
+from mcda_ckm.large.stream import AUTO_STREAM_BYTES, KeyProbabilities, StreamRanking
+from mcda_ckm.model.case import Case
+from mcda_ckm.model.directions import ALIASES, Direction
 from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customers, read_table
+from mcda_ckm.model.settings import (
+    ENGINES,
+    MAX_SAMPLES,
+    Engine,
+    Normalization,
+    RankingSettings,
+    SensitivitySettings,
+    Source,
+)
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
-from mcda_ckm.ranking.topsis import Ranking, rank
+from mcda_ckm.ranking.topsis import Deviations, Ranking, rank
+from mcda_ckm.sensitivity.analysis import Problem, sample_weights
+from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
-_DIRECTION_WORDS = {
-    "benefit": "benefit",
-    "+": "benefit",
-    "max": "benefit",
-    "cost": "cost",
-    "-": "cost",
-    "min": "cost",
-}
+__all__ = [
+    "AdHocRanking",
+    "LargeRanking",
+    "Weighting",
+    "choose_engine",
+    "parse_directions",
+    "parse_weights",
+    "rank_file",
+    "rank_large",
+    "weighting_for_file",
+    "weighting_from_case",
+    "weighting_from_text",
+]
 
 
 @dataclass(frozen=True)
-class AdHocRanking:
-    """A ranking of a file with given weights."""
+class Weighting:
+    """Where the weights of an ad-hoc ranking come from, resolved once.
 
-    matrix: DecisionMatrix
+    Attributes
+    ----------
+    tree : CriteriaTree
+        The case's tree, or a flat one over the file's columns.
+    weights : numpy.ndarray
+        In the tree's leaf order.
+    panel : PanelResult or None
+        The case's panel result (for sampling), None for numbers or fixed weights.
+    ranking : RankingSettings
+        The case's ``[ranking]`` (defaults for numbers): used where the command gives none.
+    sampling : SensitivitySettings
+        The case's ``[sensitivity]`` (defaults for numbers).
+    folder : Path or None
+        The case folder the weights come from (None for numbers): an output may not replace it.
+    """
+
+    tree: CriteriaTree
     weights: np.ndarray
-    ranking: Ranking
+    panel: PanelResult | None = None
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    sampling: SensitivitySettings = field(default_factory=SensitivitySettings)
+    folder: Path | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        r, dm = self.ranking, self.matrix
-        return {
-            "file": str(dm.path),
-            "criteria": dict(zip(dm.criteria, self.weights.tolist(), strict=True)),
-            "directions": direction_words(dm.criteria, dm.directions),
-            "normalization": r.normalization,
-            "key_sources": list(r.key_sources),
-            "customers": [
-                {
-                    "id": dm.ids[i],
-                    "name": dm.names[i],
-                    "rank": int(r.ranks[i]),
-                    "closeness": float(r.closeness[i]),
-                    "d_plus": float(r.d_plus[i]),
-                    "d_minus": float(r.d_minus[i]),
-                }
-                for i in map(int, r.order)
-            ],
-        }
+
+def inputs(data: Path, weighting: Weighting) -> list[Path]:
+    """The files a ranking reads (the data; the case folder of its weights): what its output may
+    not replace."""
+    return [Path(data), *([weighting.folder] if weighting.folder is not None else [])]
 
 
 def parse_weights(text: str, criteria: list[str]) -> np.ndarray:
@@ -93,87 +121,138 @@ def parse_weights(text: str, criteria: list[str]) -> np.ndarray:
         raise CkmError(f"--weights: {exc}", where="--weights", hint=hint) from None
 
 
+def parse_directions(text: str | None, criteria: list[str]) -> list[Direction]:
+    """One direction per criterion from ``"benefit,cost,..."`` (any word of
+    :data:`mcda_ckm.model.directions.ALIASES`: benefit, max, +, cost, min, -); all benefit when
+    ``text`` is None.
+
+    Raises
+    ------
+    CkmError
+        On a count that does not match the criteria or a word that is not a direction.
+    """
+    if text is None:
+        return [Direction.BENEFIT] * len(criteria)
+    words = text.split(",")
+    if len(words) != len(criteria):
+        raise CkmError(
+            f"--directions gives {len(words)} directions for {len(criteria)} criteria "
+            f"({', '.join(criteria)})",
+            where="--directions",
+            hint=f"Give one of {', '.join(ALIASES)} per criterion, separated by commas",
+        )
+    out = []
+    for criterion, word in zip(criteria, words, strict=True):
+        try:
+            out.append(Direction.parse(word))
+        except CkmError as exc:
+            raise CkmError(
+                f"{criterion}: {exc.message}", where="--directions", hint=exc.hint
+            ) from None
+    return out
+
+
+def weighting_from_text(weights: str, directions: str | None, criteria: list[str]) -> Weighting:
+    """Weights given as numbers (see :func:`parse_weights`) over a flat tree of ``criteria``."""
+    dirs = [d.value for d in parse_directions(directions, criteria)]
+    return Weighting(flat_tree(criteria, dirs), parse_weights(weights, criteria))
+
+
+def weighting_from_case(case: Case) -> Weighting:
+    """A case's weights: its fixed ``[weights]``, or its panel evaluated once with its own
+    ``[ahp]`` settings (as ``ckm run`` does)."""
+    panel = None
+    if case.fixed_weights is not None:
+        w = case.fixed_weights
+    else:
+        panel = evaluate_case(case)
+        w = panel.global_weights
+    return Weighting(
+        tree=case.tree,
+        weights=np.asarray(w, dtype=np.float64),
+        panel=panel,
+        ranking=case.settings.ranking,
+        sampling=case.settings.sensitivity,
+        folder=case.folder,
+    )
+
+
+def criteria_of_file(data: Path) -> list[str]:
+    """The indicator columns of a customers file read in memory (not ``id``, ``name``)."""
+    return [c for c in read_table(data).header if c not in ("id", "name")]
+
+
+@dataclass(frozen=True)
+class AdHocRanking:
+    """A ranking of a file with given weights."""
+
+    matrix: DecisionMatrix
+    weights: np.ndarray
+    ranking: Ranking
+
+    def to_dict(self) -> dict[str, Any]:
+        r, dm = self.ranking, self.matrix
+        return {
+            "file": str(dm.path),
+            "criteria": dict(zip(dm.criteria, self.weights.tolist(), strict=True)),
+            "directions": direction_words(dm.criteria, dm.directions),
+            "normalization": r.normalization,
+            "key_sources": list(r.key_sources),
+            "customers": [
+                {
+                    "id": dm.ids[i],
+                    "name": dm.names[i],
+                    "rank": int(r.ranks[i]),
+                    "closeness": float(r.closeness[i]),
+                    "d_plus": float(r.d_plus[i]),
+                    "d_minus": float(r.d_minus[i]),
+                }
+                for i in map(int, r.order)
+            ],
+        }
+
+
 def rank_file(
     data: Path,
-    weights: str,
-    directions: str | None,
-    top: int,
-    normalization: str,
+    weighting: Weighting | str,
+    directions: str | None = None,
+    top: int | None = None,
+    normalization: Normalization | None = None,
     out_csv: Path | None = None,
 ) -> AdHocRanking:
-    """Rank ``data`` with the weights given as text (see :func:`parse_weights`) or taken from a
-    case folder; optionally write the ranking to ``out_csv`` (atomically)."""
+    """Rank ``data`` in memory with the given weighting, or with weights and directions given
+    as text (see :func:`parse_weights`, :func:`parse_directions`); ``top`` and
+    ``normalization`` default to the weighting's (the case's ``[ranking]``, else the library's
+    defaults). Optionally write the ranking to ``out_csv`` (atomically)."""
+    if isinstance(weighting, str):
+        weighting = weighting_for_file(data, "memory", weighting, directions)
+    elif directions is not None:
+        raise CkmError(
+            "directions apply to weights given as numbers; a case's tree gives its own",
+            where="--directions",
+        )
     if out_csv is not None:  # before the work, not only after it
-        check_file(out_csv, protect=inputs(data, weights))
-    table = read_table(data)
-    criteria = [c for c in table.header if c not in ("id", "name")]
-    tree, w = _tree_and_weights(criteria, weights, directions)
-    dm = load_customers(data, tree)
-    ranking = rank(dm, w, normalization=normalization, top_k=min(top, len(dm.ids)))
+        check_file(out_csv, protect=inputs(data, weighting))
+    dm = load_customers(data, weighting.tree)
+    k = weighting.ranking.top_k if top is None else top
+    norm = normalization or weighting.ranking.normalization
+    ranking = rank(dm, weighting.weights, normalization=norm, top_k=min(k, len(dm.ids)))
     result = AdHocRanking(matrix=dm, weights=ranking.weights, ranking=ranking)
     if out_csv is not None:
-        import csv
-        import io
-
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["rank", "id", "name", "closeness", "d_plus", "d_minus"])
+        columns = ("rank", "id", "name", "closeness", "d_plus", "d_minus")
+        writer.writerow(columns)
         for c in result.to_dict()["customers"]:
-            writer.writerow(
-                [csv_cell(c[k]) for k in ("rank", "id", "name", "closeness", "d_plus", "d_minus")]
-            )
+            writer.writerow([csv_cell(c[k]) for k in columns])
         text = buf.getvalue().encode("utf-8")
-        write_file(out_csv, lambda p: p.write_bytes(text), protect=inputs(data, weights))
+        write_file(out_csv, lambda p: p.write_bytes(text), protect=inputs(data, weighting))
     return result
 
 
-def inputs(data: Path, weights: str) -> list[Path]:
-    """The files a ranking reads (the data; the case folder given as weights): what its
-    output may not replace."""
-    return [Path(data), *([Path(weights)] if Path(weights).is_dir() else [])]
-
-
-def _tree_and_weights(
-    criteria: list[str], weights: str, directions: str | None
-) -> tuple[CriteriaTree, np.ndarray]:
-    """The tree (a case's, or a flat one over ``criteria``) and the weights in its leaf order."""
-    if Path(weights).is_dir():
-        from mcda_ckm.model.case import load_case
-        from mcda_ckm.weights.panel import evaluate
-
-        case = load_case(weights)
-        tree = case.tree
-        w = case.fixed_weights
-        if w is None:
-            w = evaluate(tree, case.experts).global_weights
-    else:
-        dirs = ["benefit"] * len(criteria)
-        if directions:
-            words = [d.strip().lower() for d in directions.split(",")]
-            bad = [d for d in words if d not in _DIRECTION_WORDS]
-            if bad or len(words) != len(criteria):
-                raise CkmError(
-                    f"--directions must give benefit or cost for each of the {len(criteria)} "
-                    f"criteria, got {directions!r}",
-                    where="--directions",
-                )
-            dirs = [_DIRECTION_WORDS[d] for d in words]
-        tree = flat_tree(criteria, dirs)
-        w = parse_weights(weights, criteria)
-    return tree, np.asarray(w, dtype=np.float64)
-
-
-ENGINES: tuple[str, ...] = ("memory", "stream", "dask")
-"""Where ``ckm rank`` computes: in memory (:func:`rank_file`), streaming in bounded memory
-(:func:`mcda_ckm.large.stream.rank_stream`) or on a Dask cluster
-(:func:`mcda_ckm.large.dask.rank_dask`)."""
-
-
-def choose_engine(data: Path, engine: str | None = None) -> str:
+def choose_engine(data: Path, engine: Engine | None = None) -> Engine:
     """The engine asked for, or: ``stream`` for Parquet, a folder or a CSV file of
     :data:`mcda_ckm.large.stream.AUTO_STREAM_BYTES` or more, else ``memory``."""
-    from mcda_ckm.large.stream import AUTO_STREAM_BYTES
-
     if engine is not None:
         if engine not in ENGINES:
             raise CkmError(
@@ -186,6 +265,22 @@ def choose_engine(data: Path, engine: str | None = None) -> str:
     if data.is_file() and data.stat().st_size >= AUTO_STREAM_BYTES:
         return "stream"
     return "memory"
+
+
+def criteria_of_large(data: Path, engine: Engine) -> list[str]:
+    """The indicator columns of a file (stream) or partitioned Parquet base (dask), from the
+    header only."""
+    if engine == "dask":
+        return cluster.criteria_of(data)
+    return stream.criteria_of(data)
+
+
+def weighting_for_file(
+    data: Path, engine: Engine, weights: str, directions: str | None
+) -> Weighting:
+    """Weights given as numbers over the columns of ``data`` (its header only is read)."""
+    criteria = criteria_of_file(data) if engine == "memory" else criteria_of_large(data, engine)
+    return weighting_from_text(weights, directions, criteria)
 
 
 @dataclass(frozen=True)
@@ -204,48 +299,40 @@ class LargeRanking:
 
 def rank_large(
     data: Path,
-    weights: str,
-    directions: str | None,
-    top: int,
-    normalization: str,
+    weighting: Weighting,
+    top: int | None = None,
+    normalization: Normalization | None = None,
     *,
-    engine: str = "stream",
+    engine: Engine = "stream",
     out: Path | None = None,
     chunk_rows: int | None = None,
     full_ranks: bool = False,
     scheduler: str | None = None,
     samples: int = 0,
-    seed: int = 0,
+    seed: int | None = None,
     progress: Any = None,
 ) -> LargeRanking:
     """Rank a file of any size (``engine`` "stream") or a partitioned Parquet base on Dask
-    (``engine`` "dask"); weights and directions as for :func:`rank_file`. With ``samples``,
-    also the key-source probability of every customer under weights sampled around the given
-    ones (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`, or the panel when
-    the
-    weights come from a case folder)."""
-    from mcda_ckm.large import stream
-
+    (``engine`` "dask"). With ``samples``, also the key-source probability of every customer
+    under sampled weights: the case's panel when the weighting has one, else around the given
+    weights (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`); ``seed``
+    defaults to the case's, else :data:`mcda_ckm.model.settings.DEFAULT_SEED`."""
     data = Path(data)
+    if not 0 <= samples <= MAX_SAMPLES:
+        raise CkmError(
+            f"--samples {samples} is out of range: must be between 0 and {MAX_SAMPLES:,}",
+            where="--samples",
+        )
     if out is not None:  # before the work, not only after it
-        (check_folder if engine == "dask" else check_file)(out, protect=inputs(data, weights))
-    if engine == "dask":
-        from mcda_ckm.large import dask as cluster
-
-        criteria = cluster.criteria_of(data)
-    else:
-        layout, _ = stream._layout(data, None)
-        criteria = [c for c in layout.columns if c not in ("id", "name")]
-    tree, w = _tree_and_weights(criteria, weights, directions)
-    sampled = None
-    if samples:
-        sampled = _sample(tree, w, weights, samples, seed)
-    kwargs: dict[str, Any] = {"normalization": normalization, "top_k": top, "out": out}
+        (check_folder if engine == "dask" else check_file)(out, protect=inputs(data, weighting))
+    k = weighting.ranking.top_k if top is None else top
+    norm = normalization or weighting.ranking.normalization
+    sampled = sample(weighting, samples, seed) if samples else None
+    kwargs: dict[str, Any] = {"normalization": norm, "top_k": k, "out": out}
     if chunk_rows:
         kwargs["chunk_rows"] = chunk_rows
+    tree, w = weighting.tree, weighting.weights
     if engine == "dask":
-        from mcda_ckm.large import dask as cluster
-
         if full_ranks:
             raise CkmError(
                 "--full-ranks is not available on the dask engine",
@@ -256,7 +343,7 @@ def rank_large(
             ranking = cluster.rank_dask(data, w, tree, client=client, **kwargs)
             probabilities = (
                 cluster.key_probabilities_dask(
-                    data, sampled, tree, k=ranking.k, client=client, normalization=normalization
+                    data, sampled, tree, k=ranking.k, client=client, normalization=norm
                 )
                 if sampled is not None
                 else None
@@ -264,24 +351,22 @@ def rank_large(
         return LargeRanking(ranking, probabilities)
     ranking = stream.rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
     probabilities = (
-        stream.key_probabilities(data, sampled, tree, k=ranking.k, normalization=normalization)
+        stream.key_probabilities(data, sampled, tree, k=ranking.k, normalization=norm)
         if sampled is not None
         else None
     )
     return LargeRanking(ranking, probabilities)
 
 
-def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed: int):  # type: ignore[no-untyped-def]
-    """Weight samples: the panel's when ``weights`` is a case folder with one, else around
-    the given weights (spread 0.2)."""
-    from mcda_ckm.ranking.topsis import Deviations
-    from mcda_ckm.sensitivity.analysis import Problem, sample_weights
-
+def sample(weighting: Weighting, samples: int, seed: int | None) -> np.ndarray:
+    """Weight samples: the panel's when the weighting has one, else around its weights (with
+    the case's spread, default 0.2)."""
+    w = weighting.weights
     # sample_weights reads only the tree and the weights of the problem: the customers are
     # not needed (nor could they be held) to draw the weights.
     empty = np.empty((0, len(w)))
     p = Problem(
-        tree=tree,
+        tree=weighting.tree,
         local={},
         weights=w / w.sum(),
         deviations=Deviations(empty, empty, np.ones(len(w))),
@@ -289,13 +374,12 @@ def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed:
         k=1,
         normalization="vector",
     )
-    panel = None
-    if Path(weights).is_dir():
-        from mcda_ckm.model.case import load_case
-        from mcda_ckm.weights.panel import evaluate
-
-        case = load_case(weights)
-        if case.fixed_weights is None:
-            panel = evaluate(case.tree, case.experts)
-    source = "panel" if panel is not None else "around"
-    return sample_weights(p, samples, source, seed=seed, panel=panel)
+    source: Source = "panel" if weighting.panel is not None else "around"
+    return sample_weights(
+        p,
+        samples,
+        source,
+        seed=weighting.sampling.seed if seed is None else seed,
+        panel=weighting.panel,
+        spread=weighting.sampling.spread,
+    )

@@ -7,23 +7,29 @@ writers turn into files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
 from mcda_ckm.errors import CaseError
 from mcda_ckm.model.case import Case, sha256
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
+from mcda_ckm.model.settings import (
+    AhpSettings,
+    ClvSettings,
+    Normalization,
+    RankingSettings,
+    SensitivitySettings,
+    Source,
+)
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
 from mcda_ckm.ranking.topsis import Ranking, rank
 from mcda_ckm.sensitivity import analysis as sens
-from mcda_ckm.weights.panel import PanelResult
+from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
-DEFAULT_SEED = 20081008
-"""Default seed of the sampling (the seed paper's publication year and issue, 2008 (8))."""
-DEFAULT_SAMPLES = 10_000
+__all__ = ["Sensitivity", "Study", "run_study"]
 
 
 @dataclass(frozen=True)
@@ -84,31 +90,16 @@ class Study:
     seed: int | None = None
 
 
-def _setting(case: Case, section: str, key: str, default: Any) -> Any:
-    return case.settings.get(section, {}).get(key, default)
-
-
-def _with_clv(case: Case, dm: DecisionMatrix) -> tuple[DecisionMatrix, CashFlows | None]:
-    clv = case.settings.get("clv", {})
-    if "cashflows" not in clv:
+def _with_clv(
+    clv: ClvSettings | None, dm: DecisionMatrix
+) -> tuple[DecisionMatrix, CashFlows | None]:
+    """The matrix with the ``[clv] column`` replaced by the CLV computed from the cash flows
+    (the column was checked against the tree when the case was loaded)."""
+    if clv is None:
         return dm, None
-    toml = case.path / "case.toml"
-    column = clv.get("column", "base_potential")
-    if column not in dm.criteria:
-        raise CaseError(
-            f"column {column!r} is not an indicator of the tree",
-            path=toml,
-            where="[clv] column",
-            hint=f"Indicators: {', '.join(dm.criteria)}",
-        )
-    for key in ("discount_rate", "horizon"):
-        if key not in clv:
-            raise CaseError(f"{key} is missing", path=toml, where=f"[clv] {key}")
-    path = case.file("cashflows", "clv")
-    assert path is not None
-    flows = load_cash_flows(path, dm.ids, float(clv["discount_rate"]), int(clv["horizon"]))
+    flows = load_cash_flows(clv.cashflows, dm.ids, clv.discount_rate, clv.horizon)
     values = dm.values.copy()
-    values[:, dm.criteria.index(column)] = flows.clv
+    values[:, dm.criteria.index(clv.column)] = flows.clv
     values.flags.writeable = False
     return dm.replace(values=values), flows
 
@@ -116,47 +107,82 @@ def _with_clv(case: Case, dm: DecisionMatrix) -> tuple[DecisionMatrix, CashFlows
 def run_study(
     case: Case,
     *,
+    ahp: AhpSettings | None = None,
     top_k: int | None = None,
-    normalization: str | None = None,
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = DEFAULT_SEED,
-    source: str | None = None,
-    spread: float = 0.2,
+    normalization: Normalization | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    source: Source | None = None,
+    spread: float | None = None,
     with_sensitivity: bool = True,
     progress: sens.Progress | None = None,
 ) -> Study:
     """Run a case: weights (panel or fixed), ranking, cross-check, reading, sensitivity.
 
+    Every setting comes from the case (``case.settings``, checked when it was loaded); the
+    keyword arguments that are not None override them (the CLI's options).
+
     Parameters
     ----------
+    ahp : AhpSettings, optional
+        Replaces the case's ``[ahp]`` settings.
     top_k, normalization : optional
         Override the case's ``[ranking]`` settings.
-    samples, seed, source, spread :
-        The SMAA sampling (see :func:`mcda_ckm.sensitivity.analysis.sample_weights`); ``source``
-        defaults to "panel" when the case has a panel, "around" when it has fixed weights.
+    samples, seed, source, spread : optional
+        Override the case's ``[sensitivity]`` settings, the SMAA sampling (see
+        :func:`mcda_ckm.sensitivity.analysis.sample_weights`); ``source`` defaults to "panel"
+        when the case has a panel, "around" when it has fixed weights.
     progress : callable, optional
         Called as ``progress(done, total)`` during the long steps.
+
+    Raises
+    ------
+    CkmError
+        On an override out of its range, before anything is computed.
     """
-    customers = case.file("customers")
+    ranking_settings = RankingSettings(
+        top_k=case.settings.ranking.top_k if top_k is None else top_k,
+        normalization=normalization or case.settings.ranking.normalization,
+    )
+    sampling = case.settings.sensitivity.with_overrides(
+        samples=samples, seed=seed, source=source, spread=spread
+    )
+    if with_sensitivity and sampling.source == "panel" and case.fixed_weights is not None:
+        raise CaseError(
+            "this case has fixed weights: there is no panel to sample",
+            hint="Use --source uniform or --source around",
+        )
+    customers = case.customers
     if customers is None:
         raise CaseError(
             "no customers file",
-            path=case.path / "case.toml",
+            path=case.toml,
             where="[case] customers",
             hint='Add customers = "customers.csv" (one row per customer, one column per indicator)',
         )
-    k = int(top_k if top_k is not None else _setting(case, "ranking", "top_k", 5))
-    norm = normalization or str(_setting(case, "ranking", "normalization", "vector"))
+    return _run(case, customers, ahp, ranking_settings, sampling, with_sensitivity, progress)
+
+
+def _run(
+    case: Case,
+    customers: Path,
+    ahp: AhpSettings | None,
+    ranking_settings: RankingSettings,
+    sampling: SensitivitySettings,
+    with_sensitivity: bool,
+    progress: sens.Progress | None,
+) -> Study:
+    k, norm = ranking_settings.top_k, ranking_settings.normalization
     panel = None
     if case.fixed_weights is not None:
         weights = case.fixed_weights
         local = case.tree.decompose(weights)
     else:
-        panel = case.evaluate()
+        panel = evaluate_case(case, ahp)
         weights, local = panel.global_weights, panel.local_weights
     dm = load_customers(customers, case.tree)
     inputs = {**case.inputs, customers.name: sha256(customers)}
-    dm, flows = _with_clv(case, dm)
+    dm, flows = _with_clv(case.settings.clv, dm)
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     ranking = rank(dm, weights, normalization=norm, top_k=k)
@@ -179,19 +205,17 @@ def run_study(
     sensitivity = None
     if with_sensitivity:
         p = sens.problem(case.tree, local, dm.values, dm.directions, dm.ids, k, norm)
-        src = source or ("panel" if panel is not None else "around")
-        if src == "panel" and panel is None:
-            raise CaseError(
-                "this case has fixed weights: there is no panel to sample",
-                hint="Use --source uniform or --source around",
-            )
-        w = sens.sample_weights(p, samples, src, seed=seed, panel=panel, spread=spread)  # type: ignore[arg-type]
+        src: Source = sampling.source or ("panel" if panel is not None else "around")
+        seed = sampling.seed
+        w = sens.sample_weights(
+            p, sampling.samples, src, seed=seed, panel=panel, spread=sampling.spread
+        )
         sensitivity = Sensitivity(
             problem=p,
             tolerances=sens.tolerances(p),
             judgements=sens.judgement_tolerances(p, panel) if panel is not None else [],
             acceptability=sens.smaa(p, w, seed=seed, source=src, progress=progress),
-            spread=spread,
+            spread=sampling.spread,
         )
     return Study(
         case=case,
@@ -208,5 +232,5 @@ def run_study(
         top_k=k,
         normalization=norm,
         inputs=inputs,
-        seed=seed if with_sensitivity else None,
+        seed=sampling.seed if with_sensitivity else None,
     )

@@ -247,12 +247,13 @@ def test_init_scaffolds_a_case_that_loads(tmp_path):
 
 def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
     """A bug (not bad input) exits 1 with one line on stderr; CKM_DEBUG shows the traceback."""
+    import mcda_ckm.cli.commands_case as commands
     import mcda_ckm.cli.main as cli
 
     def boom(*a, **k):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(cli, "load_case", boom)
+    monkeypatch.setattr(commands, "load_case", boom)
     monkeypatch.setattr(sys, "argv", ["ckm", "weights", str(CASE)])
     monkeypatch.delenv("CKM_DEBUG", raising=False)
     with pytest.raises(SystemExit) as info:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
+from mcda_ckm.model.settings import AhpSettings
 from mcda_ckm.weights import ahp
-from mcda_ckm.weights.panel import evaluate
+from mcda_ckm.weights.panel import evaluate, evaluate_case
 from tests.conftest import CASE
 
 
@@ -48,7 +49,7 @@ def test_group_is_the_weighted_geometric_mean(case):
 
 
 def test_global_weights_compose_local(case):
-    r = evaluate(case.tree, case.experts, aggregation="aip")
+    r = evaluate(case.tree, case.experts, AhpSettings(aggregation="aip"))
     w = dict(zip(r.leaves, r.global_weights, strict=True))
     goal = r.nodes["goal"].weights
     dims = r.nodes["goal"].criteria
@@ -58,7 +59,7 @@ def test_global_weights_compose_local(case):
 
 
 def test_policy_exclude_drops_the_inconsistent_expert_at_that_node(case):
-    r = evaluate(case.tree, case.experts, policy="exclude")
+    r = evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="exclude"))
     assert by_id(r, "knowledge_value", "sales_director").excluded
     others = [e for e in case.experts if e.id != "sales_director"]
     mats = [e.matrix(case.tree, "knowledge_value") for e in others]
@@ -73,7 +74,7 @@ def test_policy_error_names_file_node_and_fix(case):
         match=r"sales_director\.toml: \[judgements\.knowledge_value\]: CR = 0\.\d+ is over the "
         r"threshold 0\.08; revise",
     ):
-        evaluate(case.tree, case.experts, policy="error")
+        evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="error"))
 
 
 def test_disconnected_expert_names_file_and_groups(write, huang):
@@ -130,7 +131,60 @@ def test_identical_experts_aggregate_to_that_expert(huang, g, a, b, c, k):
     truth = {n: np.array(v) / np.sum(v) for n, v in truth.items()}
     panel = [synthetic(huang, truth, f"e{i}", weight=i + 1) for i in range(k)]
     for aggregation in ("aij", "aip"):
-        r = evaluate(huang, panel, aggregation=aggregation)
+        r = evaluate(huang, panel, AhpSettings(aggregation=aggregation))
         np.testing.assert_allclose(r.global_weights, huang.compose(truth), rtol=1e-9)
         if k >= 2:
             assert r.nodes["goal"].consensus.s_star == pytest.approx(1.0)
+
+
+# -- evaluate_case: the case's own [ahp] settings -----------------------------------------------
+
+
+def test_evaluate_case_uses_the_case_settings(case):
+    """The bundled case's [ahp] is the default; the result carries the settings it used."""
+    r = evaluate_case(case)
+    assert r.settings == case.settings.ahp
+    np.testing.assert_array_equal(
+        r.global_weights, evaluate(case.tree, case.experts).global_weights
+    )
+
+
+def test_evaluate_case_with_overrides_equals_evaluate(case):
+    settings = case.settings.ahp.with_overrides(method="geometric_mean", aggregation="aip")
+    r = evaluate_case(case, settings)
+    assert (r.method, r.aggregation, r.ri_table) == ("geometric_mean", "aip", "saaty-1980")
+    expected = evaluate(case.tree, case.experts, settings).global_weights
+    np.testing.assert_array_equal(r.global_weights, expected)
+    assert not np.allclose(r.global_weights, evaluate_case(case).global_weights, atol=1e-6)
+
+
+def test_evaluate_case_reads_ahp_from_case_toml(tmp_path):
+    """A copy of the bundled case with [ahp] aggregation = "aip": evaluate_case follows it
+    (AIP: the weighted mean of the experts' priorities, Forman & Peniwati 1998)."""
+    import shutil
+
+    from tests.conftest import HUANG
+
+    dst = tmp_path / "case"
+    shutil.copytree(CASE, dst)
+    toml = dst / "case.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        "../../criteria/ckm-huang2008.toml", HUANG.as_posix()
+    )
+    toml.write_text(text.replace('aggregation = "aij"', 'aggregation = "aip"'), encoding="utf-8")
+    c = load_case(dst)
+    r = evaluate_case(c)
+    assert r.aggregation == "aip"
+    node = "goal"
+    vectors = [ahp.priorities(e.matrix(c.tree, node)).weights for e in c.experts]
+    expected = ahp.aggregate_priorities(vectors, [e.weight for e in c.experts])
+    np.testing.assert_allclose(r.nodes[node].weights, expected, rtol=1e-12)
+
+
+def test_evaluate_case_with_fixed_weights_is_an_error():
+    from tests.conftest import FIGHTER
+
+    with pytest.raises(
+        CaseError, match=r"case\.toml: this case has fixed \[weights\] and no expert panel"
+    ):
+        evaluate_case(load_case(FIGHTER))

@@ -1,0 +1,271 @@
+"""The commands on a case: ``ckm weights``, ``ckm run``, ``ckm report``, ``ckm sensitivity``.
+
+They share their options (:mod:`mcda_ckm.cli.options`): the AHP ones override the case's
+``[ahp]``, the ranking and sampling ones its ``[ranking]`` and ``[sensitivity]``; an option not
+given leaves the case's setting, and a setting the case does not give is the library's default.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mcda_ckm.cli.console import err, friendly_errors, progress
+from mcda_ckm.cli.options import (
+    DEFAULT_LANG,
+    AggOpt,
+    CaseArg,
+    CompletionOpt,
+    JsonOpt,
+    LangOpt,
+    MethodOpt,
+    OutOpt,
+    PolicyOpt,
+    QuietOpt,
+    RiOpt,
+    RuleOpt,
+    SamplesOpt,
+    SeedOpt,
+    SourceOpt,
+    SpreadOpt,
+    TopOpt,
+    value,
+)
+from mcda_ckm.cli.show import print_ranking, print_sensitivity, print_warnings, print_weights
+from mcda_ckm.errors import CkmError
+from mcda_ckm.model.case import Case, from_judgements, load_case
+from mcda_ckm.model.settings import AhpSettings
+
+if TYPE_CHECKING:
+    from enum import StrEnum
+
+    from mcda_ckm.workflows.study import Study
+
+__all__ = ["register"]
+
+
+def command_line() -> str:
+    """The command as typed, for the provenance written into results."""
+    return shlex.join(["ckm", *sys.argv[1:]])
+
+
+def ahp_of(
+    case: Case,
+    method: StrEnum | None,
+    ri_table: StrEnum | None,
+    rule: StrEnum | None,
+    aggregation: StrEnum | None,
+    policy: StrEnum | None,
+    completion: StrEnum | None,
+) -> AhpSettings:
+    """The case's ``[ahp]`` with the options given on the command line."""
+    return case.settings.ahp.with_overrides(
+        method=value(method),
+        ri_table=value(ri_table),
+        rule=value(rule),
+        aggregation=value(aggregation),
+        inconsistent_experts=value(policy),
+        completion=value(completion),
+    )
+
+
+def weights(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A case folder (with case.toml), or expert judgement files / folders of them "
+            "together with --tree.",
+            show_default=False,
+        ),
+    ],
+    tree: Annotated[
+        Path | None,
+        typer.Option(help="Criteria tree file, when PATHS are judgement files."),
+    ] = None,
+    json_: JsonOpt = False,
+    method: MethodOpt = None,
+    ri_table: RiOpt = None,
+    rule: RuleOpt = None,
+    aggregation: AggOpt = None,
+    policy: PolicyOpt = None,
+    completion: CompletionOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
+) -> None:
+    """Panel weights: per node priorities, CR, judgements to revise, consensus; global weights."""
+    from mcda_ckm.report.results import panel_to_dict, provenance, to_json
+    from mcda_ckm.weights.panel import evaluate_case
+
+    with friendly_errors():
+        if tree is not None:
+            c = from_judgements(tree, paths)
+        elif len(paths) == 1:
+            c = load_case(paths[0])
+        else:
+            raise CkmError(
+                "several paths given without --tree",
+                hint="Give one case folder, or judgement files with --tree criteria/<tree>.toml",
+            )
+        print_warnings(c.warnings)
+        settings = ahp_of(c, method, ri_table, rule, aggregation, policy, completion)
+        result = evaluate_case(c, settings)
+    if json_:
+        data = panel_to_dict(result)
+        data["provenance"] = provenance(c.inputs, command_line())
+        print(to_json(data))
+    else:
+        print_weights(result, value(lang))
+
+
+def study_of(
+    case: Path,
+    ahp: tuple[StrEnum | None, ...],
+    top: int | None,
+    samples: int | None,
+    seed: int | None,
+    source: StrEnum | None,
+    spread: float | None,
+    quiet: bool,
+) -> Study:
+    """Load a case, show its warnings and run its study with the options given."""
+    from mcda_ckm.workflows.study import run_study
+
+    c = load_case(case)
+    print_warnings(c.warnings)
+    settings = ahp_of(c, *ahp)
+    with progress(quiet, "sensitivity") as update:
+        return run_study(
+            c,
+            ahp=settings,
+            top_k=top,
+            samples=samples,
+            seed=seed,
+            source=value(source),
+            spread=spread,
+            progress=update,
+        )
+
+
+def target_of(case: Path, out_dir: Path | None) -> Path:
+    """The report folder (default ``out/<case folder name>``), checked before the work so that
+    a refused ``--out`` costs no computation (:func:`mcda_ckm.files.check_folder`)."""
+    from mcda_ckm.files import check_folder
+
+    folder = case.resolve() if case.is_dir() else case.resolve().parent
+    target = out_dir or Path("out") / folder.name
+    check_folder(target, protect=[case])
+    return target
+
+
+def write(study: Study, target: Path, lang: StrEnum) -> Path:
+    """Write the report folder of a study."""
+    from mcda_ckm.report.writers import write_report
+
+    return write_report(study, target, command=command_line(), lang=value(lang))
+
+
+def run(
+    case: CaseArg,
+    out_dir: OutOpt = None,
+    top: TopOpt = None,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
+    source: SourceOpt = None,
+    spread: SpreadOpt = None,
+    method: MethodOpt = None,
+    ri_table: RiOpt = None,
+    rule: RuleOpt = None,
+    aggregation: AggOpt = None,
+    policy: PolicyOpt = None,
+    completion: CompletionOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """The main job: weights, ranking, cross-check, sensitivity and the report folder.
+
+    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically.
+    """
+    from mcda_ckm.report.results import study_to_dict, to_json
+
+    ahp = (method, ri_table, rule, aggregation, policy, completion)
+    with friendly_errors():
+        target = target_of(case, out_dir)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+        written = write(study, target, lang)
+    if json_:
+        print(to_json(study_to_dict(study, command_line())))
+        return
+    if study.panel is not None:
+        print_weights(study.panel, value(lang))
+    print_ranking(study, value(lang))
+    if not quiet:
+        err.print(f"Report written to {written}/ — open {written / 'report.html'} in a browser.")
+
+
+def report(
+    case: CaseArg,
+    out_dir: OutOpt = None,
+    top: TopOpt = None,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
+    source: SourceOpt = None,
+    spread: SpreadOpt = None,
+    method: MethodOpt = None,
+    ri_table: RiOpt = None,
+    rule: RuleOpt = None,
+    aggregation: AggOpt = None,
+    policy: PolicyOpt = None,
+    completion: CompletionOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the report folder of a case (the same as 'ckm run', printing only where)."""
+    ahp = (method, ri_table, rule, aggregation, policy, completion)
+    with friendly_errors():
+        target = target_of(case, out_dir)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+        written = write(study, target, lang)
+    print(written / "report.html")
+
+
+def sensitivity(
+    case: CaseArg,
+    top: TopOpt = None,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
+    source: SourceOpt = None,
+    spread: SpreadOpt = None,
+    method: MethodOpt = None,
+    ri_table: RiOpt = None,
+    rule: RuleOpt = None,
+    aggregation: AggOpt = None,
+    policy: PolicyOpt = None,
+    completion: CompletionOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = DEFAULT_LANG,
+    quiet: QuietOpt = False,
+) -> None:
+    """How firm the key sources are: weight and judgement tolerances, SMAA-2 probabilities."""
+    from mcda_ckm.report.results import sensitivity_to_dict, to_json
+
+    ahp = (method, ri_table, rule, aggregation, policy, completion)
+    with friendly_errors():
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+    if json_:
+        data = sensitivity_to_dict(study) or {}
+        data["key_sources"] = list(study.ranking.key_sources)
+        print(to_json(data))
+        return
+    print_sensitivity(study, value(lang))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the case commands to ``app``."""
+    app.command()(weights)
+    app.command()(run)
+    app.command()(report)
+    app.command()(sensitivity)

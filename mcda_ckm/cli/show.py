@@ -1,0 +1,255 @@
+"""The tables the commands print: weights, key sources, sensitivity, ad-hoc rankings.
+
+Data goes to stdout (:data:`mcda_ckm.cli.console.out`); notes go to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.markup import escape
+from rich.table import Table
+
+from mcda_ckm.cli.console import err, out
+from mcda_ckm.model import scale
+from mcda_ckm.model.settings import Language, SettingWarning
+from mcda_ckm.weights import ahp
+
+if TYPE_CHECKING:  # the commands import these when they run (start-up of `ckm --help`)
+    from mcda_ckm.weights.panel import PanelResult
+    from mcda_ckm.workflows.adhoc import AdHocRanking, LargeRanking
+    from mcda_ckm.workflows.study import Study
+
+__all__ = [
+    "print_adhoc",
+    "print_large",
+    "print_ranking",
+    "print_sensitivity",
+    "print_warnings",
+    "print_weights",
+]
+
+
+def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
+    """Implausible settings, one line each on stderr (shown even with --quiet)."""
+    for w in warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(str(w))}", soft_wrap=True)
+
+
+def print_weights(result: PanelResult, lang: Language = "en") -> None:
+    """Per node: each expert's priorities and CR, the group, revisions, consensus; global
+    weights."""
+    tree = result.tree
+    names = {e.id: e.name for e in result.experts}
+    out.print(
+        f"[bold]{tree.title}[/] — priorities by {result.method}, CR with random-index table "
+        f"[bold]{result.ri_table}[/], acceptance rule {result.rule} "
+        f"({ahp.THRESHOLD_RULES[result.rule].split(': ')[-1]}), panel by "
+        f"{result.aggregation.upper()}, inconsistent experts: {result.policy}"
+    )
+    for node, n in result.nodes.items():
+        g = n.group
+        table = Table(title=f"{tree.label(node, lang)} ({node})", title_justify="left")
+        table.add_column("expert")
+        for c in n.criteria:
+            table.add_column(tree.label(c, lang), justify="right")
+        table.add_column(g.index, justify="right")
+        table.add_column("verdict")
+        for e in n.experts:
+            p = e.priorities
+            verdict = (
+                "[green]ok[/]"
+                if p.consistent
+                else ("[yellow]excluded[/]" if e.excluded else f"[red]over {p.threshold:.2f}[/]")
+            )
+            table.add_row(
+                names.get(e.expert, e.expert),
+                *(f"{w:.4f}" for w in p.weights),
+                f"{p.value:.3f}",
+                verdict,
+            )
+        table.add_row(
+            f"[bold]group ({result.aggregation.upper()})[/]",
+            *(f"[bold]{w:.4f}[/]" for w in n.weights),
+            f"{g.value:.3f}",
+            "[green]ok[/]" if g.consistent else f"[red]over {g.threshold:.2f}[/]",
+        )
+        out.print(table)
+        for e in n.experts:
+            for i, j in e.missing:
+                out.print(
+                    f"  {names.get(e.expert, e.expert)}: {tree.label(i, lang)} vs "
+                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion})"
+                )
+            for s in e.suggestions:
+                pair = scale.describe(
+                    s.current, tree.label(s.first, lang), tree.label(s.second, lang)
+                )
+                out.print(
+                    f"  {names.get(e.expert, e.expert)}: revise {pair}"
+                    f" -> {scale.fmt(s.suggested)}, the value the other judgements imply "
+                    f"({e.priorities.index} would be {s.value_after:.3f})"
+                )
+        for s in n.suggestions:
+            out.print(
+                f"  group: revise {tree.label(s.first, lang)} vs {tree.label(s.second, lang)}"
+                f" {scale.fmt(s.current)} -> {scale.fmt(s.suggested)}"
+            )
+        if n.consensus is not None:
+            cons = n.consensus
+            line = f"  consensus S* = {cons.s_star:.0%} ({cons.band})"
+            if cons.farthest is not None:
+                who = names.get(n.experts[cons.farthest].expert)
+                line += f"; farthest from the group: {who} (without: {cons.s_without_farthest:.0%})"
+            out.print(line)
+    table = Table(title="Global indicator weights", title_justify="left")
+    table.add_column("indicator")
+    table.add_column("dimension")
+    table.add_column("weight", justify="right")
+    for leaf, w in zip(result.leaves, result.global_weights, strict=True):
+        table.add_row(tree.label(leaf, lang), tree.label(tree.dimension_of(leaf), lang), f"{w:.4f}")
+    out.print(table)
+
+
+def print_ranking(study: Study, lang: Language) -> None:
+    """The key sources with their closeness, weak dimension and P(key); the cross-check."""
+    r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
+    if dm.constant_columns:
+        err.print(
+            f"note: {dm.path}: constant column(s) {', '.join(dm.constant_columns)}: the same "
+            "for every customer, they carry no information"
+        )
+    prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
+    table = Table(title=f"Key customer knowledge sources (top {study.top_k})", title_justify="left")
+    for col in ("rank", "id", "name", "closeness", "weak dimension"):
+        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    if prob is not None:
+        table.add_column("P(key)", justify="right")
+    show = max(study.top_k + 5, 10)
+    for i in map(int, r.order[:show]):
+        weak = read.weak_dimension[i]
+        row = [
+            str(int(r.ranks[i])),
+            dm.ids[i],
+            escape(dm.names[i]),
+            f"{r.closeness[i]:.4f}",
+            tree.label(weak, lang) if weak else "",
+        ]
+        if prob is not None:
+            row.append(f"{prob[i]:.0%}")
+        style = "bold" if i in set(r.top_k.tolist()) else None
+        table.add_row(*row, style=style)
+    out.print(table)
+    for i in r.top_k:
+        out.print(f"  {escape(read.summary(int(i)))}")
+    out.print(f"Cross-check: {escape(study.cross.verdict)}")
+
+
+def print_sensitivity(study: Study, lang: Language) -> None:
+    """Weight tolerances, the judgements the key set hangs on, SMAA-2 probabilities."""
+    from mcda_ckm.report.results import robustness_verdict
+
+    s = study.sensitivity
+    if s is None:
+        return
+    tree, ids = study.case.tree, study.matrix.ids
+    table = Table(
+        title="Weight tolerance: the key set stays while the local weight is in [low, high]",
+        title_justify="left",
+    )
+    for col in ("node", "now", "low", "high", "at low", "at high"):
+        table.add_column(col, justify="right" if col in ("now", "low", "high") else "left")
+    for t in sorted(s.tolerances, key=lambda x: x.width):
+        swaps = [
+            f"{b.enters} replaces {b.leaves}" if b.leaves else "never"
+            for b in (t.key_low, t.key_high)
+        ]
+        table.add_row(
+            tree.label(t.node, lang),
+            f"{t.t0:.3f}",
+            f"{t.key_low.t:.3f}",
+            f"{t.key_high.t:.3f}",
+            *swaps,
+        )
+    out.print(table)
+    if s.judgements:
+        jt = Table(
+            title="Judgements the key set hangs on (steps on the Saaty scale)", title_justify="left"
+        )
+        for col in ("expert", "node", "judgement", "down", "up"):
+            jt.add_column(col)
+        names = {e.id: e.name for e in study.case.experts}
+        for j in s.judgements[:15]:
+            jt.add_row(
+                names.get(j.expert, j.expert),
+                tree.label(j.node, lang),
+                scale.describe(j.value, tree.label(j.first, lang), tree.label(j.second, lang)),
+                "∞" if j.steps_down is None else str(j.steps_down),
+                "∞" if j.steps_up is None else str(j.steps_up),
+            )
+        out.print(jt)
+    acc = s.acceptability
+    pt = Table(
+        title=f"Probability of being a key source ({acc.n_samples:,} samples, "
+        f"{acc.source}, seed {acc.seed})",
+        title_justify="left",
+    )
+    pt.add_column("id")
+    pt.add_column("P(key)", justify="right")
+    pt.add_column("P(rank 1)", justify="right")
+    for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
+        pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
+    out.print(pt)
+    out.print(escape(robustness_verdict(study)))
+
+
+def print_large(large: LargeRanking, data: Path, engine: str) -> None:
+    """The key sources of a streamed or Dask ranking, and their probabilities when sampled."""
+    sr = large.ranking
+    table = Table(
+        title=f"TOPSIS key sources of {data.name} ({sr.customers:,} customers, {engine})",
+        title_justify="left",
+    )
+    for col in ("rank", "id", "name", "closeness"):
+        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    for r in range(len(sr.top_ids)):
+        table.add_row(
+            str(r + 1),
+            escape(sr.top_ids[r]),
+            escape(sr.top_names[r]),
+            f"{sr.top_closeness[r]:.4f}",
+        )
+    out.print(table)
+    if sr.tie_at_cutoff:
+        err.print("note: a tie straddles the top-k cut; input order decided it")
+    if large.key_probabilities is not None:
+        kp = large.key_probabilities
+        pt = Table(title=f"Key-source probability ({kp.n_samples} samples)")
+        pt.add_column("id")
+        pt.add_column("P(key)", justify="right")
+        for cid, p in list(zip(kp.ids, kp.key_probability, strict=True))[:20]:
+            pt.add_row(escape(cid), f"{p:.1%}")
+        out.print(pt)
+
+
+def print_adhoc(result: AdHocRanking, data: Path) -> None:
+    """Every customer of an in-memory ad-hoc ranking, best first, the key sources in bold."""
+    table = Table(
+        title=f"TOPSIS ranking of {data.name} (top {result.ranking.k} in bold)",
+        title_justify="left",
+    )
+    for col in ("rank", "id", "name", "closeness"):
+        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    r, dm = result.ranking, result.matrix
+    key = set(r.top_k.tolist())
+    for i in map(int, r.order):
+        table.add_row(
+            str(int(r.ranks[i])),
+            dm.ids[i],
+            escape(dm.names[i]),
+            f"{r.closeness[i]:.4f}",
+            style="bold" if i in key else None,
+        )
+    out.print(table)

@@ -1,0 +1,536 @@
+"""The settings of a case, typed and frozen: AHP, ranking, CLV and sensitivity.
+
+Every choice the engine offers is written here once, as a ``Literal`` type and the tuple of its
+values (``METHODS``, ``RI_TABLE_NAMES``, ...); the methods check against these tuples and the CLI
+generates its choices from them, so a value the library does not know cannot reach it by
+another door. Every default is written here once too: the field defaults of the dataclasses
+below (``AhpSettings()`` is the default AHP, ``DEFAULT_SEED`` the one sampling seed of every
+command).
+
+The readers (:func:`read_ahp`, :func:`read_ranking`, :func:`read_clv`, :func:`read_sensitivity`)
+check one table of ``case.toml`` each and name the file, the table and the key of any problem,
+with a "did you mean" for a misspelt key or choice; :func:`mcda_ckm.model.case.load_case` calls
+them all before anything is computed. Values that are valid but implausible are not errors but
+:class:`SettingWarning` objects, returned for the caller to show.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from mcda_ckm.errors import CaseError, CkmError
+
+__all__ = [
+    "AGGREGATIONS",
+    "COMPLETIONS",
+    "DEFAULT_RI_TABLE",
+    "DEFAULT_RULE",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_SEED",
+    "ENGINES",
+    "LANGUAGES",
+    "MAX_SAMPLES",
+    "METHODS",
+    "NORMALIZATIONS",
+    "POLICIES",
+    "RI_TABLE_NAMES",
+    "RULE_NAMES",
+    "SOURCES",
+    "Aggregation",
+    "AhpSettings",
+    "ClvSettings",
+    "Completion",
+    "Engine",
+    "Language",
+    "Method",
+    "Normalization",
+    "Policy",
+    "RankingSettings",
+    "SensitivitySettings",
+    "SettingWarning",
+    "Settings",
+    "Source",
+    "read_ahp",
+    "read_clv",
+    "read_ranking",
+    "read_sensitivity",
+]
+
+# -- the choices, each written once ----------------------------------------------------------
+
+Method = Literal["eigenvector", "geometric_mean"]
+METHODS: tuple[Method, ...] = get_args(Method)
+"""How priorities come from a comparison matrix: Saaty's principal eigenvector, or the row
+geometric mean (see :func:`mcda_ckm.weights.ahp.priorities`)."""
+
+RI_TABLE_NAMES: tuple[str, ...] = (
+    "saaty-1980",
+    "saaty-2005",
+    "alonso-lamata-2006",
+    "donegan-dodd-1991",
+    "tummala-ling-1998",
+)
+"""The random-index tables; their values and sources are :data:`mcda_ckm.weights.ahp.RI_TABLES`
+(a test keeps the two in step)."""
+
+RULE_NAMES: tuple[str, ...] = ("saaty-1994", "flat-0.10")
+"""The CR acceptance rules (:data:`mcda_ckm.weights.ahp.THRESHOLD_RULES` gives their sources)."""
+
+Aggregation = Literal["aij", "aip"]
+AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
+"""Aggregation of individual judgements (AIJ) or individual priorities (AIP), Forman &
+Peniwati (1998)."""
+
+Policy = Literal["keep", "exclude", "error"]
+POLICIES: tuple[Policy, ...] = get_args(Policy)
+"""What becomes of an expert over the consistency threshold at a node."""
+
+Completion = Literal["harker", "optimal"]
+COMPLETIONS: tuple[Completion, ...] = get_args(Completion)
+"""How missing judgements are completed under the eigenvector method: Harker (1987), or the
+lambda_max-minimising completion of Bozóki, Fülöp & Rónyai (2010)."""
+
+Normalization = Literal["vector", "minmax"]
+NORMALIZATIONS: tuple[Normalization, ...] = get_args(Normalization)
+"""The normalisations the ranking knows: ``"vector"`` (x / sqrt(sum x^2), Hwang & Yoon 1981,
+the default) and ``"minmax"`` ((x - min) / (max - min))."""
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+"""The languages of labels and reports."""
+
+Source = Literal["panel", "uniform", "around"]
+SOURCES: tuple[Source, ...] = get_args(Source)
+"""Where sampled weights come from (see :func:`mcda_ckm.sensitivity.analysis.sample_weights`)."""
+
+Engine = Literal["memory", "stream", "dask"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
+"""Where ``ckm rank`` computes: in memory, streaming in bounded memory, or on a Dask cluster."""
+
+# -- the defaults, each written once ---------------------------------------------------------
+
+DEFAULT_SEED = 20081008
+"""The sampling seed of every command (the seed paper's publication year and issue, 2008 (8))."""
+DEFAULT_SAMPLES = 10_000
+"""Weight samples of the SMAA analysis: the key-source probabilities move by less than about
+one percentage point between seeds at this count."""
+MAX_SAMPLES = 10_000_000
+"""The largest sample count accepted: the samples alone take ``samples x indicators x 8``
+bytes (about 1 GB for twelve indicators at this count), before the customers are scored."""
+
+
+@dataclass(frozen=True)
+class SettingWarning:
+    """A valid but implausible setting: the file, the place and what was probably meant.
+
+    Warnings are data: the library returns them (``Case.warnings``) and the CLI prints them.
+    """
+
+    message: str
+    path: Path | None = None
+    where: str | None = None
+
+    def __str__(self) -> str:
+        parts = [str(p) for p in (self.path, self.where) if p]
+        return ": ".join([*parts, self.message])
+
+
+# -- checks shared by the readers (plain names: used by mcda_ckm.model.case too) --------------
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest choice, or ``""`` (difflib's ratio >= 0.6)."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_keys(
+    table: Mapping[str, Any], known: Iterable[str], section: str, path: Path | None
+) -> None:
+    """Refuse a key of ``[section]`` that is not in ``known``, naming it, with a did-you-mean."""
+    known = tuple(known)
+    for key in table:
+        if key not in known:
+            raise CaseError(
+                f"unknown key {key!r}{did_you_mean(key, known)}",
+                path=path,
+                where=f"[{section}] {key}",
+                hint=f"The keys of [{section}] are {', '.join(known)}",
+            )
+
+
+def choice(value: Any, choices: tuple[str, ...], where: str, path: Path | None = None) -> Any:
+    """``value`` if it is one of ``choices``, else a :class:`CaseError` naming the place."""
+    if isinstance(value, str) and value in choices:
+        return value
+    shown = repr(value) if isinstance(value, str) else f"{value!r} (not text)"
+    mean = did_you_mean(value, choices) if isinstance(value, str) else ""
+    raise CaseError(
+        f"{shown} is not a choice{mean}",
+        path=path,
+        where=where,
+        hint=f"Use one of {', '.join(choices)}",
+    )
+
+
+def whole_number(
+    value: Any,
+    where: str,
+    path: Path | None = None,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+) -> int:
+    """``value`` if it is an integer (not a bool, not 2.7, not text) within ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = "text" if isinstance(value, str) else type(value).__name__
+        raise CaseError(
+            f"{value!r} is not a whole number ({kind})",
+            path=path,
+            where=where,
+            hint="Write a whole number without quotes, e.g. 5",
+        )
+    in_range(value, where, path, low=low, high=high)
+    return value
+
+
+def real_number(
+    value: Any,
+    where: str,
+    path: Path | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> float:
+    """``value`` as a float if it is a finite number (int or float, not a bool, not text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        kind = "text" if isinstance(value, str) else type(value).__name__
+        raise CaseError(
+            f"{value!r} is not a finite number ({kind})",
+            path=path,
+            where=where,
+            hint="Write a number without quotes, e.g. 0.08",
+        )
+    in_range(value, where, path, low=low, high=high)
+    return float(value)
+
+
+def in_range(
+    value: float,
+    where: str,
+    path: Path | None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = (
+            f"between {low:,} and {high:,}"
+            if low is not None and high is not None
+            else f">= {low:,}"
+            if low is not None
+            else f"<= {high:,}"
+        )
+        raise CaseError(f"{value!r} is out of range: must be {bounds}", path=path, where=where)
+
+
+def text(value: Any, where: str, path: Path | None = None) -> str:
+    """``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise CaseError(
+            f"{value!r} is not text", path=path, where=where, hint='Put the value in quotes: "..."'
+        )
+    return value
+
+
+def as_table(value: Any, section: str, path: Path | None) -> Mapping[str, Any]:
+    """``value`` if it is a TOML table (``[section]``), else an error naming it."""
+    if not isinstance(value, dict):
+        raise CaseError(
+            f"{section} must be a table, got {value!r}",
+            path=path,
+            where=f"[{section}]",
+            hint=f"Write [{section}] on its own line, then its keys, one per line",
+        )
+    return value
+
+
+# -- the settings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AhpSettings:
+    """How the panel's judgements become weights (``[ahp]`` of ``case.toml``).
+
+    Attributes
+    ----------
+    method : {"eigenvector", "geometric_mean"}
+    ri_table : str
+        One of :data:`RI_TABLE_NAMES`.
+    rule : str
+        The CR acceptance rule, one of :data:`RULE_NAMES`.
+    aggregation : {"aij", "aip"}
+    inconsistent_experts : {"keep", "exclude", "error"}
+        The policy for an expert over the threshold at a node.
+    completion : {"harker", "optimal"}
+
+    Raises
+    ------
+    CkmError
+        On construction with a value that is not a choice.
+    """
+
+    method: Method = "eigenvector"
+    ri_table: str = "saaty-1980"
+    rule: str = "saaty-1994"
+    aggregation: Aggregation = "aij"
+    inconsistent_experts: Policy = "keep"
+    completion: Completion = "harker"
+
+    def __post_init__(self) -> None:
+        for name, choices in AHP_CHOICES.items():
+            try:
+                choice(getattr(self, name), choices, name)
+            except CaseError as exc:
+                raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+    def with_overrides(
+        self,
+        *,
+        method: Method | None = None,
+        ri_table: str | None = None,
+        rule: str | None = None,
+        aggregation: Aggregation | None = None,
+        inconsistent_experts: Policy | None = None,
+        completion: Completion | None = None,
+    ) -> AhpSettings:
+        """A copy with the settings that are not None replaced (the CLI's options)."""
+        return AhpSettings(
+            method=self.method if method is None else method,
+            ri_table=self.ri_table if ri_table is None else ri_table,
+            rule=self.rule if rule is None else rule,
+            aggregation=self.aggregation if aggregation is None else aggregation,
+            inconsistent_experts=(
+                self.inconsistent_experts if inconsistent_experts is None else inconsistent_experts
+            ),
+            completion=self.completion if completion is None else completion,
+        )
+
+
+AHP_CHOICES: dict[str, tuple[str, ...]] = {
+    "method": METHODS,
+    "ri_table": RI_TABLE_NAMES,
+    "rule": RULE_NAMES,
+    "aggregation": AGGREGATIONS,
+    "inconsistent_experts": POLICIES,
+    "completion": COMPLETIONS,
+}
+"""The keys of ``[ahp]`` and the choices of each."""
+
+DEFAULT_RI_TABLE = AhpSettings.ri_table
+DEFAULT_RULE = AhpSettings.rule
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """The TOPSIS ranking (``[ranking]``): how many key sources, and the normalisation."""
+
+    top_k: int = 5
+    normalization: Normalization = "vector"
+
+    def __post_init__(self) -> None:
+        try:
+            whole_number(self.top_k, "top_k", low=1)
+            choice(self.normalization, NORMALIZATIONS, "normalization")
+        except CaseError as exc:
+            raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+
+@dataclass(frozen=True)
+class ClvSettings:
+    """Customer lifetime value from cash flows (``[clv]``), written into one indicator column.
+
+    ``CLV = sum_{i=1..horizon} C_i (1 + discount_rate)^(-i)`` (Huang, Han & Meng 2008, the
+    intended form of their garbled formula; see :mod:`mcda_ckm.ranking.clv`).
+
+    Attributes
+    ----------
+    cashflows : Path
+        The cash-flow file, resolved against the case folder.
+    column : str
+        The indicator the CLV replaces (default ``base_potential``).
+    discount_rate : float
+        Per period, as a fraction (0.08 for 8%).
+    horizon : int
+        Periods summed, >= 1.
+    """
+
+    cashflows: Path
+    discount_rate: float
+    horizon: int
+    column: str = "base_potential"
+
+
+@dataclass(frozen=True)
+class SensitivitySettings:
+    """The SMAA sampling (``[sensitivity]``): count, seed, source and spread of the weights.
+
+    ``source`` None means "panel" for a case with a panel, "around" for fixed weights.
+    """
+
+    samples: int = DEFAULT_SAMPLES
+    seed: int = DEFAULT_SEED
+    source: Source | None = None
+    spread: float = 0.2
+
+    def __post_init__(self) -> None:
+        try:
+            check_sensitivity_values(self.samples, self.seed, self.source, self.spread, None, "")
+        except CaseError as exc:
+            raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+    def with_overrides(
+        self,
+        *,
+        samples: int | None = None,
+        seed: int | None = None,
+        source: Source | None = None,
+        spread: float | None = None,
+    ) -> SensitivitySettings:
+        """A copy with the settings that are not None replaced (the CLI's options)."""
+        return SensitivitySettings(
+            samples=self.samples if samples is None else samples,
+            seed=self.seed if seed is None else seed,
+            source=self.source if source is None else source,
+            spread=self.spread if spread is None else spread,
+        )
+
+
+def check_sensitivity_values(
+    samples: Any, seed: Any, source: Any, spread: Any, path: Path | None, prefix: str
+) -> None:
+    whole_number(samples, f"{prefix}samples", path, low=1, high=MAX_SAMPLES)
+    whole_number(seed, f"{prefix}seed", path, low=0)
+    if source is not None:
+        choice(source, SOURCES, f"{prefix}source", path)
+    real_number(spread, f"{prefix}spread", path, low=0.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a case, checked: ``[ahp]``, ``[ranking]``, ``[clv]``, ``[sensitivity]``."""
+
+    ahp: AhpSettings = AhpSettings()
+    ranking: RankingSettings = RankingSettings()
+    clv: ClvSettings | None = None
+    sensitivity: SensitivitySettings = SensitivitySettings()
+
+
+# -- the readers of case.toml's tables -------------------------------------------------------
+
+RANKING_KEYS: tuple[str, ...] = ("top_k", "normalization")
+CLV_KEYS: tuple[str, ...] = ("cashflows", "column", "discount_rate", "horizon")
+SENSITIVITY_KEYS: tuple[str, ...] = ("samples", "seed", "source", "spread")
+
+
+def read_ahp(table: Mapping[str, Any], path: Path | None = None) -> AhpSettings:
+    """``[ahp]``: every key known, every value one of its choices."""
+    table = as_table(table, "ahp", path)
+    check_keys(table, AHP_CHOICES, "ahp", path)
+    for key, value in table.items():
+        choice(value, AHP_CHOICES[key], f"[ahp] {key}", path)
+    return AhpSettings(**table)
+
+
+def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingSettings:
+    """``[ranking]``: ``top_k`` a whole number >= 1, ``normalization`` one of its choices."""
+    table = as_table(table, "ranking", path)
+    check_keys(table, RANKING_KEYS, "ranking", path)
+    if "top_k" in table:
+        whole_number(table["top_k"], "[ranking] top_k", path, low=1)
+    if "normalization" in table:
+        choice(table["normalization"], NORMALIZATIONS, "[ranking] normalization", path)
+    return RankingSettings(**table)
+
+
+def read_clv(
+    table: Mapping[str, Any], folder: Path, indicators: Iterable[str], path: Path | None = None
+) -> tuple[ClvSettings | None, tuple[SettingWarning, ...]]:
+    """``[clv]``: ``cashflows`` (a path relative to ``folder``), ``discount_rate`` (a fraction
+    >= 0), ``horizon`` (periods >= 1), ``column`` (one of ``indicators``).
+
+    A discount rate above 1 is accepted with a warning: 8 is far more often an 8% typed as a
+    percentage than an 800% rate. A table without ``cashflows`` computes no CLV (None), with a
+    warning that its other keys are not used (commenting out the file is how a case turns the
+    CLV off).
+    """
+    table = as_table(table, "clv", path)
+    check_keys(table, CLV_KEYS, "clv", path)
+    for key in ("discount_rate", "horizon"):
+        if key not in table:
+            raise CaseError(
+                f"{key} is missing",
+                path=path,
+                where=f"[clv] {key}",
+                hint="[clv] needs discount_rate and horizon with its cashflows (column is "
+                "optional)",
+            )
+    rate = real_number(table["discount_rate"], "[clv] discount_rate", path, low=0.0)
+    horizon = whole_number(table["horizon"], "[clv] horizon", path, low=1)
+    column = text(table.get("column", "base_potential"), "[clv] column", path)
+    indicators = tuple(indicators)
+    if column not in indicators:
+        raise CaseError(
+            f"{column!r} is not an indicator of the tree{did_you_mean(column, indicators)}",
+            path=path,
+            where="[clv] column",
+            hint=f"Indicators: {', '.join(indicators)}",
+        )
+    warnings: tuple[SettingWarning, ...] = ()
+    if "cashflows" not in table:
+        note = SettingWarning(
+            "no cashflows file: no CLV is computed and the other [clv] keys are not used",
+            path=path,
+            where="[clv] cashflows",
+        )
+        return None, (note,)
+    cashflows = text(table["cashflows"], "[clv] cashflows", path)
+    if rate > 1:
+        warnings = (
+            SettingWarning(
+                f"discount_rate = {table['discount_rate']!r}: did you mean {rate:g}% "
+                f"({rate / 100:g})? The rate is a fraction per period; used as {rate:.0%}",
+                path=path,
+                where="[clv] discount_rate",
+            ),
+        )
+    settings = ClvSettings(
+        cashflows=(folder / cashflows).resolve(),
+        discount_rate=rate,
+        horizon=horizon,
+        column=column,
+    )
+    return settings, warnings
+
+
+def read_sensitivity(table: Mapping[str, Any], path: Path | None = None) -> SensitivitySettings:
+    """``[sensitivity]``: ``samples`` (1 to :data:`MAX_SAMPLES`), ``seed`` (>= 0), ``source``
+    (one of :data:`SOURCES`), ``spread`` (>= 0)."""
+    table = as_table(table, "sensitivity", path)
+    check_keys(table, SENSITIVITY_KEYS, "sensitivity", path)
+    base = SensitivitySettings()
+    check_sensitivity_values(
+        table.get("samples", base.samples),
+        table.get("seed", base.seed),
+        table.get("source"),
+        table.get("spread", base.spread),
+        path,
+        "[sensitivity] ",
+    )
+    spread = float(table.get("spread", base.spread))
+    return SensitivitySettings(**{**table, "spread": spread})
