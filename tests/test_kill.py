@@ -162,8 +162,18 @@ def whole_kills(case: Path, first: Path, phase: float) -> None:
         shutil.copytree(first, out)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "mcda_ckm", "run", str(case), "--out", str(out)]
-            + ["--samples", "200", "--quiet"],
+            [
+                sys.executable,
+                "-m",
+                "mcda_ckm",
+                "run",
+                str(case),
+                "--out",
+                str(out),
+                "--samples",
+                "200",
+                "--quiet",
+            ],
             stdout=subprocess.DEVNULL,
             cwd=first.parent,
             env=env(),

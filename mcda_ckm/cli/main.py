@@ -9,16 +9,13 @@ traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from mcda_ckm.cli import commands_case, rank
 from mcda_ckm.cli.cases import register as register_cases
-from mcda_ckm.cli.console import err, friendly_errors, out
+from mcda_ckm.cli.console import err, out
 from mcda_ckm.cli.panel import register as register_panel
 from mcda_ckm.weights import ahp
 

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from mcda_ckm.errors import CaseError, TreeError
-from mcda_ckm.model.case import read_settings
+from mcda_ckm.model.case import read_case_file
 from mcda_ckm.model.scaffold import scaffold
 from tests.conftest import HUANG, ZOU
 
@@ -34,7 +34,7 @@ def test_scaffolded_case_is_self_contained(tmp_path):
     scaffold(tmp_path / "acme", "ckm-huang2008")
     moved = tmp_path / "elsewhere" / "deep" / "acme"
     shutil.move(tmp_path / "acme", moved)
-    base = read_settings(moved)
+    base = read_case_file(moved)
     assert base.tree.id == "ckm-huang2008"
     assert len(base.tree.leaves) == 12  # Huang, Han & Meng (2008): 3 dimensions x 4 indicators
 
