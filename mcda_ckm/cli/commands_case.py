@@ -197,7 +197,7 @@ def run(
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
         written = write(study, target, lang)
     if json_:
-        print(to_json(study_to_dict(study, command_line())))
+        print(to_json(study_to_dict(study, command_line(), value(lang))))
         return
     if study.panel is not None:
         print_weights(study.panel, value(lang))
@@ -256,7 +256,7 @@ def sensitivity(
     with friendly_errors():
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
     if json_:
-        data = sensitivity_to_dict(study) or {}
+        data = sensitivity_to_dict(study, value(lang)) or {}
         data["key_sources"] = list(study.ranking.key_sources)
         print(to_json(data))
         return

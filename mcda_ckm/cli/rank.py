@@ -91,6 +91,7 @@ def rank_cmd(
     """Rank ad-hoc customer data with given weights (TOPSIS), of any size."""
     from mcda_ckm.report.results import to_json
     from mcda_ckm.workflows.adhoc import (
+        check_output,
         choose_engine,
         rank_file,
         rank_large,
@@ -121,6 +122,8 @@ def rank_cmd(
                 hint="Drop --directions, or change the directions in the tree file",
             )
         chosen = choose_engine(data, value(engine))
+        if out_csv is not None:
+            check_output(out_csv, chosen, data, case)
         if case is not None:
             c = load_case(case)
             print_warnings(c.warnings)

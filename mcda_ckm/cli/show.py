@@ -115,6 +115,8 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
 
 def print_ranking(study: Study, lang: Language) -> None:
     """The key sources with their closeness, weak dimension and P(key); the cross-check."""
+    from mcda_ckm.report import narrative  # the report package only when a study is shown
+
     r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
     if dm.constant_columns:
         err.print(
@@ -143,13 +145,13 @@ def print_ranking(study: Study, lang: Language) -> None:
         table.add_row(*row, style=style)
     out.print(table)
     for i in r.top_k:
-        out.print(f"  {escape(read.summary(int(i)))}")
-    out.print(f"Cross-check: {escape(study.cross.verdict)}")
+        out.print(f"  {escape(narrative.summary(read, int(i), lang, tree))}")
+    out.print(f"Cross-check: {escape(narrative.cross_check_verdict(study.cross, lang))}")
 
 
 def print_sensitivity(study: Study, lang: Language) -> None:
     """Weight tolerances, the judgements the key set hangs on, SMAA-2 probabilities."""
-    from mcda_ckm.report.results import robustness_verdict
+    from mcda_ckm.report import narrative  # the report package only when a study is shown
 
     s = study.sensitivity
     if s is None:
@@ -202,7 +204,7 @@ def print_sensitivity(study: Study, lang: Language) -> None:
     for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
         pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
     out.print(pt)
-    out.print(escape(robustness_verdict(study)))
+    out.print(escape(narrative.robustness_verdict(study, lang)))
 
 
 def print_large(large: LargeRanking, data: Path, engine: str) -> None:

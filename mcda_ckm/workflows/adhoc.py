@@ -42,6 +42,7 @@ __all__ = [
     "AdHocRanking",
     "LargeRanking",
     "Weighting",
+    "check_output",
     "choose_engine",
     "parse_directions",
     "parse_weights",
@@ -85,6 +86,14 @@ def inputs(data: Path, weighting: Weighting) -> list[Path]:
     """The files a ranking reads (the data; the case folder of its weights): what its output may
     not replace."""
     return [Path(data), *([weighting.folder] if weighting.folder is not None else [])]
+
+
+def check_output(out: Path, engine: Engine, data: Path, case: Path | None = None) -> None:
+    """Raise :class:`mcda_ckm.errors.OutputError` unless ``out`` may receive the scores of
+    ``engine`` (a folder of parts for "dask", else a file); touches nothing. Called before any
+    file is read, so that a refused ``--out`` costs no work."""
+    protect = [Path(data), *([case] if case is not None else [])]
+    (check_folder if engine == "dask" else check_file)(out, protect=protect)
 
 
 def parse_weights(text: str, criteria: list[str]) -> np.ndarray:
@@ -173,7 +182,7 @@ def weighting_from_case(case: Case) -> Weighting:
         panel=panel,
         ranking=case.settings.ranking,
         sampling=case.settings.sensitivity,
-        folder=case.folder,
+        folder=case.path,
     )
 
 

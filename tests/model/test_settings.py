@@ -25,7 +25,7 @@ def case_dir(tmp_path):
     dst = tmp_path / "case"
     shutil.copytree(CASE, dst)
     toml = dst / "case.toml"
-    toml.write_text(BASE.replace("../../criteria/ckm-huang2008.toml", TREE), encoding="utf-8")
+    toml.write_text(BASE.replace('tree = "ckm-huang2008"', f'tree = "{TREE}"'), encoding="utf-8")
     return dst
 
 

@@ -65,7 +65,7 @@ def data_names(study: Study) -> set[str]:
     """The study's own text (ids, names, labels without a Chinese one, sources, paths)."""
     case, tree = study.case, study.case.tree
     out = {*study.matrix.ids, *study.matrix.names, *study.inputs, case.name, case.description}
-    out.add(case.settings.get("case", {}).get("name_zh", ""))
+    out.add(case.name_zh)
     out |= {e.name for e in case.experts} | {e.id for e in case.experts}
     out |= {tree.title, tree.source, tree.id} | {tree.label(n, "zh") for n in tree.nodes}
     out |= {str(tree.attr(leaf, "unit", "")) for leaf in tree.leaves}
