@@ -15,10 +15,13 @@ Meng (2008, section 3.2-3.3) name three indicators that such a log measures; ove
   channels through which the customer was in contact in the window.
 
 The log is read by Polars lazy queries run on its streaming engine, so a file of 10^8 events is
-aggregated in bounded memory in one pass (a second pass, stopping at the first bad row, runs only
-to name a bad row). CSV and Parquet are read; a row with no customer, an unreadable time, an
-initiator other than customer/firm, or a firm contact without an outcome is an error naming the
-file, the row and the column.
+aggregated in bounded memory. A clean log (ids without surrounding spaces, initiators and outcomes
+in lower case) takes one pass, its cells compared as written. When that pass meets a cell it
+cannot read, the log is aggregated again with every text cell trimmed (initiators and outcomes
+also lower-cased), and a row still bad is an error naming the file, the row and the column (a
+last pass stops at it): no customer, an unreadable time, an initiator other than customer/firm,
+or a firm contact without an outcome. Channels are compared as written; an empty channel is
+counted in ``missing_channel``, not as a channel. CSV and Parquet are read.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ __all__ = ["ContactColumns", "ContactIndicators", "contact_indicators"]
 
 INITIATORS: tuple[str, ...] = ("customer", "firm")
 """The accepted values of the initiator column (case and surrounding spaces ignored)."""
+
+Check = tuple[str, pl.Expr, str, str]
+"""A row check: the column, the expression true on a bad row, the message and the hint."""
 
 TIME_HINT = "Write times as ISO 8601 dates or date-times, e.g. 2024-03-01 or 2024-03-01T14:30:00"
 
@@ -145,16 +151,10 @@ def scan(path: Path) -> tuple[pl.LazyFrame, int]:
     )
 
 
-def text(name: str) -> pl.Expr:
-    """A column as stripped text, empty as null."""
-    col = pl.col(name).cast(pl.String).str.strip_chars()
-    return pl.when(col == "").then(None).otherwise(col)
-
-
 def time_expr(name: str, dtype: pl.DataType, path: Path) -> pl.Expr:
     """The time column as a naive datetime (UTC for zoned times), null where unreadable."""
     if dtype == pl.String:
-        return text(name).str.to_datetime(strict=False, time_unit="us")
+        return pl.col(name).str.strip_chars().str.to_datetime(strict=False, time_unit="us")
     if isinstance(dtype, pl.Datetime):
         col = pl.col(name)
         if dtype.time_zone is not None:
@@ -170,9 +170,7 @@ def time_expr(name: str, dtype: pl.DataType, path: Path) -> pl.Expr:
     )
 
 
-def first_bad_row(
-    lf: pl.LazyFrame, checks: list[tuple[str, pl.Expr, str, str]], path: Path, first: int
-) -> DataError:
+def first_bad_row(lf: pl.LazyFrame, checks: list[Check], path: Path, first: int) -> DataError:
     """The error for the first row failing a check (a pass that stops at that row)."""
     flags = [check.alias(f"bad{i}") for i, (_, check, _, _) in enumerate(checks)]
     hit = (
@@ -248,36 +246,77 @@ def contact_indicators(
             where="header",
             hint="Name the columns customer, time, initiator, outcome, channel, or map them",
         )
-    customer = text(cols.customer)
     time = time_expr(cols.time, schema[cols.time], path)
-    initiator = text(cols.initiator).str.to_lowercase()
-    outcome = text(cols.outcome).str.to_lowercase()
-    channel = text(cols.channel)
-    checks = [
-        (cols.customer, customer.is_null(), "no customer id", "Fill in the customer's id"),
+    outcomes = [str(a).strip().lower() for a in accepted]
+    # Clean logs (ids without surrounding spaces, initiators and outcomes in lower case) are
+    # aggregated as written, in one pass; only when that pass finds rows it cannot read is the
+    # log read again with every text cell trimmed and lower-cased, and then a bad row is an error.
+    table, checks = aggregate(lf, cols, time, t0, t1, outcomes, normalise=False)
+    if int(table["bad"].sum()) > 0 or table["customer"].str.strip_chars().n_unique() != len(
+        table
+    ) or (table["customer"] != table["customer"].str.strip_chars()).any():
+        table, checks = aggregate(lf, cols, time, t0, t1, outcomes, normalise=True)
+        if int(table["bad"].sum()) > 0:
+            raise first_bad_row(lf, checks, path, first)
+    return package(table, customers, t0, t1, float(period_days), path)
+
+
+def aggregate(
+    lf: pl.LazyFrame,
+    cols: ContactColumns,
+    time: pl.Expr,
+    t0: dt.datetime,
+    t1: dt.datetime,
+    outcomes: list[str],
+    *,
+    normalise: bool,
+) -> tuple[pl.DataFrame, list[Check]]:
+    """One streaming pass: the per-customer counts and the number of bad rows per customer."""
+
+    def cell(name: str, lower: bool = False) -> pl.Expr:
+        col = pl.col(name).cast(pl.String)
+        if normalise:
+            col = col.str.strip_chars()
+            if lower:
+                col = col.str.to_lowercase()
+        return col
+
+    customer = cell(cols.customer)
+    initiator = cell(cols.initiator, lower=True)
+    outcome = cell(cols.outcome, lower=True)
+    channel = cell(cols.channel)
+    checks: list[Check] = [
+        (
+            cols.customer,
+            customer.is_null() | (customer == ""),
+            "no customer id",
+            "Fill in the customer's id",
+        ),
         (cols.time, time.is_null(), "the time is missing or not a date", TIME_HINT),
         (
             cols.initiator,
-            initiator.is_null() | ~initiator.is_in(INITIATORS),
+            ~initiator.is_in(INITIATORS).fill_null(False),
             "the initiator must be customer or firm",
             "Write customer (the customer contacted the firm) or firm",
         ),
         (
             cols.outcome,
-            (initiator == "firm") & outcome.is_null(),
+            (initiator == "firm").fill_null(False) & (outcome.is_null() | (outcome == "")),
             "a firm-initiated contact has no outcome",
             "Write accepted, declined or another outcome",
         ),
     ]
     inside = (time >= t0) & (time < t1)
-    by_customer = (
+    has_channel = channel.is_not_null() & (channel != "")
+    table = (
         lf.select(
             customer.alias("customer"),
             inside.fill_null(False).alias("inside"),
             (initiator == "customer").fill_null(False).alias("by_customer"),
             (initiator == "firm").fill_null(False).alias("by_firm"),
-            outcome.is_in([a.lower() for a in accepted]).fill_null(False).alias("ok"),
+            outcome.is_in(outcomes).fill_null(False).alias("ok"),
             channel.alias("channel"),
+            has_channel.alias("has_channel"),
             pl.any_horizontal(*(check for _, check, _, _ in checks)).alias("bad"),
         )
         .group_by("customer")
@@ -288,14 +327,15 @@ def contact_indicators(
             (pl.col("inside") & pl.col("by_customer")).sum().alias("n_customer"),
             (pl.col("inside") & pl.col("by_firm")).sum().alias("n_firm"),
             (pl.col("inside") & pl.col("by_firm") & pl.col("ok")).sum().alias("n_accepted"),
-            pl.col("channel").filter(pl.col("inside")).drop_nulls().n_unique().alias("channels"),
-            (pl.col("inside") & pl.col("channel").is_null()).sum().alias("no_channel"),
+            pl.col("channel")
+            .filter(pl.col("inside") & pl.col("has_channel"))
+            .n_unique()
+            .alias("channels"),
+            (pl.col("inside") & ~pl.col("has_channel")).sum().alias("no_channel"),
         )
         .collect(engine="streaming")
     )
-    if int(by_customer["bad"].sum()) > 0:
-        raise first_bad_row(lf, checks, path, first)
-    return package(by_customer, customers, t0, t1, float(period_days), path)
+    return table, checks
 
 
 def package(
@@ -307,18 +347,22 @@ def package(
     path: Path,
 ) -> ContactIndicators:
     """The aggregated table as arrays in the customers' order, with the lists to report."""
-    found: dict[str, int] = {str(c): i for i, c in enumerate(table["customer"].to_list())}
-    ids = tuple(customers) if customers is not None else tuple(sorted(found))
-    unknown = tuple(sorted(set(found) - set(ids)))
-    at = np.array([found.get(c, -1) for c in ids], dtype=np.int64)
-
-    def column(name: str) -> np.ndarray:
-        values = table[name].to_numpy().astype(np.int64)
-        out = np.where(at >= 0, values[np.maximum(at, 0)] if values.size else 0, 0)
-        return np.asarray(out, dtype=np.int64)
-
-    n_customer, n_firm, n_accepted = column("n_customer"), column("n_firm"), column("n_accepted")
-    inside, diversity = column("inside"), column("channels")
+    counts = ["inside", "n_customer", "n_firm", "n_accepted", "channels"]
+    if customers is None:
+        ordered = table.sort("customer")
+        unknown: tuple[str, ...] = ()
+    else:
+        asked = pl.DataFrame({"customer": list(customers)}, schema={"customer": pl.String})
+        ordered = asked.join(table, on="customer", how="left", maintain_order="left")
+        ordered = ordered.with_columns(pl.col(counts).fill_null(0))
+        unknown = tuple(
+            table.join(asked, on="customer", how="anti")["customer"].sort().to_list()
+        )
+    ids = np.array(ordered["customer"].to_list(), dtype=object)
+    n_customer, n_firm, n_accepted, inside, diversity = (
+        ordered[c].to_numpy().astype(np.int64)
+        for c in ("n_customer", "n_firm", "n_accepted", "inside", "channels")
+    )
     periods = (t1 - t0).total_seconds() / 86400.0 / period_days
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n_firm > 0, n_accepted / np.maximum(n_firm, 1), np.nan)
@@ -333,14 +377,14 @@ def package(
     for value in arrays.values():
         value.flags.writeable = False
     return ContactIndicators(
-        ids=ids,
+        ids=tuple(ids.tolist()),
         **arrays,
         start=t0,
         end=t1,
         period_days=period_days,
         path=path,
-        no_contacts=tuple(c for c, n in zip(ids, inside, strict=True) if n == 0),
-        undefined_rate=tuple(c for c, n in zip(ids, n_firm, strict=True) if n == 0),
+        no_contacts=tuple(ids[inside == 0].tolist()),
+        undefined_rate=tuple(ids[n_firm == 0].tolist()),
         unknown=unknown,
         events_in_window=int(table["inside"].sum()),
         events_outside=int(table["outside"].sum()),

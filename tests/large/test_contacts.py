@@ -145,3 +145,16 @@ def test_results_are_read_only(write: Callable[[str, str], Path]) -> None:
     r = contact_indicators(write("log.csv", LOG), **WINDOW)
     with pytest.raises(ValueError, match="read-only"):
         r.acceptance_rate[0] = 0.0
+
+
+def test_clean_and_messy_spellings_agree(write: Callable[[str, str], Path]) -> None:
+    """The as-written pass (clean log) and the trimmed pass (messy log) give the same counts."""
+    clean = "customer,time,initiator,outcome,channel\n"
+    clean += "A,2024-01-02,customer,,web\nA,2024-01-03,firm,accepted,web\nB,2024-01-04,firm,declined,x\n"
+    messy = clean.replace("A,2024-01-03,firm", " A ,2024-01-03,Firm").replace("declined", "DECLINED")
+    r1 = contact_indicators(write("clean.csv", clean), **WINDOW)
+    r2 = contact_indicators(write("messy.csv", messy), **WINDOW)
+    assert r1.ids == r2.ids == ("A", "B")
+    for name in ("customer_initiated", "firm_initiated", "accepted", "diversity"):
+        np.testing.assert_array_equal(getattr(r1, name), getattr(r2, name))
+    np.testing.assert_allclose(r2.acceptance_rate, [1.0, 0.0])
