@@ -60,7 +60,7 @@ def generate(path: Path, events: int, customers: int, seed: int, chunk: int = 5_
                     "time": pa.array(t0 + rng.integers(0, span, n).astype("timedelta64[us]")),
                     "initiator": pa.array(np.where(firm, "firm", "customer")),
                     "outcome": pa.array(
-                        np.where(firm, OUTCOMES[rng.integers(0, 3, n)], None), type=pa.string()
+                        OUTCOMES[rng.integers(0, 3, n)], type=pa.string(), mask=~firm
                     ),
                     "channel": pa.array(CHANNELS[rng.integers(0, CHANNELS.size, n)]),
                 }
@@ -109,7 +109,7 @@ def run_polars(path: Path) -> dict[str, float]:
 
 
 def run_duckdb(path: Path) -> dict[str, float]:
-    rows = duckdb.sql(
+    relation = duckdb.sql(
         f"""
         with g as (
             select customer,
@@ -121,7 +121,9 @@ def run_duckdb(path: Path) -> dict[str, float]:
             group by customer)
         select count(*), sum(n_customer), sum(n_acc), sum(channels) from g
         """
-    ).fetchall()
+    )
+    assert relation is not None
+    rows = relation.fetchall()
     row = rows[0]
     return {
         "customers": int(row[0]),

@@ -42,6 +42,9 @@ __all__ = ["ContactColumns", "ContactIndicators", "contact_indicators"]
 INITIATORS: tuple[str, ...] = ("customer", "firm")
 """The accepted values of the initiator column (case and surrounding spaces ignored)."""
 
+MAX_CHANNELS = 64
+"""Most distinct channels counted by per-channel sums (bounded memory); beyond, a distinct count."""
+
 Check = tuple[str, pl.Expr, str, str]
 """A row check: the column, the expression true on a bad row, the message and the hint."""
 
@@ -159,7 +162,7 @@ def time_expr(name: str, dtype: pl.DataType, path: Path) -> pl.Expr:
         col = pl.col(name)
         if dtype.time_zone is not None:
             col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        return col.cast(pl.Datetime("us"))
+        return col if dtype == pl.Datetime("us") else col.cast(pl.Datetime("us"))
     if dtype == pl.Date:
         return pl.col(name).cast(pl.Datetime("us"))
     raise DataError(
@@ -251,14 +254,31 @@ def contact_indicators(
     # Clean logs (ids without surrounding spaces, initiators and outcomes in lower case) are
     # aggregated as written, in one pass; only when that pass finds rows it cannot read is the
     # log read again with every text cell trimmed and lower-cased, and then a bad row is an error.
-    table, checks = aggregate(lf, cols, time, t0, t1, outcomes, normalise=False)
-    if int(table["bad"].sum()) > 0 or table["customer"].str.strip_chars().n_unique() != len(
-        table
-    ) or (table["customer"] != table["customer"].str.strip_chars()).any():
-        table, checks = aggregate(lf, cols, time, t0, t1, outcomes, normalise=True)
+    channels = distinct_channels(lf, cols.channel)
+    table, checks = aggregate(lf, cols, time, t0, t1, outcomes, channels, normalise=False)
+    keys = table["customer"]
+    if (
+        int(table["bad"].sum()) > 0
+        or keys.str.strip_chars().n_unique() != len(keys)
+        or bool((keys != keys.str.strip_chars()).any())
+    ):
+        table, checks = aggregate(lf, cols, time, t0, t1, outcomes, channels, normalise=True)
         if int(table["bad"].sum()) > 0:
             raise first_bad_row(lf, checks, path, first)
     return package(table, customers, t0, t1, float(period_days), path)
+
+
+def distinct_channels(lf: pl.LazyFrame, name: str) -> list[str] | None:
+    """The log's distinct channels (a pass over one column), or None beyond MAX_CHANNELS."""
+    channel = pl.col(name).cast(pl.String)
+    values = (
+        lf.select(channel.filter(channel.is_not_null() & (channel != "")).unique())
+        .head(MAX_CHANNELS + 1)
+        .collect(engine="streaming")
+        .to_series()
+    )
+    found = sorted(values.to_list())
+    return found if len(found) <= MAX_CHANNELS else None
 
 
 def aggregate(
@@ -268,13 +288,29 @@ def aggregate(
     t0: dt.datetime,
     t1: dt.datetime,
     outcomes: list[str],
+    channels: list[str] | None,
     *,
     normalise: bool,
 ) -> tuple[pl.DataFrame, list[Check]]:
-    """One streaming pass: the per-customer counts and the number of bad rows per customer."""
+    """One streaming pass: the per-customer counts and the number of bad rows per customer.
+
+    The diversity is counted as one sum per known channel (contacts through it in the window)
+    and then the channels with a positive sum: sums keep the streaming group-by in bounded
+    memory, where a distinct count per group grows with the log. Beyond MAX_CHANNELS distinct
+    channels, the distinct count is used.
+    """
+
+    schema = lf.collect_schema()
+
+    def as_text(name: str) -> pl.Expr:
+        # A cast of a text column to text copies it, and a copied group key keeps every batch's
+        # buffer alive in the streaming group-by (memory then grows with the log): cast only
+        # what is not text already.
+        col = pl.col(name)
+        return col if schema[name] == pl.String else col.cast(pl.String)
 
     def cell(name: str, lower: bool = False) -> pl.Expr:
-        col = pl.col(name).cast(pl.String)
+        col = as_text(name)
         if normalise:
             col = col.str.strip_chars()
             if lower:
@@ -284,7 +320,7 @@ def aggregate(
     customer = cell(cols.customer)
     initiator = cell(cols.initiator, lower=True)
     outcome = cell(cols.outcome, lower=True)
-    channel = cell(cols.channel)
+    channel = as_text(cols.channel)  # compared as written
     checks: list[Check] = [
         (
             cols.customer,
@@ -308,6 +344,19 @@ def aggregate(
     ]
     inside = (time >= t0) & (time < t1)
     has_channel = channel.is_not_null() & (channel != "")
+    per_channel = (
+        [
+            (pl.col("inside") & (pl.col("channel") == name)).sum().alias(f"channel_{i}")
+            for i, name in enumerate(channels)
+        ]
+        if channels is not None
+        else [
+            pl.col("channel")
+            .filter(pl.col("inside") & pl.col("has_channel"))
+            .n_unique()
+            .alias("channels")
+        ]
+    )
     table = (
         lf.select(
             customer.alias("customer"),
@@ -327,14 +376,16 @@ def aggregate(
             (pl.col("inside") & pl.col("by_customer")).sum().alias("n_customer"),
             (pl.col("inside") & pl.col("by_firm")).sum().alias("n_firm"),
             (pl.col("inside") & pl.col("by_firm") & pl.col("ok")).sum().alias("n_accepted"),
-            pl.col("channel")
-            .filter(pl.col("inside") & pl.col("has_channel"))
-            .n_unique()
-            .alias("channels"),
+            *per_channel,
             (pl.col("inside") & ~pl.col("has_channel")).sum().alias("no_channel"),
         )
         .collect(engine="streaming")
     )
+    if channels is not None:
+        used = [pl.col(f"channel_{i}") > 0 for i in range(len(channels))]
+        table = table.with_columns(
+            (pl.sum_horizontal(used) if used else pl.lit(0)).cast(pl.Int64).alias("channels")
+        )
     return table, checks
 
 
@@ -355,9 +406,7 @@ def package(
         asked = pl.DataFrame({"customer": list(customers)}, schema={"customer": pl.String})
         ordered = asked.join(table, on="customer", how="left", maintain_order="left")
         ordered = ordered.with_columns(pl.col(counts).fill_null(0))
-        unknown = tuple(
-            table.join(asked, on="customer", how="anti")["customer"].sort().to_list()
-        )
+        unknown = tuple(table.join(asked, on="customer", how="anti")["customer"].sort().to_list())
     ids = np.array(ordered["customer"].to_list(), dtype=object)
     n_customer, n_firm, n_accepted, inside, diversity = (
         ordered[c].to_numpy().astype(np.int64)

@@ -316,9 +316,7 @@ def read_survey(path: str | Path, design: SurveyDesign) -> SurveyResponses:
                 )
             values[r, j] = lo + hi - value if item in reverse else value
     values.flags.writeable = False
-    return SurveyResponses(
-        path, tuple(customers), tuple(respondents), table.lines, items, values
-    )
+    return SurveyResponses(path, tuple(customers), tuple(respondents), table.lines, items, values)
 
 
 def reliability_of(construct: Construct, answers: np.ndarray) -> Reliability:

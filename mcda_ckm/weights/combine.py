@@ -96,7 +96,9 @@ def check_vector(
     else:
         w = np.asarray(weights, dtype=np.float64)
         if w.ndim != 1:
-            raise CkmError(f"the {name} weights must be one vector, got shape {w.shape}", where=name)
+            raise CkmError(
+                f"the {name} weights must be one vector, got shape {w.shape}", where=name
+            )
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         j = int(bad[0])
@@ -174,7 +176,9 @@ def combine(
     """
     if rule not in RULES:
         raise CkmError(
-            f"unknown combination rule {rule!r}", where="rule", hint=f"Use one of {', '.join(RULES)}"
+            f"unknown combination rule {rule!r}",
+            where="rule",
+            hint=f"Use one of {', '.join(RULES)}",
         )
     if rule == "linear":
         if alpha is None or not np.isfinite(alpha) or not 0.0 <= alpha <= 1.0:

@@ -298,19 +298,19 @@ def objective_weights(
     if method == "entropy":
         varies &= values.sum(axis=0) > 0
     warnings: list[WeightWarning] = []
-    for j in np.flatnonzero(~varies):
+    for col in np.flatnonzero(~varies).tolist():
         warnings.append(
             WeightWarning(
                 "constant",
-                names[j],
-                f"every customer has {values[0, j]:g}: the column does not tell customers "
+                names[col],
+                f"every customer has {values[0, col]:g}: the column does not tell customers "
                 "apart, so its objective weight is 0",
             )
         )
     if method == "entropy":
         declared = scales or {}
-        for j in np.flatnonzero(varies):
-            flag = shift_warning(names[j], values[:, j], declared.get(names[j]))
+        for col in np.flatnonzero(varies).tolist():
+            flag = shift_warning(names[col], values[:, col], declared.get(names[col]))
             if flag is not None:
                 warnings.append(flag)
     if not varies.any():

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.large.contacts import ContactColumns, contact_indicators
+from mcda_ckm.large.contacts import ContactColumns, ContactIndicators, contact_indicators
 
 LOG = """customer,time,initiator,outcome,channel
 A,2024-01-03,customer,,email
@@ -32,7 +32,7 @@ E,2024-01-15,customer,,fair
 WINDOW = {"start": "2024-01-01", "end": "2024-03-01", "period_days": 30}
 
 
-def check_by_hand(r) -> None:  # noqa: ANN001
+def check_by_hand(r: ContactIndicators) -> None:
     """Window [2024-01-01, 2024-03-01) = 60 days = 2 periods of 30 days.
 
     A: customer-initiated inside: 01-03, 01-20, 02-10, 02-28 23:59 = 4 (03-01 is the excluded end,
@@ -69,7 +69,9 @@ def test_csv_by_hand(write: Callable[[str, str], Path]) -> None:
     assert (r.start, r.end) == (dt.datetime(2024, 1, 1), dt.datetime(2024, 3, 1))
 
 
-def test_parquet_with_typed_times_by_hand(tmp_path: Path, write: Callable[[str, str], Path]) -> None:
+def test_parquet_with_typed_times_by_hand(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
     frame = pl.read_csv(write("log.csv", LOG), infer_schema=False).with_columns(
         pl.col("time").str.to_datetime(strict=True)
     )
@@ -109,7 +111,10 @@ def test_renamed_columns_and_other_accepted_outcomes(write: Callable[[str, str],
 @pytest.mark.parametrize(
     ("row", "match"),
     [
-        ("A,2024-13-45,customer,,email", r"row 3, column 'time': the time is missing or not a date"),
+        (
+            "A,2024-13-45,customer,,email",
+            r"row 3, column 'time': the time is missing or not a date",
+        ),
         ("A,,customer,,email", r"row 3, column 'time'"),
         (",2024-01-02,customer,,email", r"row 3, column 'customer': no customer id"),
         ("A,2024-01-02,partner,,email", r"row 3, column 'initiator': the initiator must be"),
@@ -128,7 +133,7 @@ def test_bad_rows_name_file_row_and_column(
 def test_missing_column_file_and_window(write: Callable[[str, str], Path]) -> None:
     with pytest.raises(DataError, match=r"header: no column 'channel'"):
         contact_indicators(write("log.csv", "customer,time,initiator,outcome\n"), **WINDOW)
-    with pytest.raises(DataError, match="unknown file type '.xlsx'"):
+    with pytest.raises(DataError, match=r"unknown file type '\.xlsx'"):
         contact_indicators(write("log.xlsx", ""), **WINDOW)
     with pytest.raises(DataError, match="file not found"):
         contact_indicators(Path("nowhere.csv"), **WINDOW)
@@ -150,11 +155,26 @@ def test_results_are_read_only(write: Callable[[str, str], Path]) -> None:
 def test_clean_and_messy_spellings_agree(write: Callable[[str, str], Path]) -> None:
     """The as-written pass (clean log) and the trimmed pass (messy log) give the same counts."""
     clean = "customer,time,initiator,outcome,channel\n"
-    clean += "A,2024-01-02,customer,,web\nA,2024-01-03,firm,accepted,web\nB,2024-01-04,firm,declined,x\n"
-    messy = clean.replace("A,2024-01-03,firm", " A ,2024-01-03,Firm").replace("declined", "DECLINED")
+    clean += (
+        "A,2024-01-02,customer,,web\nA,2024-01-03,firm,accepted,web\nB,2024-01-04,firm,declined,x\n"
+    )
+    messy = clean.replace("A,2024-01-03,firm", " A ,2024-01-03,Firm").replace(
+        "declined", "DECLINED"
+    )
     r1 = contact_indicators(write("clean.csv", clean), **WINDOW)
     r2 = contact_indicators(write("messy.csv", messy), **WINDOW)
     assert r1.ids == r2.ids == ("A", "B")
     for name in ("customer_initiated", "firm_initiated", "accepted", "diversity"):
         np.testing.assert_array_equal(getattr(r1, name), getattr(r2, name))
     np.testing.assert_allclose(r2.acceptance_rate, [1.0, 0.0])
+
+
+def test_many_channels_fall_back_to_a_distinct_count(
+    write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond MAX_CHANNELS channels the diversity is a distinct count: the same numbers."""
+    from mcda_ckm.large import contacts
+
+    monkeypatch.setattr(contacts, "MAX_CHANNELS", 2)
+    r = contact_indicators(write("log.csv", LOG), customers=["A", "B", "C", "D"], **WINDOW)
+    check_by_hand(r)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -99,8 +100,8 @@ def test_stability_by_hand_top_k() -> None:
     """k = 2, within 0.1, central tiers: A, C key; D potential; B, E, F ordinary.
     Sample 1 = the central closeness: everyone in its tier.
     Sample 2 swaps C and D (D 0.85, C 0.80): C -> potential, D -> key; others unchanged.
-    Sample 3 lifts F to 0.95: F, A key; C (0.85 >= 0.855? no) -> ordinary... C_k = 0.91,
-    potential from 0.819: C (0.85) potential, D (0.80) ordinary.
+    Sample 3 lifts F to 0.95: F and A key; C_k = 0.91, potential from 0.819: C (0.85)
+    potential, D (0.80) ordinary, F key: C, D and F out of their tiers.
     Shares: A 3/3, B 3/3, C 1/3, D 1/3, E 3/3, F 2/3.
     """
     t = tiers_by_top_k(C, 2, within=0.1, ids=IDS)
@@ -143,6 +144,6 @@ def test_probability_tiers_need_topk_rows() -> None:
         (lambda: key_probability([[0, 7]], 6), "outside 0..5"),
     ],
 )
-def test_inputs_are_checked(call, match: str) -> None:  # noqa: ANN001
+def test_inputs_are_checked(call: Callable[[], object], match: str) -> None:
     with pytest.raises(CkmError, match=match):
         call()

@@ -94,7 +94,7 @@ def test_likert_coded_from_zero_is_flagged_under_entropy_only() -> None:
     assert [(w.code, w.criterion) for w in r.warnings] == [("likert_shift", "trust")]
     assert "0-4 or 1-5" in r.warnings[0].message
     assert objective_weights(x, "critic").warnings == ()
-    assert objective_weights(x + [1, 0], "entropy").warnings == ()
+    assert objective_weights(x + np.array([1.0, 0]), "entropy").warnings == ()
 
 
 def test_values_outside_the_declared_scale_are_flagged(huang: CriteriaTree) -> None:
@@ -105,7 +105,9 @@ def test_values_outside_the_declared_scale_are_flagged(huang: CriteriaTree) -> N
     r = objective_weights(x, "entropy", criteria=["trust", "x"], scales=scales)
     assert [(w.code, w.criterion) for w in r.warnings] == [("likert_shift", "trust")]
     assert "declared scale is 1..7" in r.warnings[0].message
-    ok = objective_weights(x + [1, 0], "entropy", criteria=["trust", "x"], scales=scales)
+    ok = objective_weights(
+        x + np.array([1.0, 0]), "entropy", criteria=["trust", "x"], scales=scales
+    )
     assert ok.warnings == ()
 
 
@@ -117,7 +119,9 @@ def test_constant_column_gets_zero_weight_never_nan(method: str) -> None:
     r = objective_weights(x, method, criteria=["a", "b", "c", "d"])
     assert r.weights[2] == 0.0
     assert np.all(np.isfinite(r.weights))
-    assert [(w.code, w.criterion) for w in r.warnings if w.code == "constant"] == [("constant", "c")]
+    assert [(w.code, w.criterion) for w in r.warnings if w.code == "constant"] == [
+        ("constant", "c")
+    ]
     rest = np.delete(x, 2, axis=1)
     np.testing.assert_allclose(np.delete(r.weights, 2), PYMCDM[method](rest), atol=1e-12)
 
