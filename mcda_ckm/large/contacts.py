@@ -18,8 +18,10 @@ The log is read by Polars lazy queries run on its streaming engine, never loaded
 looped over in Python; the state kept is a few counts per customer (the diversity as one count per
 channel, since a distinct count per group makes the streaming group-by's memory grow with the
 log). Peak memory still rises with the log on Polars 2.1, about as a plain Polars group-by's does
-(figures in benchmarks/bench_contacts.py's output). A clean log (ids without surrounding spaces, initiators and outcomes
-in lower case) takes one pass, its cells compared as written. When that pass meets a cell it
+(figures in benchmarks/bench_contacts.py's output).
+
+A clean log (ids without surrounding spaces, initiators and outcomes in lower case) takes one
+pass, its cells compared as written. When that pass meets a cell it
 cannot read, the log is aggregated again with every text cell trimmed (initiators and outcomes
 also lower-cased), and a row still bad is an error naming the file, the row and the column (a
 last pass stops at it): no customer, an unreadable time, an initiator other than customer/firm,
