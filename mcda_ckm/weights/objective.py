@@ -1,0 +1,353 @@
+"""Objective weights from the decision matrix itself: entropy, CRITIC and standard deviation.
+
+The applied literature on key customers sets these beside the panel's AHP weights: a criterion on
+which the customers differ more, or which repeats less of what the others say, gets more weight.
+
+* **entropy** (Shannon 1948; as a weighting method Hwang & Yoon 1981, *Multiple Attribute
+  Decision Making*, Springer, pp. 52-54; Zeleny 1982)::
+
+      p_ij = x_ij / sum_i x_ij
+      E_j  = -(1 / ln m) sum_i p_ij ln p_ij        (0 ln 0 = 0, its limit)
+      w_j  = (1 - E_j) / sum_k (1 - E_k)
+
+* **CRITIC** (Diakoulaki, Mavrotas & Papayannakis 1995, "Determining objective weights in
+  multiple criteria problems: the CRITIC method", *Computers & Operations Research* 22(7),
+  763-770)::
+
+      r_ij = (x_ij - min_j) / (max_j - min_j)
+      C_j  = s_j sum_k (1 - rho_jk)                (s_j sample std of r_.j, rho Pearson)
+      w_j  = C_j / sum_k C_k
+
+* **standard deviation** (the same paper's "standard deviation" baseline)::
+
+      w_j = s_j / sum_k s_k                        (s_j sample std of x_.j)
+
+CRITIC and standard deviation are computed by pymcdm (``pymcdm.weights``) on the columns that
+vary. Entropy is computed here: pymcdm's ``entropy_weights`` refuses any zero, and a customer with
+no contacts has a true zero; for strictly positive data both agree to rounding (tested to 1e-12).
+
+Guards, returned as data on the result, never printed: a constant column gets weight 0 with a
+warning (never NaN, and CRITIC leaves it out of the correlations, where it would be NaN); a column
+whose coding looks shifted (a Likert item coded from 0, or values outside the declared scale) is
+flagged under entropy, whose weights are invariant to a change of unit but not to a shift of
+origin. A negative value under entropy is an error: ``p_ij`` would not be a distribution.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pymcdm import weights as pymcdm_weights
+
+from mcda_ckm.errors import CkmError, DataError
+from mcda_ckm.model.matrix import DecisionMatrix
+
+if TYPE_CHECKING:
+    from mcda_ckm.model.tree import CriteriaTree
+
+__all__ = [
+    "METHODS",
+    "ObjectiveWeights",
+    "WeightWarning",
+    "dimension_weights",
+    "likert_scales",
+    "objective_weights",
+]
+
+METHODS: tuple[str, ...] = ("entropy", "critic", "std")
+"""The objective weighting methods, by the names used in settings and on the command line."""
+
+SOURCES: dict[str, str] = {
+    "entropy": "Shannon entropy weights (Hwang & Yoon 1981, pp. 52-54)",
+    "critic": "CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995)",
+    "std": "standard-deviation weights (Diakoulaki, Mavrotas & Papayannakis 1995)",
+}
+
+LIKERT_MAX_POINTS = 11
+"""A column of at most this many distinct integers in [0, 10] looks like a rating item."""
+
+
+@dataclass(frozen=True)
+class WeightWarning:
+    """Something about one column that the user should know before trusting its weight.
+
+    Attributes
+    ----------
+    code : str
+        ``"constant"`` (the column does not vary: weight 0), ``"likert_shift"`` (the coding's
+        origin looks shifted; entropy depends on it).
+    criterion : str
+        The column.
+    message : str
+        What was found and why it matters, in plain words.
+    """
+
+    code: str
+    criterion: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """Objective weights of the indicator leaves.
+
+    Attributes
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    criteria : tuple of str
+        The columns, in the matrix's order.
+    weights : numpy.ndarray
+        One weight per criterion, >= 0, summing to 1 (read-only).
+    warnings : tuple of WeightWarning
+        The guards that fired, one per column and problem.
+    source : str
+        The method and its reference, for reports.
+    """
+
+    method: str
+    criteria: tuple[str, ...]
+    weights: np.ndarray
+    warnings: tuple[WeightWarning, ...] = ()
+    source: str = ""
+
+    def as_dict(self) -> dict[str, float]:
+        """The weights keyed by criterion."""
+        return {c: float(w) for c, w in zip(self.criteria, self.weights, strict=True)}
+
+    def dimensions(self, tree: CriteriaTree) -> dict[str, float]:
+        """The weights summed to the dimensions of ``tree`` (see :func:`dimension_weights`)."""
+        return dimension_weights(self.as_dict(), tree)
+
+
+# --- kernels (plain arrays, valid input, every column varies) ------------------------------
+
+
+def entropy_kernel(x: np.ndarray) -> np.ndarray:
+    """Entropy weights of the columns of ``x`` (m >= 2 rows, >= 0, no constant column)."""
+    m = x.shape[0]
+    p = x / x.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0)
+    diversity = 1.0 + plogp.sum(axis=0) / np.log(m)
+    return diversity / diversity.sum()
+
+
+def critic_kernel(x: np.ndarray) -> np.ndarray:
+    """CRITIC weights by pymcdm (no constant column; one column gets weight 1)."""
+    if x.shape[1] == 1:
+        return np.ones(1)
+    return np.asarray(pymcdm_weights.critic_weights(x), dtype=np.float64)
+
+
+def std_kernel(x: np.ndarray) -> np.ndarray:
+    """Standard-deviation weights by pymcdm (no constant column)."""
+    return np.asarray(pymcdm_weights.standard_deviation_weights(x), dtype=np.float64)
+
+
+KERNELS = {"entropy": entropy_kernel, "critic": critic_kernel, "std": std_kernel}
+
+
+# --- the checked front end ---------------------------------------------------------------
+
+
+def likert_scales(tree: CriteriaTree) -> dict[str, tuple[float, float]]:
+    """The declared rating scale of each leaf whose ``scale`` attribute is ``likertN``.
+
+    A ``likertN`` leaf is taken as coded 1..N, the usual coding (Likert 1932 numbered the
+    answers from 1).
+
+    >>> from mcda_ckm.model.tree import flat_tree
+    >>> likert_scales(flat_tree(["a", "b"]))
+    {}
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for leaf in tree.leaves:
+        found = re.fullmatch(r"likert(\d+)", str(tree.attr(leaf, "scale", "")).strip().lower())
+        if found:
+            out[leaf] = (1.0, float(found.group(1)))
+    return out
+
+
+def shift_warning(
+    name: str, column: np.ndarray, declared: tuple[float, float] | None
+) -> WeightWarning | None:
+    """A ``likert_shift`` warning if the column's coding looks shifted, else None."""
+    lo, hi = float(column.min()), float(column.max())
+    why = (
+        "entropy weights do not change when a column is multiplied by a constant but do when a "
+        "constant is added, so the same answers coded 0-4 or 1-5 get different weights"
+    )
+    if declared is not None:
+        if lo < declared[0] or hi > declared[1]:
+            return WeightWarning(
+                "likert_shift",
+                name,
+                f"values run {lo:g}..{hi:g} but the declared scale is "
+                f"{declared[0]:g}..{declared[1]:g}; {why}. Recode the column to its scale",
+            )
+        return None
+    integer = bool(np.all(column == np.round(column)))
+    if integer and lo == 0 and hi <= 10 and np.unique(column).size <= LIKERT_MAX_POINTS:
+        return WeightWarning(
+            "likert_shift",
+            name,
+            f"integer values {lo:g}..{hi:g} look like a rating item coded from 0; {why}. "
+            "If it is a rating item, code it from 1 as answered; if it is a count, ignore this",
+        )
+    return None
+
+
+def objective_weights(
+    matrix: DecisionMatrix | Any,
+    method: str = "entropy",
+    *,
+    criteria: Sequence[str] | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
+) -> ObjectiveWeights:
+    """Objective weights of a decision matrix's columns by ``method``.
+
+    Parameters
+    ----------
+    matrix : DecisionMatrix or array_like, shape (m customers, n criteria)
+        Raw values; directions do not matter (each method measures spread, not preference).
+    method : {"entropy", "critic", "std"}
+        See the module docstring for the formulas and sources.
+    criteria : sequence of str, optional
+        Column names for an array (default ``C1 .. Cn``); a DecisionMatrix brings its own.
+    scales : mapping of criterion to (low, high), optional
+        Declared rating scales (e.g. from :func:`likert_scales`); a column outside its scale is
+        flagged under entropy. Without one, an integer column 0..k (k <= 10) is flagged.
+
+    Returns
+    -------
+    ObjectiveWeights
+        Weights summing to 1, constant columns at 0, and the warnings.
+
+    Raises
+    ------
+    CkmError
+        An unknown method.
+    DataError
+        Fewer than two customers, a non-finite value, a negative value under entropy, or no
+        column that varies.
+
+    Examples
+    --------
+    >>> r = objective_weights([[1, 2], [3, 2]], "std", criteria=["a", "b"])
+    >>> r.as_dict(), [w.code for w in r.warnings]
+    ({'a': 1.0, 'b': 0.0}, ['constant'])
+    """
+    if method not in METHODS:
+        raise CkmError(
+            f"unknown objective weighting method {method!r}",
+            where="method",
+            hint=f"Use one of {', '.join(METHODS)}",
+        )
+    path = None
+    if isinstance(matrix, DecisionMatrix):
+        values = matrix.values
+        names = matrix.criteria
+        path = matrix.path
+    else:
+        values = np.asarray(matrix, dtype=np.float64)
+        if values.ndim != 2:
+            raise DataError(
+                f"the decision matrix must be 2-D (customers x criteria), got shape {values.shape}"
+            )
+        names = (
+            tuple(criteria)
+            if criteria is not None
+            else tuple(f"C{j + 1}" for j in range(values.shape[1]))
+        )
+    m, n = values.shape
+    if len(names) != n:
+        raise DataError(f"{len(names)} criteria names for {n} columns", where="criteria")
+    if m < 2:
+        raise DataError(
+            f"{m} customer(s): objective weights measure how customers differ",
+            path=path,
+            hint="Give at least two customers",
+        )
+    bad = np.argwhere(~np.isfinite(values))
+    if bad.size:
+        i, j = (int(v) for v in bad[0])
+        raise DataError(
+            f"value {float(values[i, j])} is not a finite number",
+            path=path,
+            where=f"customer #{i + 1}, column {names[j]!r}",
+            hint="Fill in or remove the value",
+        )
+    if method == "entropy":
+        negative = np.argwhere(values < 0)
+        if negative.size:
+            i, j = (int(v) for v in negative[0])
+            raise DataError(
+                f"negative value {values[i, j]:g}: entropy weights read each column as shares "
+                "of its total (p_ij = x_ij / sum x_ij), which a negative value makes meaningless",
+                path=path,
+                where=f"customer #{i + 1}, column {names[j]!r}",
+                hint="Use CRITIC or std weights, which any real values suit, or recode the "
+                "column to non-negative values knowing that entropy depends on the origin",
+            )
+    varies = values.max(axis=0) > values.min(axis=0)
+    if method == "entropy":
+        varies &= values.sum(axis=0) > 0
+    warnings: list[WeightWarning] = []
+    for col in np.flatnonzero(~varies).tolist():
+        warnings.append(
+            WeightWarning(
+                "constant",
+                names[col],
+                f"every customer has {values[0, col]:g}: the column does not tell customers "
+                "apart, so its objective weight is 0",
+            )
+        )
+    if method == "entropy":
+        declared = scales or {}
+        for col in np.flatnonzero(varies).tolist():
+            flag = shift_warning(names[col], values[:, col], declared.get(names[col]))
+            if flag is not None:
+                warnings.append(flag)
+    if not varies.any():
+        raise DataError(
+            "no column varies across customers, so no objective weights exist",
+            path=path,
+            hint="Use the panel's weights alone",
+        )
+    weights = np.zeros(n)
+    weights[varies] = KERNELS[method](values[:, varies])
+    weights.flags.writeable = False
+    return ObjectiveWeights(method, tuple(names), weights, tuple(warnings), SOURCES[method])
+
+
+def dimension_weights(weights: Mapping[str, float], tree: CriteriaTree) -> dict[str, float]:
+    """Leaf weights summed to the dimensions (the root's children) of ``tree``.
+
+    A dimension's weight is the sum of its leaves' weights: the inverse of hierarchic
+    composition for any weights, so that ``tree.compose(tree.decompose(w)) == w`` (Saaty 1980,
+    ch. 2).
+
+    Raises
+    ------
+    CkmError
+        When the weights' criteria are not exactly the tree's leaves.
+    """
+    leaves = set(tree.leaves)
+    given = set(weights)
+    if given != leaves:
+        missing = sorted(leaves - given)
+        extra = sorted(given - leaves)
+        raise CkmError(
+            f"weights do not match the tree's leaves (missing {missing}, unknown {extra})",
+            where="weights",
+            hint="Compute the weights over the case's customers, whose columns are the leaves",
+        )
+    out = {child: 0.0 for child in tree.children(tree.root)}
+    for leaf in tree.leaves:
+        out[tree.dimension_of(leaf)] += float(weights[leaf])
+    return out
