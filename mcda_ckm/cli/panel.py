@@ -8,6 +8,7 @@ prints and exits; the logic and the files are the library's. The questionnaire t
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +36,7 @@ CaseArg = Annotated[
     Path, typer.Argument(help="A case folder (with case.toml), e.g. cases/precision-machinery.")
 ]
 LangOpt = Annotated[str, typer.Option(help="Labels: en or zh.")]
+ReadingChoice = StrEnum("ReadingChoice", {v: v for v in scale.READINGS})  # type: ignore[misc]
 
 
 def _label(tree: Any, node: str, lang: str) -> str:
@@ -406,23 +408,41 @@ def import_(
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing judgement files.")
     ] = False,
+    scale_: Annotated[
+        ReadingChoice,
+        typer.Option(
+            "--scale",
+            help="How numbers in survey exports are read: saaty (1-9 and reciprocals; a "
+            "negative number is an error) or bipolar (-9..+9 sliders: -x is B over A with "
+            "intensity x, +x A over B, 0 or +-1 equal).",
+        ),
+    ] = ReadingChoice.saaty,
 ) -> None:
     """Read filled workbooks and survey CSV exports into the case's judgement files (blank
-    answers become missing pairs); nothing is written if any file has an error."""
-    from mcda_ckm.elicit.imported import write_experts
+    answers become missing pairs); nothing is written if any file has an error. Prints, for
+    each expert and node, the pairs answered and missing and the CR."""
+    from mcda_ckm.elicit.imported import node_reads, write_experts
     from mcda_ckm.elicit.interview import load_setup
     from mcda_ckm.elicit.questionnaire import read_files
 
     with friendly_errors():
         setup = load_setup(case)
-        experts = read_files(files, setup.tree)
+        experts = read_files(files, setup.tree, bipolar=scale_.value == "bipolar")
         written = write_experts(setup, experts, force=force)
-    for e, p in zip(experts, written, strict=True):
-        pairs = setup.tree
-        total = sum(
-            len(pairs.children(n)) * (len(pairs.children(n)) - 1) // 2 for n in pairs.inner_nodes
-        )
-        out.print(f"{p}  ({len(e.judgements)} of {total} pairs, from {e.source})")
+        reads = [node_reads(setup.tree, e.judgements, setup.options) for e in experts]
+    tree = setup.tree
+    for e, p, read in zip(experts, written, reads, strict=True):
+        answered = sum(r.answered for r in read)
+        total = sum(r.pairs for r in read)
+        out.print(f"{p}  ({answered} of {total} pairs, from {escape(e.source)})")
+        for r in read:
+            line = f"  {escape(tree.label(r.node))}: {r.answered} of {r.pairs} pairs answered"
+            if r.value is None:
+                line += ", [yellow]node left blank[/]"
+            else:
+                verdict = "ok" if r.value <= (r.threshold or 0) + 1e-12 else "[red]over[/]"
+                line += f", {len(r.missing)} missing, {r.index} {r.value:.3f} {verdict}"
+            err.print(line)
     err.print(f"{len(written)} judgement file(s) written. Check the panel: ckm panel {case}")
 
 

@@ -19,7 +19,7 @@ from mcda_ckm.model.judgements import ExpertJudgements, Judgement, save_expert
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
 
-__all__ = ["ImportedExpert", "QuestionnaireError", "write_experts"]
+__all__ = ["ImportedExpert", "NodeRead", "QuestionnaireError", "node_reads", "write_experts"]
 
 
 class QuestionnaireError(CkmError):
@@ -49,6 +49,58 @@ class ImportedExpert:
     meta: Mapping[str, Any]
     judgements: tuple[Judgement, ...]
     source: str
+
+
+@dataclass(frozen=True)
+class NodeRead:
+    """What an import read for one expert at one node: pairs answered and missing, and the
+    consistency of the answers (None when the node was left blank).
+
+    Attributes
+    ----------
+    node : str
+    answered, pairs : int
+        Pairs answered, and pairs at the node.
+    missing : tuple of (str, str)
+        The pairs left blank (completed by the AHP when the node is answered).
+    index : str
+        ``"CR"`` or ``"GCI"``.
+    value, threshold : float or None
+        The index and its threshold (None for a blank node).
+    """
+
+    node: str
+    answered: int
+    pairs: int
+    missing: tuple[tuple[str, str], ...]
+    index: str
+    value: float | None
+    threshold: float | None
+
+
+def node_reads(
+    tree: CriteriaTree, judgements: Sequence[Judgement], options: Mapping[str, Any] | None = None
+) -> tuple[NodeRead, ...]:
+    """Per inner node, what was read: answered and missing pairs and the CR (or GCI).
+
+    ``options`` are the keyword arguments of :func:`mcda_ckm.weights.ahp.priorities` (the
+    case's ``method``, ``ri_table``, ``rule``, ``completion``), so that the CR shown at import
+    is the one the case will compute.
+    """
+    e = ExpertJudgements("", "", "", 1.0, tuple(judgements))
+    opts = dict(options or {})
+    out: list[NodeRead] = []
+    for node in tree.inner_nodes:
+        kids = tree.children(node)
+        every = [(kids[i], kids[j]) for i in range(len(kids)) for j in range(i + 1, len(kids))]
+        given = {frozenset((j.first, j.second)) for j in e.for_node(node)}
+        missing = tuple(p for p in every if frozenset(p) not in given)
+        index, value, threshold = "CR", None, None
+        if given:
+            p = ahp.priorities(e.matrix(tree, node), labels=kids, **opts)
+            index, value, threshold = p.index, p.value, p.threshold
+        out.append(NodeRead(node, len(given), len(every), missing, index, value, threshold))
+    return tuple(out)
 
 
 def check_linked(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +29,7 @@ from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.case import read_case_file
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
+from mcda_ckm.model.scale import ANSWER_HELP, AnswerError
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import Suggestion
@@ -50,63 +50,16 @@ __all__ = [
 ]
 
 
-class AnswerError(CkmError):
-    """An answer typed at the questionnaire is not a judgement on the scale."""
+def parse_answer(text: str, *, bipolar: bool = False) -> float:
+    """How many times more important A is than B, from a typed answer: the one reading of an
+    answer, :func:`mcda_ckm.model.scale.read_answer`.
 
-
-ANSWER_HELP = (
-    "Answer with a word - equal, moderate, strong, very strong, extreme, or in between such as "
-    '"moderate to strong" - or a number 1-9; put B first when the second criterion matters '
-    'more ("B strong", "B 5"), or give a reciprocal ("1/5").'
-)
-
-_PREFIX = re.compile(r"^\s*([ab])(?:\s*[:=,]\s*|\s+|(?=[\d.])|$)(.*)$", re.IGNORECASE)
-
-
-def parse_answer(text: str) -> float:
-    """How many times more important A (the first criterion) is than B, from a typed answer.
-
-    Accepted: a word of Saaty's verbal scale (``"moderate"``, ``"strong to very strong"``),
-    a number 1-9, a reciprocal ``1/3`` or decimal ``0.5`` (B is preferred), each optionally led
-    by ``A`` or ``B`` to say which criterion is preferred (``"B strong"`` is 1/5).
-
-    Raises
-    ------
-    AnswerError
-        When the text is empty, off the scale [1/9, 9], zero or negative, or not understood.
-
-    Examples
-    --------
     >>> parse_answer("moderate"), parse_answer("B strong"), parse_answer("a: 2")
     (3.0, 0.2, 2.0)
     >>> parse_answer("1/4"), parse_answer("b 1/3")
     (0.25, 3.0)
     """
-    raw = text.strip()
-    if not raw:
-        raise AnswerError("no answer given", hint=ANSWER_HELP)
-    flip = False
-    m = _PREFIX.match(raw)
-    if m:
-        flip = m.group(1).lower() == "b"
-        raw = m.group(2).strip()
-        if not raw:
-            raise AnswerError(
-                f"{text.strip()!r} says which criterion but not how much more", hint=ANSWER_HELP
-            )
-    value = scale.word_value(raw)
-    if value is None:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise AnswerError(f"{text.strip()!r} is not on the scale", hint=ANSWER_HELP) from None
-    if math.isnan(value) or value <= 0:
-        raise AnswerError(
-            f"{text.strip()!r} must be positive", hint='For "B matters more" write "B 3" or 1/3'
-        )
-    if not (1 / 9) * (1 - scale.RTOL) <= value <= 9 * (1 + scale.RTOL):
-        raise AnswerError(f"{text.strip()!r} is outside Saaty's scale 1/9 to 9", hint=ANSWER_HELP)
-    return 1.0 / float(value) if flip else float(value)
+    return scale.read_answer(text, bipolar=bipolar)
 
 
 def question_text(tree: CriteriaTree, node: str, first: str, second: str, lang: str = "en") -> str:

@@ -15,8 +15,13 @@ from mcda_ckm.model.tree import CriteriaTree
 __all__ = ["read_files"]
 
 
-def read_files(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ImportedExpert]:
+def read_files(
+    paths: Iterable[str | Path], tree: CriteriaTree, *, bipolar: bool = False
+) -> list[ImportedExpert]:
     """Read workbooks (``.xlsx``) and survey exports (``.csv``); every expert once.
+
+    ``bipolar`` declares survey exports on a -9..+9 scale (see
+    :func:`mcda_ckm.model.scale.read_answer`); workbooks have a side column and never are.
 
     Raises
     ------
@@ -30,7 +35,7 @@ def read_files(paths: Iterable[str | Path], tree: CriteriaTree) -> list[Imported
         if suffix in (".xlsx", ".xlsm"):
             got = [read_workbook(p, tree)]
         elif suffix in (".csv", ".tsv", ".txt"):
-            got = read_survey_csv(p, tree)
+            got = read_survey_csv(p, tree, bipolar=bipolar)
         else:
             raise QuestionnaireError(
                 f"unknown kind of file {p.suffix or '(no extension)'!r}",

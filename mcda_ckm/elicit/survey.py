@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from mcda_ckm.elicit.imported import ImportedExpert, QuestionnaireError, check_linked
-from mcda_ckm.elicit.interview import ANSWER_HELP, AnswerError, parse_answer
 from mcda_ckm.elicit.panelfiles import slug
+from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import Judgement
 from mcda_ckm.model.tree import CriteriaTree
 
@@ -29,8 +29,14 @@ __all__ = ["read_survey_csv"]
 _NAME_COLUMNS = ("respondent", "name", "expert")
 
 
-def read_survey_csv(path: str | Path, tree: CriteriaTree) -> list[ImportedExpert]:
+def read_survey_csv(
+    path: str | Path, tree: CriteriaTree, *, bipolar: bool = False
+) -> list[ImportedExpert]:
     """Read an online survey's CSV export: one row per respondent, one column per pair.
+
+    Each cell is read by :func:`mcda_ckm.model.scale.read_answer`; ``bipolar`` declares an
+    export of -9..+9 sliders (``-x`` is B over A with intensity ``x``), without it a negative
+    cell is an error.
 
     Raises
     ------
@@ -163,13 +169,13 @@ def read_survey_csv(path: str | Path, tree: CriteriaTree) -> list[ImportedExpert
             if not cell:
                 continue
             try:
-                value = parse_answer(cell)
-            except AnswerError as exc:
+                value = scale.read_answer(cell, bipolar=bipolar)
+            except scale.AnswerError as exc:
                 raise QuestionnaireError(
                     exc.message,
                     path=path,
                     where=f'row {line}, column "{header[k]}"',
-                    hint=ANSWER_HELP,
+                    hint=exc.hint,
                 ) from None
             judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
         if not judgements:

@@ -174,13 +174,6 @@ def export_workbook(
             ws.merge_cells(start_row=row + k, start_column=1, end_row=row + k, end_column=4)
             ws.row_dimensions[row + k].height = 48
     row += len(text) + 1
-    zh_words = {
-        1: "同等重要",
-        3: "稍微重要",
-        5: "明显重要",
-        7: "强烈重要",
-        9: "极端重要",
-    }
     for col, head in enumerate(("verbal scale", "value", "meaning", "中文"), start=1):
         ws.cell(row=row, column=col, value=head).font = bold
     for word, value in scale.WORDS.items():
@@ -196,7 +189,7 @@ def export_workbook(
             if value % 2 == 0
             else f"A is {word}ly more important than B",
         )
-        ws.cell(row=row, column=4, value=zh_words.get(value, "相邻判断的中间值"))
+        ws.cell(row=row, column=4, value=scale.NAMES_ZH[value])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 40
@@ -483,19 +476,21 @@ def _read_answer(
             hint=f"Choose a word of the scale in column {COL_INTENSITY}, or clear column "
             f"{COL_SIDE} to leave the pair out",
         )
+    hint = "Choose from the drop-down: " + ", ".join(scale.WORDS) + " (or type 1-9)"
+    value: float | None
     if isinstance(raw, bool):
         value = None
     elif isinstance(raw, int | float):
         value = float(raw)
     else:
-        value = scale.word_value(text)
+        try:
+            value = scale.read_answer(text)
+        except scale.AnswerError as exc:
+            raise QuestionnaireError(
+                exc.message, path=path, where=cell, hint=exc.hint or hint
+            ) from None
     if value is None or not math.isfinite(value):
-        raise QuestionnaireError(
-            f"{text!r} is not on the scale",
-            path=path,
-            where=cell,
-            hint="Choose from the drop-down: " + ", ".join(scale.WORDS) + " (or type 1-9)",
-        )
+        raise QuestionnaireError(f"{text!r} is not on the scale", path=path, where=cell, hint=hint)
     if not 1 - scale.RTOL <= value <= 9 * (1 + scale.RTOL):
         raise QuestionnaireError(
             f"{text!r} is outside 1-9: the intensity says how much more, the side which",

@@ -107,6 +107,11 @@ def parse_value(raw: Any, *, path: Path, where: str) -> float:
         value = float(raw)
     elif isinstance(raw, str):
         parsed = scale.word_value(raw)
+        if parsed is None and raw.strip().startswith("-"):
+            try:  # the one reading of an answer says how to write "B over A"
+                scale.read_answer(raw)
+            except scale.AnswerError as exc:
+                raise JudgementError(exc.message, path=path, where=where, hint=exc.hint) from None
         if parsed is None:
             raise JudgementError(f"{raw!r} is not on the scale", path=path, where=where, hint=hint)
         value = parsed

@@ -296,3 +296,20 @@ def test_questionnaire_import_survey_csv(case, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert len(r.stdout.strip().splitlines()) == 2
     assert (case / "panel" / "li_na.toml").exists() and (case / "panel" / "gao_yu.toml").exists()
+
+
+def test_questionnaire_import_bipolar_and_per_node_summary(case, tmp_path):
+    csv = tmp_path / "survey.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li Na,-3,-2\n",
+        encoding="utf-8",
+    )
+    r = invoke("questionnaire", "import", case, csv)
+    assert r.exit_code == 2 and "--scale bipolar" in flat(r.stderr)
+    r = invoke("questionnaire", "import", case, csv, "--scale", "bipolar")
+    assert r.exit_code == 0, r.stderr
+    e = load_expert(case / "panel" / "li_na.toml", load_tree(HUANG))
+    assert [j.value for j in e.judgements] == pytest.approx([1 / 3, 1 / 2])
+    assert "2 of 3 pairs answered, 1 missing, CR 0.000" in flat(r.stderr)
+    assert "0 of 6 pairs answered, node left blank" in flat(r.stderr)

@@ -540,3 +540,62 @@ def test_survey_error_not_utf8(setup, tmp_path):
     path.write_bytes("respondent,knowledge_value vs willingness\nZoë,3\n".encode("latin-1"))
     with pytest.raises(QuestionnaireError, match=r"survey\.csv: not UTF-8 text"):
         read_survey_csv(path, setup.tree)
+
+
+# -- one reading of an answer (issue 14, point 1) ----------------------------------------------
+
+
+def test_survey_negative_cell_is_refused_not_inverted(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text("respondent,knowledge_value vs willingness\nLi,-3\n", encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=r"row 2, column .*'-3' is negative.*B 3"):
+        read_survey_csv(csv, setup.tree)
+
+
+def test_survey_bipolar_export(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity,"
+        "willingness vs absorptive_capacity\nLi,-3,5,0\n",
+        encoding="utf-8",
+    )
+    (e,) = read_survey_csv(csv, setup.tree, bipolar=True)
+    assert [j.value for j in e.judgements] == pytest.approx([1 / 3, 5, 1])
+
+
+def test_survey_chinese_words(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li,稍微重要,B 明显重要\n",
+        encoding="utf-8",
+    )
+    (e,) = read_survey_csv(csv, setup.tree)
+    assert [j.value for j in e.judgements] == pytest.approx([3, 1 / 5])
+
+
+def test_workbook_text_negative_refused_and_chinese_word_read(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    wb = load_workbook(path)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "A", "-5"
+    wb.save(path)
+    with pytest.raises(QuestionnaireError, match=r"cell E7: '-5' is negative"):
+        read_workbook(path, setup.tree)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "B", "稍微重要"
+    wb["goal"]["D8"], wb["goal"]["E8"] = "A", "明显重要"
+    wb.save(path)
+    e = read_workbook(path, setup.tree)
+    assert e.judgements[0].value == pytest.approx(1 / 3)
+
+
+def test_workbook_instructions_list_the_chinese_words(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    listed = {c.value for row in load_workbook(path)["Instructions"].iter_rows() for c in row}
+    assert set(scale.WORDS_ZH) <= listed
+
+
+def test_judgement_file_negative_string_refused(setup, tmp_path):
+    path = tmp_path / "e.toml"
+    path.write_text('[judgements.goal]\n"knowledge_value vs willingness" = "-3"\n', "utf-8")
+    with pytest.raises(Exception, match=r"'-3' is negative"):
+        load_expert(path, setup.tree)
