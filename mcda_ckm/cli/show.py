@@ -84,19 +84,25 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
                     f"{tree.label(j, lang)} not given, completed ({e.priorities.completion})"
                 )
             for s in e.suggestions:
-                pair = scale.describe(
-                    s.current, tree.label(s.first, lang), tree.label(s.second, lang)
+                text = scale.revision(
+                    s.current,
+                    s.suggested,
+                    tree.label(s.first, lang),
+                    tree.label(s.second, lang),
+                    e.priorities.index,
+                    s.value_after,
                 )
-                out.print(
-                    f"  {names.get(e.expert, e.expert)}: revise {pair}"
-                    f" -> {scale.fmt(s.suggested)}, the value the other judgements imply "
-                    f"({e.priorities.index} would be {s.value_after:.3f})"
-                )
+                out.print(f"  {names.get(e.expert, e.expert)}: revise {escape(text)}")
         for s in n.suggestions:
-            out.print(
-                f"  group: revise {tree.label(s.first, lang)} vs {tree.label(s.second, lang)}"
-                f" {scale.fmt(s.current)} -> {scale.fmt(s.suggested)}"
+            text = scale.revision(
+                s.current,
+                s.suggested,
+                tree.label(s.first, lang),
+                tree.label(s.second, lang),
+                g.index,
+                s.value_after,
             )
+            out.print(f"  group: revise {escape(text)}")
         if n.consensus is not None:
             cons = n.consensus
             line = f"  consensus S* = {cons.s_star:.0%} ({cons.band})"

@@ -32,7 +32,9 @@ __all__ = [
     "describe",
     "fmt",
     "from_steps",
+    "phrase",
     "read_answer",
+    "revision",
     "snap",
     "steps",
     "word_value",
@@ -240,6 +242,44 @@ def describe(value: float, first: str, second: str) -> str:
     if math.isclose(value, rounded, rel_tol=RTOL) and rounded in NAMES:
         return f"{first} over {second}: {NAMES[rounded]} ({rounded})"
     return f"{first} over {second}: {value:.3g}"
+
+
+def phrase(value: float, first: str, second: str) -> str:
+    """A judgement said from the side it favours, with its word and number.
+
+    The preferred criterion always comes first, so the sentence reads the same whichever
+    order the pair is stored in.
+
+    >>> phrase(1 / 3, "Base", "Networking"), phrase(2, "Base", "Networking")
+    ('Networking over Base, moderate (3)', 'Base over Networking, equal to moderate (2)')
+    >>> phrase(1, "Base", "Networking"), phrase(2.5, "A", "B")
+    ('Base and Networking equal (1)', 'A over B, 2.5')
+    """
+    if value < 1:
+        first, second, value = second, first, 1 / value
+    if math.isclose(value, 1, rel_tol=RTOL):
+        return f"{first} and {second} equal (1)"
+    rounded = round(value)
+    if math.isclose(value, rounded, rel_tol=RTOL) and rounded in NAMES:
+        return f"{first} over {second}, {NAMES[rounded]} ({rounded})"
+    return f"{first} over {second}, {value:.3g}"
+
+
+def revision(
+    current: float, suggested: float, first: str, second: str, index: str, value_after: float
+) -> str:
+    """The one phrasing of a suggested revision, for the terminal, the report, JSON and the
+    workbooks: both judgements said from the side each favours, and the index after the change.
+
+    ``current`` and ``suggested`` are ``a_ij`` for the pair (``first``, ``second``).
+
+    >>> revision(1 / 3, 2, "B", "N", "CR", 0.0741)
+    'N over B, moderate (3) -> B over N, equal to moderate (2); CR after this change 0.074'
+    """
+    return (
+        f"{phrase(current, first, second)} -> {phrase(suggested, first, second)}; "
+        f"{index} after this change {value_after:.3f}"
+    )
 
 
 def fmt(value: float) -> str:

@@ -313,3 +313,25 @@ def test_questionnaire_import_bipolar_and_per_node_summary(case, tmp_path):
     assert [j.value for j in e.judgements] == pytest.approx([1 / 3, 1 / 2])
     assert "2 of 3 pairs answered, 1 missing, CR 0.000" in flat(r.stderr)
     assert "0 of 6 pairs answered, node left blank" in flat(r.stderr)
+
+
+def test_weights_revision_is_phrased_from_the_favoured_side(case):
+    """Issue 14, point 2: Zhou Min's base vs networking judgement favours the second criterion
+    (networking 3); the suggestion 2 is base over networking. The CR after the change is
+    recomputed here by hand from her matrix (Saaty 1980: RI(4) = 0.90)."""
+    import numpy as np
+
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    text = flat(r.stdout)
+    assert (
+        "Zhou Min: revise Networking potential over Base potential, moderate (3) -> Base "
+        "potential over Networking potential, equal to moderate (2); CR after this change 0.074"
+    ) in text
+    # base, growth, networking, learning; base vs networking changed from 1/3 to 2
+    a = np.array(
+        [[1, 2, 2, 3], [1 / 2, 1, 2, 5], [1 / 2, 1 / 2, 1, 4], [1 / 3, 1 / 5, 1 / 4, 1]], float
+    )
+    cr = (max(np.linalg.eigvals(a).real) - 4) / 3 / 0.90
+    assert f"{cr:.3f}" == "0.074"
+    assert "revise Networking potential over Base potential: moderate (3) -> 2" not in text

@@ -64,3 +64,17 @@ def test_bipolar_off_scale(text):
 def test_word_value_keeps_the_sign():
     assert scale.word_value("-3") is None
     assert scale.word_value("Very-Strong to Extreme") == 8
+
+
+def test_revision_of_a_judgement_favouring_the_second_criterion():
+    """a_ij = 1/3 (Networking over Base, moderate) with suggested a_ij = 2 (Base over
+    Networking): both are said from the side they favour."""
+    assert scale.revision(1 / 3, 2, "Base", "Networking", "CR", 0.0741) == (
+        "Networking over Base, moderate (3) -> Base over Networking, equal to moderate (2); "
+        "CR after this change 0.074"
+    )
+
+
+def test_phrase_equal_and_off_scale():
+    assert scale.phrase(1, "A", "B") == "A and B equal (1)"
+    assert scale.phrase(1 / 2.5, "A", "B") == "B over A, 2.5"
