@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the commands import these when they run (start-up of `ckm -
 __all__ = [
     "print_adhoc",
     "print_large",
+    "print_quality",
     "print_ranking",
     "print_sensitivity",
     "print_warnings",
@@ -36,6 +37,51 @@ def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
     """Implausible settings, one line each on stderr (shown even with --quiet)."""
     for w in warnings:
         err.print(f"[bold yellow]warning:[/] {escape(str(w))}", soft_wrap=True)
+
+
+def print_quality(result: PanelResult, lang: Language = "en", study: Study | None = None) -> None:
+    """The panel-quality summary on stderr: experts in progress (left out or included), over a
+    threshold (kept or excluded), nodes left empty; with a study, the key sources without the
+    flagged experts when they differ."""
+    q = result.quality
+    if q is None:
+        return
+    tree = result.tree
+    names = {e.id: e.name for e in (*result.experts, *q.in_progress)}
+    who = {e.id: escape(e.name) for e in result.experts}
+    line = f"panel: {len(result.experts)} expert(s) in the weights"
+    if q.in_progress:
+        listed = ", ".join(f"{escape(e.name)} ({escape(str(e.path))})" for e in q.in_progress)
+        done = "left out" if q.unfinished == "exclude" else "included for the nodes answered"
+        line += f'; still in progress, {done} ([panel] unfinished = "{q.unfinished}"): {listed}'
+    err.print(line, soft_wrap=True)
+    for o in q.over_threshold:
+        fate = "excluded from the node" if o.excluded else "kept (--policy exclude leaves out)"
+        err.print(
+            f"[yellow]over threshold:[/] {who.get(o.expert, o.expert)} at "
+            f"{escape(tree.label(o.node, lang))}: {o.index} {o.value:.3f} > {o.threshold:.2f}, "
+            f"{fate}",
+            soft_wrap=True,
+        )
+    for expert, node in q.empty_nodes:
+        err.print(
+            f"[yellow]node left empty:[/] {escape(names.get(expert, expert))} gave no judgement "
+            f"at {escape(tree.label(node, lang))}; the node's weights are the other experts'",
+            soft_wrap=True,
+        )
+    if study is not None and q.flagged and q.without_flagged is not None:
+        from mcda_ckm.ranking.topsis import rank  # only when a study is shown
+
+        without = rank(
+            study.matrix, q.without_flagged, normalization=study.normalization, top_k=study.top_k
+        ).key_sources
+        flagged = ", ".join(escape(names.get(f, f)) for f in q.flagged)
+        same = list(without) == list(study.ranking.key_sources)
+        err.print(
+            f"key sources without {flagged}: {', '.join(without)}"
+            + (" (the same)" if same else f" (with: {', '.join(study.ranking.key_sources)})"),
+            soft_wrap=True,
+        )
 
 
 def print_weights(result: PanelResult, lang: Language = "en") -> None:

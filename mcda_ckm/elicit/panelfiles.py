@@ -20,7 +20,7 @@ from typing import Any
 
 from mcda_ckm.elicit.interview import Interview, Setup
 from mcda_ckm.errors import CaseError
-from mcda_ckm.model.judgements import Judgement, load_expert, save_expert
+from mcda_ckm.model.judgements import Judgement, load_expert, progress_path, save_expert
 
 __all__ = ["ExpertFile", "expert_path", "open_expert", "progress_path", "save", "slug"]
 
@@ -61,12 +61,6 @@ def expert_path(panel: Path, expert: str) -> Path:
             f"{expert!r} cannot name a judgement file", hint="Give the expert's name in letters"
         )
     return panel / f"{stem}.toml"
-
-
-def progress_path(path: Path) -> Path:
-    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the file
-    (a name the panel loader, which reads ``*.toml``, skips)."""
-    return path.with_name(f".{path.stem}.inprogress")
 
 
 def _header(path: Path) -> str:
@@ -147,8 +141,10 @@ def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) ->
     """Write the expert's answers atomically.
 
     The judgement file receives every finished node, and the nodes not finished in this
-    session as they were in the file; the answers of a node in progress go to the in-progress
-    file, which is removed when nothing is in progress (or when ``finished``).
+    session as they were in the file, with ``[expert] status = "in progress"`` while a node is
+    unanswered (the panel leaves such an expert out by default); the answers of a node in
+    progress go to the in-progress file, which is removed when nothing is in progress (or when
+    ``finished``).
     """
     tree = interview.tree
     done = set(interview.complete_nodes())
@@ -156,10 +152,13 @@ def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) ->
     new = [j for j in interview.answers if j.node in done]
     order = {n: k for k, n in enumerate(tree.inner_nodes)}
     merged = sorted([*keep, *new], key=lambda j: order.get(j.node, len(order)))
-    save_expert(expert.path, expert.meta, merged, tree, header=expert.header)
     partial = [j for j in interview.answers if j.node not in done]
+    answered = {j.node for j in merged}
+    unfinished = bool(partial) or any(n not in answered for n in tree.inner_nodes)
+    meta = {**expert.meta, "status": "in progress" if unfinished else "complete"}
+    save_expert(expert.path, meta, merged, tree, header=expert.header)
     if partial and not finished:
-        save_expert(expert.progress, expert.meta, interview.answers, tree, header=expert.header)
+        save_expert(expert.progress, meta, interview.answers, tree, header=expert.header)
     else:
         expert.progress.unlink(missing_ok=True)
     return expert.path

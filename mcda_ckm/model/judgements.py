@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,32 @@ import numpy as np
 from mcda_ckm.errors import CaseError, JudgementError
 from mcda_ckm.files import write_text
 from mcda_ckm.model import scale
+from mcda_ckm.model.settings import did_you_mean
 from mcda_ckm.model.tree import CriteriaTree
 
+__all__ = [
+    "EXPERT_KEYS",
+    "FILE_TABLES",
+    "STATUSES",
+    "ExpertJudgements",
+    "Judgement",
+    "check_duplicates",
+    "dump_expert",
+    "load_expert",
+    "load_panel",
+    "parse_value",
+    "progress_path",
+    "save_expert",
+]
+
 Pair = tuple[str, str]
+
+FILE_TABLES: tuple[str, ...] = ("expert", "judgements")
+"""The tables of a judgement file."""
+EXPERT_KEYS: tuple[str, ...] = ("name", "role", "weight", "note", "status")
+"""The keys of its ``[expert]`` table."""
+STATUSES: tuple[str, ...] = ("complete", "in progress")
+"""``[expert] status``: ``ckm judge`` writes ``"in progress"`` until every node is answered."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,11 @@ class ExpertJudgements:
         Relative weight of the expert in the panel (> 0).
     judgements : tuple of Judgement
     path : Path or None
+    in_progress : bool
+        The expert's questionnaire is not finished: ``[expert] status = "in progress"`` (written
+        by ``ckm judge`` until every node is answered) or an in-progress file beside it
+        (:func:`progress_path`). The panel leaves such experts out by default
+        (``[panel] unfinished``).
     """
 
     id: str
@@ -69,6 +97,7 @@ class ExpertJudgements:
     judgements: tuple[Judgement, ...]
     path: Path | None = None
     note: str = ""
+    in_progress: bool = False
     _by_node: dict[str, list[Judgement]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -218,12 +247,30 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
     meta = data.get("expert", {})
     if not isinstance(meta, dict):
         raise JudgementError("[expert] must be a table", path=path, where="[expert]")
-    unknown_top = set(data) - {"expert", "judgements"}
-    if unknown_top:
+    for section in data:
+        if section not in FILE_TABLES:
+            raise JudgementError(
+                f"unknown table [{section}]{did_you_mean(section, FILE_TABLES)}",
+                path=path,
+                where=f"[{section}]",
+                hint="A judgement file has [expert] and [judgements.<node>] tables",
+            )
+    for key in meta:
+        if key not in EXPERT_KEYS:
+            raise JudgementError(
+                f"unknown key {key!r}{did_you_mean(key, EXPERT_KEYS)}",
+                path=path,
+                where=f"[expert] {key}",
+                hint=f"The keys of [expert] are {', '.join(EXPERT_KEYS)}",
+            )
+    status = meta.get("status", "complete")
+    if status not in STATUSES:
         raise JudgementError(
-            f"unknown section(s): {', '.join(sorted(unknown_top))}",
+            f"status {status!r} is not one of {', '.join(STATUSES)}"
+            + (did_you_mean(status, STATUSES) if isinstance(status, str) else ""),
             path=path,
-            hint="A judgement file has [expert] and [judgements.<node>] tables",
+            where="[expert] status",
+            hint='ckm judge writes "in progress" until every node is answered',
         )
     weight = meta.get("weight", 1)
     if (
@@ -247,7 +294,7 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         where = f"[judgements.{node}]"
         if node not in tree.graph:
             raise JudgementError(
-                f'unknown node "{node}"',
+                f'unknown node "{node}"{did_you_mean(node, tree.inner_nodes)}',
                 path=path,
                 where=where,
                 hint=f"Nodes with criteria to compare: {', '.join(tree.inner_nodes)}",
@@ -281,7 +328,47 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         note=str(meta.get("note", "")),
         judgements=tuple(judgements),
         path=path,
+        in_progress=status == "in progress" or progress_path(path).exists(),
     )
+
+
+def progress_path(path: Path) -> Path:
+    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the
+    judgement file (a name the panel loader, which reads ``*.toml``, skips)."""
+    return path.with_name(f".{path.stem}.inprogress")
+
+
+def check_duplicates(experts: Sequence[ExpertJudgements]) -> None:
+    """Refuse two judgement files for one expert: the same ``[expert] name`` (any case), or the
+    same judgements and details (a file saved twice under another name).
+
+    Raises
+    ------
+    JudgementError
+        Naming both files.
+    """
+    by_name: dict[str, ExpertJudgements] = {}
+    by_content: dict[tuple[Any, ...], ExpertJudgements] = {}
+    for e in experts:
+        name = " ".join(e.name.split()).casefold()
+        content = (
+            name,
+            e.role,
+            e.weight,
+            tuple(sorted((j.node, j.first, j.second, round(j.value, 12)) for j in e.judgements)),
+        )
+        other = by_name.get(name) or by_content.get(content)
+        if other is not None:
+            same = "the same judgements" if other is by_content.get(content) else "the name"
+            raise JudgementError(
+                f"two judgement files for one expert: {other.path} and {e.path} have {same} "
+                f"({e.name!r}); the panel would count this expert twice",
+                path=e.path,
+                where="[expert] name",
+                hint="Delete the copy, or give each expert their own name",
+            )
+        by_name[name] = e
+        by_content[content] = e
 
 
 def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJudgements]:
@@ -292,7 +379,7 @@ def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJu
     CaseError
         When no file is found.
     JudgementError
-        From the first bad file.
+        From the first bad file, or two files for one expert (:func:`check_duplicates`).
     """
     files: list[Path] = []
     for p in map(Path, paths):
@@ -301,7 +388,9 @@ def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJu
         raise CaseError(
             "no judgement files found", hint="Put one <expert>.toml per expert in the panel folder"
         )
-    return [load_expert(f, tree) for f in files]
+    experts = [load_expert(f, tree) for f in files]
+    check_duplicates(experts)
+    return experts
 
 
 _BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -398,6 +487,8 @@ def dump_expert(
         lines.append(f"weight = {_toml_number(float(weight))}")
     if meta.get("note"):
         lines.append(f"note = {_toml_str(meta['note'])}")
+    if meta.get("status") == "in progress":
+        lines.append('status = "in progress"')
     by_node: dict[str, list[Judgement]] = {}
     for j in judgements:
         by_node.setdefault(j.node, []).append(j)

@@ -41,6 +41,7 @@ __all__ = [
     "RI_TABLE_NAMES",
     "RULE_NAMES",
     "SOURCES",
+    "UNFINISHED",
     "Aggregation",
     "AhpSettings",
     "ClvSettings",
@@ -49,14 +50,17 @@ __all__ = [
     "Language",
     "Method",
     "Normalization",
+    "PanelSettings",
     "Policy",
     "RankingSettings",
     "SensitivitySettings",
     "SettingWarning",
     "Settings",
     "Source",
+    "Unfinished",
     "read_ahp",
     "read_clv",
+    "read_panel",
     "read_ranking",
     "read_sensitivity",
 ]
@@ -94,6 +98,12 @@ Completion = Literal["harker", "optimal"]
 COMPLETIONS: tuple[Completion, ...] = get_args(Completion)
 """How missing judgements are completed under the eigenvector method: Harker (1987), or the
 lambda_max-minimising completion of Bozóki, Fülöp & Rónyai (2010)."""
+
+Unfinished = Literal["exclude", "include"]
+UNFINISHED: tuple[Unfinished, ...] = get_args(Unfinished)
+"""What becomes of an expert whose questionnaire is still in progress (``[panel] unfinished``):
+left out of the panel and named (the default: half a questionnaire is not the expert's view),
+or included for the nodes answered."""
 
 Normalization = Literal["vector", "minmax"]
 NORMALIZATIONS: tuple[Normalization, ...] = get_args(Normalization)
@@ -337,6 +347,30 @@ DEFAULT_RULE = AhpSettings.rule
 
 
 @dataclass(frozen=True)
+class PanelSettings:
+    """The panel's make-up (``[panel]`` of ``case.toml``).
+
+    Attributes
+    ----------
+    unfinished : {"exclude", "include"}
+        Experts still in progress (:attr:`mcda_ckm.model.judgements.ExpertJudgements.in_progress`)
+        are left out (default) or included for the nodes they answered; named either way.
+    """
+
+    unfinished: Unfinished = "exclude"
+
+    def __post_init__(self) -> None:
+        try:
+            choice(self.unfinished, UNFINISHED, "unfinished")
+        except CaseError as exc:
+            raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+
+PANEL_CHOICES: dict[str, tuple[str, ...]] = {"unfinished": UNFINISHED}
+"""The keys of ``[panel]`` and the choices of each."""
+
+
+@dataclass(frozen=True)
 class RankingSettings:
     """The TOPSIS ranking (``[ranking]``): how many key sources, and the normalisation."""
 
@@ -427,6 +461,7 @@ class Settings:
 
     ahp: AhpSettings = AhpSettings()
     ranking: RankingSettings = RankingSettings()
+    panel: PanelSettings = PanelSettings()
     clv: ClvSettings | None = None
     sensitivity: SensitivitySettings = SensitivitySettings()
 
@@ -445,6 +480,15 @@ def read_ahp(table: Mapping[str, Any], path: Path | None = None) -> AhpSettings:
     for key, value in table.items():
         choice(value, AHP_CHOICES[key], f"[ahp] {key}", path)
     return AhpSettings(**table)
+
+
+def read_panel(table: Mapping[str, Any], path: Path | None = None) -> PanelSettings:
+    """``[panel]``: every key known, every value one of its choices."""
+    table = as_table(table, "panel", path)
+    check_keys(table, PANEL_CHOICES, "panel", path)
+    for key, value in table.items():
+        choice(value, PANEL_CHOICES[key], f"[panel] {key}", path)
+    return PanelSettings(**table)
 
 
 def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingSettings:

@@ -335,3 +335,57 @@ def test_weights_revision_is_phrased_from_the_favoured_side(case):
     cr = (max(np.linalg.eigvals(a).real) - 4) / 3 / 0.90
     assert f"{cr:.3f}" == "0.074"
     assert "revise Networking potential over Base potential: moderate (3) -> 2" not in text
+
+
+def test_interrupted_expert_is_left_out_and_named_by_weights(case):
+    """Issue 14, point 3: an expert interrupted after one node was counted in silence."""
+    first = invoke("judge", case, "-e", "Wang Li", input=lines(*GOAL, *CYCLE[:2]))
+    assert first.exit_code == 130
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    text = flat(r.stderr)
+    assert "still in progress, left out" in text and "Wang Li" in text
+    assert "wang_li.toml" in text
+    assert "Wang Li" not in flat(r.stdout)
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    assert data["quality"]["in_progress"][0]["id"] == "wang_li"
+    assert [e["id"] for e in data["experts"]] == [
+        "crm_it_lead",
+        "rd_director",
+        "sales_director",
+        "service_manager",
+    ]
+
+
+def test_weights_names_experts_over_threshold_and_duplicate_files(case):
+    r = invoke("weights", case)
+    assert "over threshold: Zhou Min at Customer knowledge value" in flat(r.stderr)
+    shutil.copy(case / "panel" / "rd_director.toml", case / "panel" / "rd_director_2.toml")
+    r = invoke("weights", case)
+    assert r.exit_code == 2
+    assert "two judgement files for one expert" in flat(r.stderr)
+    assert "rd_director_2.toml" in flat(r.stderr)
+
+
+def test_run_json_has_key_sets_with_and_without_flagged(case, tmp_path):
+    r = invoke("run", case, "--out", tmp_path / "out", "--samples", "50", "--json")
+    assert r.exit_code == 0, r.stderr
+    q = json.loads(r.stdout)["panel_quality"]
+    assert q["flagged"] == ["sales_director"]
+    assert len(q["key_sources"]) == len(q["key_sources_without_flagged"]) == 5
+    saved = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert saved["panel_quality"]["flagged"] == ["sales_director"]
+
+
+def test_every_ahp_option_on_every_weight_command():
+    for cmd in ("weights", "run", "report", "sensitivity", "rank"):
+        text = flat(invoke(cmd, "--help").stdout)
+        for opt in (
+            "--policy",
+            "--ri-table",
+            "--rule",
+            "--method",
+            "--aggregation",
+            "--completion",
+        ):
+            assert opt in text, (cmd, opt)

@@ -188,3 +188,62 @@ def test_evaluate_case_with_fixed_weights_is_an_error():
         CaseError, match=r"case\.toml: this case has fixed \[weights\] and no expert panel"
     ):
         evaluate_case(load_case(FIGHTER))
+
+
+# -- issue 14 point 3: the panel's quality, named -----------------------------------------------
+
+
+def _unfinished(case):
+    """The bundled panel plus an expert who answered only the goal node and is in progress."""
+    goal = [j for j in case.experts[0].judgements if j.node == "goal"]
+    late = ExpertJudgements("late", "Late Li", "", 1.0, tuple(goal), in_progress=True)
+    return [*case.experts, late]
+
+
+def test_expert_in_progress_left_out_by_default_and_named(case):
+    experts = _unfinished(case)
+    r = evaluate(case.tree, experts)
+    full = evaluate(case.tree, case.experts)
+    assert [e.id for e in r.experts] == [e.id for e in case.experts]
+    np.testing.assert_allclose(r.global_weights, full.global_weights, rtol=1e-12)
+    assert [e.id for e in r.quality.in_progress] == ["late"]
+    assert r.quality.unfinished == "exclude"
+
+
+def test_expert_in_progress_included_on_request_and_nodes_named(case):
+    r = evaluate(case.tree, _unfinished(case), unfinished="include")
+    assert "late" in [e.id for e in r.experts]
+    assert ("late", "willingness") in r.quality.empty_nodes
+    assert "late" in r.quality.flagged
+    # without the flagged experts (late, and sales_director kept over the threshold)
+    rest = [e for e in case.experts if e.id != "sales_director"]
+    np.testing.assert_allclose(
+        r.quality.without_flagged, evaluate(case.tree, rest).global_weights, rtol=1e-12
+    )
+
+
+def test_over_threshold_listed_kept_or_excluded(case):
+    kept = evaluate(case.tree, case.experts).quality.over_threshold
+    assert [(o.expert, o.node, o.excluded) for o in kept] == [
+        ("sales_director", "knowledge_value", False)
+    ]
+    assert kept[0].value > kept[0].threshold
+    out = evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="exclude"))
+    assert out.quality.over_threshold[0].excluded
+
+
+def test_every_expert_in_progress_is_an_error(case):
+    late = [
+        ExpertJudgements(e.id, e.name, "", 1.0, e.judgements, in_progress=True)
+        for e in case.experts
+    ]
+    with pytest.raises(CaseError, match=r"every expert is still in progress.*unfinished"):
+        evaluate(case.tree, late)
+
+
+def test_unfinished_setting_is_checked(tmp_path):
+    from mcda_ckm.model.settings import read_panel
+
+    with pytest.raises(CaseError, match=r"\[panel\] unfinished: 'exlude' is not a choice"):
+        read_panel({"unfinished": "exlude"})
+    assert read_panel({}).unfinished == "exclude"
