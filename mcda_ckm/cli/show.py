@@ -93,7 +93,8 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         f"[bold]{tree.title}[/] — priorities by {result.method}, CR with random-index table "
         f"[bold]{result.ri_table}[/], acceptance rule {result.rule} "
         f"({ahp.THRESHOLD_RULES[result.rule].split(': ')[-1]}), panel by "
-        f"{result.aggregation.upper()}, inconsistent experts: {result.policy}"
+        f"{result.aggregation.upper()}, inconsistent experts: {result.policy}, missing pairs: "
+        f"{result.settings.missing_pairs}"
     )
     for node, n in result.nodes.items():
         g = n.group
@@ -125,9 +126,17 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         out.print(table)
         for e in n.experts:
             for i, j in e.missing:
+                value = e.priorities.matrix[n.criteria.index(i), n.criteria.index(j)]
                 out.print(
                     f"  {names.get(e.expert, e.expert)}: {tree.label(i, lang)} vs "
-                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion})"
+                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion}) "
+                    f"to {value:.4g}; group: "
+                    + (
+                        "pooled over the experts who answered it"
+                        if result.settings.missing_pairs == "pool"
+                        else "this completed value aggregated"
+                    )
+                    + f" (missing_pairs = {result.settings.missing_pairs})"
                 )
             for s in e.suggestions:
                 text = scale.revision(

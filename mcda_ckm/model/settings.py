@@ -36,6 +36,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_SAMPLES",
     "METHODS",
+    "MISSING_PAIRS",
     "NORMALIZATIONS",
     "POLICIES",
     "RI_TABLE_NAMES",
@@ -49,6 +50,7 @@ __all__ = [
     "Engine",
     "Language",
     "Method",
+    "MissingPairs",
     "Normalization",
     "PanelSettings",
     "Policy",
@@ -98,6 +100,14 @@ Completion = Literal["harker", "optimal"]
 COMPLETIONS: tuple[Completion, ...] = get_args(Completion)
 """How missing judgements are completed under the eigenvector method: Harker (1987), or the
 lambda_max-minimising completion of Bozóki, Fülöp & Rónyai (2010)."""
+
+MissingPairs = Literal["pool", "complete"]
+MISSING_PAIRS: tuple[MissingPairs, ...] = get_args(MissingPairs)
+"""How a pair some experts skipped enters the group matrix (AIJ): ``"pool"``, the weighted
+geometric mean over the experts who answered it (the default: only judgements made are
+aggregated, Forman & Peniwati 1998, and the group matrix is completed from the group's own
+judgements as Harker 1987 completes an expert's), or ``"complete"``, each expert's matrix
+completed first (by the ``completion`` setting) and then aggregated."""
 
 Unfinished = Literal["exclude", "include"]
 UNFINISHED: tuple[Unfinished, ...] = get_args(Unfinished)
@@ -288,6 +298,8 @@ class AhpSettings:
     inconsistent_experts : {"keep", "exclude", "error"}
         The policy for an expert over the threshold at a node.
     completion : {"harker", "optimal"}
+    missing_pairs : {"pool", "complete"}
+        How a pair some experts skipped enters the group matrix, see :data:`MISSING_PAIRS`.
 
     Raises
     ------
@@ -301,6 +313,7 @@ class AhpSettings:
     aggregation: Aggregation = "aij"
     inconsistent_experts: Policy = "keep"
     completion: Completion = "harker"
+    missing_pairs: MissingPairs = "pool"
 
     def __post_init__(self) -> None:
         for name, choices in AHP_CHOICES.items():
@@ -318,6 +331,7 @@ class AhpSettings:
         aggregation: Aggregation | None = None,
         inconsistent_experts: Policy | None = None,
         completion: Completion | None = None,
+        missing_pairs: MissingPairs | None = None,
     ) -> AhpSettings:
         """A copy with the settings that are not None replaced (the CLI's options)."""
         return AhpSettings(
@@ -329,6 +343,7 @@ class AhpSettings:
                 self.inconsistent_experts if inconsistent_experts is None else inconsistent_experts
             ),
             completion=self.completion if completion is None else completion,
+            missing_pairs=self.missing_pairs if missing_pairs is None else missing_pairs,
         )
 
 
@@ -339,6 +354,7 @@ AHP_CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": AGGREGATIONS,
     "inconsistent_experts": POLICIES,
     "completion": COMPLETIONS,
+    "missing_pairs": MISSING_PAIRS,
 }
 """The keys of ``[ahp]`` and the choices of each."""
 

@@ -26,6 +26,7 @@ from mcda_ckm.model.settings import (
     AhpSettings,
     Completion,
     Method,
+    MissingPairs,
     Policy,
     Unfinished,
 )
@@ -35,6 +36,7 @@ from mcda_ckm.weights import ahp
 __all__ = [
     "AGGREGATIONS",
     "POLICIES",
+    "CompletedPair",
     "ExpertNode",
     "NodeResult",
     "OverThreshold",
@@ -114,6 +116,24 @@ class OverThreshold:
 
 
 @dataclass(frozen=True)
+class CompletedPair:
+    """A pair an expert did not judge, and the value their other judgements give it.
+
+    ``value`` is ``a_ij`` for (``first``, ``second``) in the expert's completed matrix
+    (Harker 1987, the optimal completion of Bozóki, Fülöp & Rónyai 2010, or the least-squares
+    completion of the geometric mean). Under ``missing_pairs = "complete"`` this value enters
+    the group matrix; under ``"pool"`` only the expert's own priorities use it.
+    """
+
+    expert: str
+    node: str
+    first: str
+    second: str
+    value: float
+    completion: str
+
+
+@dataclass(frozen=True)
 class PanelQuality:
     """What could shape the panel's weights without anyone noticing, named.
 
@@ -135,6 +155,10 @@ class PanelQuality:
     without_flagged : numpy.ndarray or None
         The global weights of the panel without the flagged experts (None when nobody is
         flagged, or when leaving them out leaves a node with nobody).
+    missing_pairs : {"pool", "complete"}
+        How skipped pairs entered the group matrices (``[ahp] missing_pairs``).
+    completed : tuple of CompletedPair
+        Every pair an expert skipped at a node they answered, with its completed value.
     """
 
     unfinished: Unfinished
@@ -143,6 +167,8 @@ class PanelQuality:
     empty_nodes: tuple[tuple[str, str], ...]
     flagged: tuple[str, ...]
     without_flagged: np.ndarray | None
+    missing_pairs: MissingPairs = "pool"
+    completed: tuple[CompletedPair, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -172,6 +198,18 @@ class PanelQuality:
             ],
             "empty_nodes": [{"expert": e, "node": n} for e, n in self.empty_nodes],
             "flagged": list(self.flagged),
+            "missing_pairs": self.missing_pairs,
+            "completed": [
+                {
+                    "expert": c.expert,
+                    "node": c.node,
+                    "first": c.first,
+                    "second": c.second,
+                    "value": c.value,
+                    "completion": c.completion,
+                }
+                for c in self.completed
+            ],
             "global_weights_without_flagged": None
             if self.without_flagged is None
             else dict(zip(leaves, self.without_flagged.tolist(), strict=True)),
@@ -325,7 +363,8 @@ def evaluate_node(
         missing = tuple((criteria[i], criteria[j]) for i, j in p.missing)
         rows.append(ExpertNode(expert.id, p, sugg, missing, excluded))
         if not excluded:
-            matrices.append(m)
+            # "pool": the judgements given; "complete": the expert's completed matrix.
+            matrices.append(p.matrix if settings.missing_pairs == "complete" else m)
             lam.append(expert.weight)
     if not matrices:
         why = "every expert who answered was excluded" if rows else "no expert answered"
@@ -402,7 +441,29 @@ def _quality(
             without = tree.compose(local)
         except (CaseError, IncompleteMatrixError, ConsistencyError):
             without = None
-    return PanelQuality(unfinished, tuple(in_progress), over, empty, flagged, without)
+    completed = tuple(
+        CompletedPair(
+            e.expert,
+            node,
+            n.criteria[i],
+            n.criteria[j],
+            float(e.priorities.matrix[i, j]),
+            e.priorities.completion,
+        )
+        for node, n in nodes.items()
+        for e in n.experts
+        for i, j in e.priorities.missing
+    )
+    return PanelQuality(
+        unfinished,
+        tuple(in_progress),
+        over,
+        empty,
+        flagged,
+        without,
+        settings.missing_pairs,
+        completed,
+    )
 
 
 def evaluate(

@@ -389,3 +389,17 @@ def test_every_ahp_option_on_every_weight_command():
             "--completion",
         ):
             assert opt in text, (cmd, opt)
+
+
+def test_weights_says_how_missing_pairs_entered_and_lists_completed_values(case):
+    r = invoke("weights", case)
+    assert "missing pairs: pool" in flat(r.stdout)
+    assert "completed (harker) to 0.5803" in flat(r.stdout)
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    assert data["quality"]["missing_pairs"] == "pool"
+    (c,) = data["quality"]["completed"]
+    assert (c["expert"], c["first"], c["second"]) == (
+        "service_manager",
+        "active_contact_frequency",
+        "passive_acceptance_rate",
+    )

@@ -247,3 +247,58 @@ def test_unfinished_setting_is_checked(tmp_path):
     with pytest.raises(CaseError, match=r"\[panel\] unfinished: 'exlude' is not a choice"):
         read_panel({"unfinished": "exlude"})
     assert read_panel({}).unfinished == "exclude"
+
+
+# -- issue 14 point 4: missing pairs, a named choice --------------------------------------------
+
+
+def _two_experts():
+    """A gives every pair (consistent: 2, 4, 2); B skips a vs b and gives a/c = 6, b/c = 2, so
+    every completion (Harker 1987, optimal, least squares) gives B's a/b = 6 / 2 = 3 exactly."""
+    from mcda_ckm.model.tree import flat_tree
+
+    tree = flat_tree(["a", "b", "c"])
+    a = ExpertJudgements(
+        "a",
+        "A",
+        "",
+        1.0,
+        (
+            Judgement("goal", "a", "b", 2.0, ""),
+            Judgement("goal", "a", "c", 4.0, ""),
+            Judgement("goal", "b", "c", 2.0, ""),
+        ),
+    )
+    b = ExpertJudgements(
+        "b",
+        "B",
+        "",
+        1.0,
+        (Judgement("goal", "a", "c", 6.0, ""), Judgement("goal", "b", "c", 2.0, "")),
+    )
+    return tree, [a, b]
+
+
+@pytest.mark.parametrize(
+    ("missing_pairs", "a_over_b"), [("pool", 2.0), ("complete", float(np.sqrt(2 * 3)))]
+)
+def test_missing_pairs_pool_or_complete(missing_pairs, a_over_b):
+    """Pool: the group's a/b is the geometric mean over the experts who gave it (A's 2);
+    complete: over A's 2 and B's completed 3, sqrt(6)."""
+    tree, experts = _two_experts()
+    r = evaluate(tree, experts, AhpSettings(missing_pairs=missing_pairs))
+    g = r.nodes["goal"].group.matrix
+    assert g[0, 1] == pytest.approx(a_over_b, rel=1e-12)
+    assert g[0, 2] == pytest.approx(np.sqrt(4 * 6), rel=1e-12)
+    q = r.quality
+    assert q.missing_pairs == missing_pairs
+    assert [(c.expert, c.first, c.second) for c in q.completed] == [("b", "a", "b")]
+    assert q.completed[0].value == pytest.approx(3.0, rel=1e-9)
+
+
+def test_missing_pairs_setting_is_checked():
+    from mcda_ckm.model.settings import read_ahp
+
+    with pytest.raises(CaseError, match=r"\[ahp\] missing_pairs: 'pooled' is not a choice"):
+        read_ahp({"missing_pairs": "pooled"})
+    assert read_ahp({}).missing_pairs == "pool"
