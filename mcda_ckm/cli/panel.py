@@ -71,7 +71,7 @@ def _show_check(err: Any, tree: Any, check: Any, lang: str) -> None:
     verdict = "[green]consistent[/]" if p.consistent else "[red]over the threshold[/]"
     err.print(
         f"{p.index} = {p.value:.3f} (threshold {p.threshold:.2f}, rule {p.rule}, "
-        f"random-index table {p.ri_table}): {verdict}"
+        f"random-index table {p.ri_table}; Koczkodaj's index {p.koczkodaj:.3f}): {verdict}"
     )
 
 

@@ -59,8 +59,8 @@ def print_quality(result: PanelResult, lang: Language = "en", study: Study | Non
         fate = "excluded from the node" if o.excluded else "kept (--policy exclude leaves out)"
         err.print(
             f"[yellow]over threshold:[/] {who.get(o.expert, o.expert)} at "
-            f"{escape(tree.label(o.node, lang))}: {o.index} {o.value:.3f} > {o.threshold:.2f}, "
-            f"{fate}",
+            f"{escape(tree.label(o.node, lang))}: {o.index} {o.value:.3f} > {o.threshold:.2f} "
+            f"(Koczkodaj {o.koczkodaj:.3f}), {fate}",
             soft_wrap=True,
         )
     for expert, node in q.empty_nodes:
@@ -94,7 +94,7 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         f"[bold]{result.ri_table}[/], acceptance rule {result.rule} "
         f"({ahp.THRESHOLD_RULES[result.rule].split(': ')[-1]}), panel by "
         f"{result.aggregation.upper()}, inconsistent experts: {result.policy}, missing pairs: "
-        f"{result.settings.missing_pairs}"
+        f"{result.settings.missing_pairs}; K = Koczkodaj's inconsistency index (1993)"
     )
     for node, n in result.nodes.items():
         g = n.group
@@ -103,6 +103,7 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         for c in n.criteria:
             table.add_column(tree.label(c, lang), justify="right")
         table.add_column(g.index, justify="right")
+        table.add_column("K", justify="right")
         table.add_column("verdict")
         for e in n.experts:
             p = e.priorities
@@ -115,12 +116,14 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
                 names.get(e.expert, e.expert),
                 *(f"{w:.4f}" for w in p.weights),
                 f"{p.value:.3f}",
+                f"{p.koczkodaj:.3f}",
                 verdict,
             )
         table.add_row(
             f"[bold]group ({result.aggregation.upper()})[/]",
             *(f"[bold]{w:.4f}[/]" for w in n.weights),
             f"{g.value:.3f}",
+            f"{g.koczkodaj:.3f}",
             "[green]ok[/]" if g.consistent else f"[red]over {g.threshold:.2f}[/]",
         )
         out.print(table)

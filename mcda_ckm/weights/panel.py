@@ -113,6 +113,7 @@ class OverThreshold:
     value: float
     threshold: float
     excluded: bool
+    koczkodaj: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ class PanelQuality:
                     "value": o.value,
                     "threshold": o.threshold,
                     "excluded": o.excluded,
+                    "koczkodaj": o.koczkodaj,
                 }
                 for o in self.over_threshold
             ],
@@ -418,6 +420,7 @@ def _quality(
             e.priorities.value,
             e.priorities.threshold,
             e.excluded,
+            e.priorities.koczkodaj,
         )
         for node, n in nodes.items()
         for e in n.experts
