@@ -27,7 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mcda_ckm.elicit.imported import ImportedExpert, QuestionnaireError, cell_text, check_linked
+from mcda_ckm.elicit.imported import (
+    ImportedExpert,
+    Problems,
+    QuestionnaireError,
+    cell_text,
+    check_linked,
+)
 from mcda_ckm.elicit.interview import Setup
 from mcda_ckm.elicit.panelfiles import expert_path, slug
 from mcda_ckm.errors import CkmError
@@ -423,6 +429,7 @@ def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
                 hint="Do not delete sheets: export the questionnaire again",
             )
     judgements: list[Judgement] = []
+    problems = Problems(path)
     for node, name in sheets.items():
         ns = wb[name]
         kids = tree.children(node)
@@ -452,10 +459,19 @@ def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
                     hint="Keep one row per pair; do not copy rows",
                 )
             seen[frozenset((a, b))] = r
-            value = _read_answer(ns, r, path, name, tree, a, b)
+            try:
+                value = _read_answer(ns, r, path, name, tree, a, b)
+            except QuestionnaireError as exc:
+                problems.add(exc)
+                continue
             if value is not None:
                 judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
-    check_linked(tree, judgements, path, {n: f"sheet {s!r}" for n, s in sheets.items()})
+    if not problems.errors:
+        try:
+            check_linked(tree, judgements, path, {n: f"sheet {s!r}" for n, s in sheets.items()})
+        except QuestionnaireError as exc:
+            problems.add(exc)
+    problems.raise_if_any()
     return ImportedExpert(expert_id, meta, tuple(judgements), path.name)
 
 

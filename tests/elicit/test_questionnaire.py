@@ -599,3 +599,63 @@ def test_judgement_file_negative_string_refused(setup, tmp_path):
     path.write_text('[judgements.goal]\n"knowledge_value vs willingness" = "-3"\n', "utf-8")
     with pytest.raises(Exception, match=r"'-3' is negative"):
         load_expert(path, setup.tree)
+
+
+# -- issue 14 point 5: imports ------------------------------------------------------------------
+
+
+def test_survey_reports_every_error_at_once(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li,hugely,3\nGao,3,-2\nWu,1/3,2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QuestionnaireError, match=r"2 problems") as exc:
+        read_survey_csv(csv, setup.tree)
+    text = str(exc.value)
+    assert "row 2, column \"knowledge_value vs willingness\": 'hugely' is not on the scale" in text
+    assert "row 3, column \"knowledge_value vs absorptive_capacity\": '-2' is negative" in text
+
+
+def test_problems_are_capped_with_a_count(setup, tmp_path):
+    from mcda_ckm.elicit.imported import MAX_SHOWN
+
+    csv = tmp_path / "s.csv"
+    rows = "".join(f"R{k},bad\n" for k in range(MAX_SHOWN + 5))
+    csv.write_text("respondent,knowledge_value vs willingness\n" + rows, encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=rf"{MAX_SHOWN + 5} problems") as exc:
+        read_survey_csv(csv, setup.tree)
+    assert "... and 5 more" in str(exc.value)
+    assert str(exc.value).count("is not on the scale") == MAX_SHOWN
+
+
+def test_workbook_reports_every_error_at_once(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    wb = load_workbook(path)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "A", "hugely"
+    wb["willingness"]["D8"], wb["willingness"]["E8"] = "C", "strong"
+    wb.save(path)
+    with pytest.raises(QuestionnaireError, match="2 problems") as exc:
+        read_workbook(path, setup.tree)
+    assert "sheet 'goal', cell E7" in str(exc.value)
+    assert "sheet 'willingness', cell D8" in str(exc.value)
+
+
+def test_untouched_init_template_is_replaced_without_force(tmp_path):
+    from mcda_ckm.model.scaffold import scaffold
+
+    folder = tmp_path / "c"
+    scaffold(folder, experts=["Li Na"])
+    s = load_setup(folder)
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li Na,3,5\n",
+        encoding="utf-8",
+    )
+    (written,) = write_experts(s, read_survey_csv(csv, s.tree))
+    assert load_expert(written, s.tree).judgements[0].value == 3
+    # once it holds answers it is no longer a template: --force is needed again
+    with pytest.raises(QuestionnaireError, match="exists already"):
+        write_experts(s, read_survey_csv(csv, s.tree))
