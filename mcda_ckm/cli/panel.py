@@ -402,7 +402,9 @@ def import_(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Filled workbooks (.xlsx) and survey exports (.csv).", show_default=False
+            help="Filled workbooks (.xlsx), survey exports (.csv) and long tables (CSV or XLSX "
+            "with columns expert, node, a, b, value).",
+            show_default=False,
         ),
     ],
     force: Annotated[

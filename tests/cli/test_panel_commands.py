@@ -403,3 +403,20 @@ def test_weights_says_how_missing_pairs_entered_and_lists_completed_values(case)
         "active_contact_frequency",
         "passive_acceptance_rate",
     )
+
+
+def test_long_table_reaches_weights(case, tmp_path):
+    table = tmp_path / "answers.csv"
+    table.write_text(
+        "expert,node,a,b,value\n"
+        "Li Na,goal,knowledge_value,willingness,3\n"
+        "Li Na,goal,absorptive_capacity,knowledge_value,2\n"
+        "Li Na,goal,willingness,absorptive_capacity,B moderate\n",
+        encoding="utf-8",
+    )
+    r = invoke("questionnaire", "import", case, table)
+    assert r.exit_code == 0, r.stderr
+    assert "3 of 3 pairs answered, 0 missing" in flat(r.stderr)
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    assert "node left empty: Li Na gave no judgement at Customer knowledge value" in flat(r.stderr)
