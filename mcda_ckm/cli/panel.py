@@ -418,7 +418,7 @@ def import_(
             "negative number is an error) or bipolar (-9..+9 sliders: -x is B over A with "
             "intensity x, +x A over B, 0 or +-1 equal).",
         ),
-    ] = ReadingChoice.saaty,
+    ] = ReadingChoice("saaty"),
 ) -> None:
     """Read filled workbooks and survey CSV exports into the case's judgement files (blank
     answers become missing pairs); nothing is written if any file has an error. Prints, for
