@@ -37,6 +37,7 @@ CaseArg = Annotated[
 ]
 LangOpt = Annotated[str, typer.Option(help="Labels: en or zh.")]
 ReadingChoice = StrEnum("ReadingChoice", {v: v for v in scale.READINGS})  # type: ignore[misc]
+DEFAULT_READING = ReadingChoice("saaty")
 
 
 def _label(tree: Any, node: str, lang: str) -> str:
@@ -418,7 +419,7 @@ def import_(
             "negative number is an error) or bipolar (-9..+9 sliders: -x is B over A with "
             "intensity x, +x A over B, 0 or +-1 equal).",
         ),
-    ] = ReadingChoice("saaty"),
+    ] = DEFAULT_READING,
 ) -> None:
     """Read filled workbooks and survey CSV exports into the case's judgement files (blank
     answers become missing pairs); nothing is written if any file has an error. Prints, for

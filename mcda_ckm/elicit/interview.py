@@ -23,12 +23,13 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.case import read_case_file
-from mcda_ckm.model.judgements import ExpertJudgements, Judgement
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, Revised, Trail
 from mcda_ckm.model.scale import ANSWER_HELP, AnswerError
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
@@ -167,6 +168,9 @@ class Interview:
         Nodes whose check has been shown and accepted.
     opts : tuple of (str, str)
         ``method``, ``ri_table``, ``rule``, ``completion`` for priorities and diagnosis.
+    trail : Trail
+        This session's trail: when each node's check was accepted, and every suggestion
+        taken with the original value (:func:`now` gives the times).
     """
 
     tree: CriteriaTree
@@ -175,6 +179,7 @@ class Interview:
     checked: frozenset[str]
     opts: tuple[tuple[str, str], ...] = ()
     revising: tuple[str, str, str] | None = field(default=None, repr=False)
+    trail: Trail = field(default_factory=Trail)
 
     # -- reading the state ----------------------------------------------------------------
     def value(self, node: str, first: str, second: str) -> float | None:
@@ -309,7 +314,9 @@ class Interview:
     def accept(self) -> Interview:
         """Accept the pending node check (the answers stay as they are) and move on."""
         c = self._check()
-        return replace(self, checked=self.checked | {c.node})
+        times = dict(self.trail.answered) | {c.node: now()}
+        trail = Trail(tuple(times.items()), self.trail.revised)
+        return replace(self, checked=self.checked | {c.node}, trail=trail)
 
     def revise(self, first: str, second: str) -> Interview:
         """Ask the pair ``first`` / ``second`` of the checked node again, next."""
@@ -329,12 +336,22 @@ class Interview:
         if c.suggestion is None:
             raise AnswerError("there is no suggestion to apply at this node")
         s = c.suggestion
-        return replace(self, answers=self._set(c.node, s.first, s.second, s.suggested))
+        taken = Revised(c.node, s.first, s.second, s.current, s.suggested, now())
+        return replace(
+            self,
+            answers=self._set(c.node, s.first, s.second, s.suggested),
+            trail=Trail(self.trail.answered, (*self.trail.revised, taken)),
+        )
 
     # -- what to save -----------------------------------------------------------------------
     def complete_nodes(self) -> tuple[str, ...]:
         """The nodes whose every pair is answered."""
         return tuple(n for n in self.tree.inner_nodes if self.complete(n))
+
+
+def now() -> str:
+    """The time a trail records: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def start(

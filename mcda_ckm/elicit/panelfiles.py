@@ -14,13 +14,13 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mcda_ckm.elicit.interview import Interview, Setup
 from mcda_ckm.errors import CaseError
-from mcda_ckm.model.judgements import Judgement, load_expert, progress_path, save_expert
+from mcda_ckm.model.judgements import Judgement, Trail, load_expert, progress_path, save_expert
 
 __all__ = ["ExpertFile", "expert_path", "open_expert", "progress_path", "save", "slug"]
 
@@ -92,6 +92,8 @@ class ExpertFile:
         The file's leading comment lines, kept when it is rewritten.
     resumed : bool
         True when an interrupted session's in-progress file was found.
+    trail : Trail
+        The file's trail when it was opened (kept, with this session's added).
     """
 
     path: Path
@@ -100,6 +102,7 @@ class ExpertFile:
     answers: tuple[Judgement, ...]
     header: str
     resumed: bool
+    trail: Trail = field(default_factory=Trail)
 
     @property
     def progress(self) -> Path:
@@ -122,10 +125,12 @@ def open_expert(
         meta: dict[str, Any] = {"name": e.name, "role": e.role, "weight": e.weight, "note": e.note}
         saved = e.judgements
         header = _header(path)
+        trail = e.trail
     else:
         meta = {"name": expert, "role": "", "weight": 1.0, "note": ""}
         saved = ()
         header = "Judgements recorded with 'ckm judge'."
+        trail = Trail()
     if role is not None:
         meta["role"] = role
     if weight is not None:
@@ -133,8 +138,9 @@ def open_expert(
     progress = progress_path(path)
     answers, resumed = saved, False
     if progress.exists():
-        answers, resumed = load_expert(progress, setup.tree).judgements, True
-    return ExpertFile(path, meta, saved, answers, header, resumed)
+        partial = load_expert(progress, setup.tree)
+        answers, resumed, trail = partial.judgements, True, trail.merged(partial.trail)
+    return ExpertFile(path, meta, saved, answers, header, resumed, trail)
 
 
 def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) -> Path:
@@ -156,9 +162,12 @@ def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) ->
     answered = {j.node for j in merged}
     unfinished = bool(partial) or any(n not in answered for n in tree.inner_nodes)
     meta = {**expert.meta, "status": "in progress" if unfinished else "complete"}
-    save_expert(expert.path, meta, merged, tree, header=expert.header)
+    trail = expert.trail.merged(interview.trail)
+    save_expert(expert.path, meta, merged, tree, header=expert.header, trail=trail)
     if partial and not finished:
-        save_expert(expert.progress, meta, interview.answers, tree, header=expert.header)
+        save_expert(
+            expert.progress, meta, interview.answers, tree, header=expert.header, trail=trail
+        )
     else:
         expert.progress.unlink(missing_ok=True)
     return expert.path

@@ -40,6 +40,8 @@ __all__ = [
     "STATUSES",
     "ExpertJudgements",
     "Judgement",
+    "Revised",
+    "Trail",
     "check_duplicates",
     "dump_expert",
     "load_expert",
@@ -51,7 +53,7 @@ __all__ = [
 
 Pair = tuple[str, str]
 
-FILE_TABLES: tuple[str, ...] = ("expert", "judgements")
+FILE_TABLES: tuple[str, ...] = ("expert", "judgements", "trail")
 """The tables of a judgement file."""
 EXPERT_KEYS: tuple[str, ...] = ("name", "role", "weight", "note", "status")
 """The keys of its ``[expert]`` table."""
@@ -68,6 +70,51 @@ class Judgement:
     second: str
     value: float
     key: str
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A judgement changed by taking a suggestion: the trail of issue 14.
+
+    ``original`` and ``suggested`` are ``a_ij`` for (``first``, ``second``); ``when`` is an
+    ISO 8601 time; ``by`` who proposed it (``"ckm judge"``: the value the other judgements
+    imply, :func:`mcda_ckm.weights.ahp.diagnose`).
+    """
+
+    node: str
+    first: str
+    second: str
+    original: float
+    suggested: float
+    when: str
+    by: str = "ckm judge"
+
+
+@dataclass(frozen=True)
+class Trail:
+    """When each node was answered, and every suggestion taken (``[trail.<node>]``).
+
+    Attributes
+    ----------
+    answered : tuple of (str, str)
+        ``(node, ISO 8601 time)`` of the last time the node was finished.
+    revised : tuple of Revised
+    """
+
+    answered: tuple[tuple[str, str], ...] = ()
+    revised: tuple[Revised, ...] = ()
+
+    def answered_at(self, node: str) -> str | None:
+        return dict(self.answered).get(node)
+
+    def merged(self, newer: Trail) -> Trail:
+        """This trail with ``newer``'s answered times (they win) and revisions added."""
+        times = dict(self.answered) | dict(newer.answered)
+        seen = set(self.revised)
+        return Trail(
+            tuple(times.items()),
+            (*self.revised, *(r for r in newer.revised if r not in seen)),
+        )
 
 
 @dataclass(frozen=True)
@@ -88,6 +135,8 @@ class ExpertJudgements:
         by ``ckm judge`` until every node is answered) or an in-progress file beside it
         (:func:`progress_path`). The panel leaves such experts out by default
         (``[panel] unfinished``).
+    trail : Trail
+        When each node was answered and the suggestions taken (``[trail.<node>]`` tables).
     """
 
     id: str
@@ -98,6 +147,7 @@ class ExpertJudgements:
     path: Path | None = None
     note: str = ""
     in_progress: bool = False
+    trail: Trail = field(default_factory=Trail)
     _by_node: dict[str, list[Judgement]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -329,7 +379,70 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         judgements=tuple(judgements),
         path=path,
         in_progress=status == "in progress" or progress_path(path).exists(),
+        trail=read_trail(data.get("trail", {}), tree, path),
     )
+
+
+TRAIL_KEYS: tuple[str, ...] = ("answered", "revised")
+REVISED_KEYS: tuple[str, ...] = ("pair", "original", "suggested", "when", "by")
+
+
+def read_trail(tables: Any, tree: CriteriaTree, path: Path) -> Trail:
+    """``[trail.<node>]``: ``answered`` (a time) and ``revised`` (a list of inline tables
+    ``{ pair = "a vs b", original = 3, suggested = 0.5, when = ..., by = "ckm judge" }``)."""
+    if not isinstance(tables, dict):
+        raise JudgementError("trail must be tables", path=path, where="[trail]")
+    answered: list[tuple[str, str]] = []
+    revised: list[Revised] = []
+    for node, table in tables.items():
+        where = f"[trail.{node}]"
+        if node not in tree.inner_nodes or not isinstance(table, dict):
+            raise JudgementError(
+                f"{node!r} is not a node with criteria to compare",
+                path=path,
+                where=where,
+                hint=f"The node ids are {', '.join(tree.inner_nodes)}",
+            )
+        for key in table:
+            if key not in TRAIL_KEYS:
+                raise JudgementError(
+                    f"unknown key {key!r}{did_you_mean(key, TRAIL_KEYS)}",
+                    path=path,
+                    where=f"{where} {key}",
+                    hint=f"The keys of a trail are {', '.join(TRAIL_KEYS)}",
+                )
+        if "answered" in table:
+            answered.append((node, str(table["answered"])))
+        for k, item in enumerate(table.get("revised", [])):
+            spot = f"{where} revised[{k}]"
+            if not isinstance(item, dict) or not {"pair", "original", "suggested"} <= set(item):
+                raise JudgementError(
+                    "a revision needs pair, original and suggested",
+                    path=path,
+                    where=spot,
+                    hint='Write { pair = "a vs b", original = 3, suggested = 0.5, when = ... }',
+                )
+            for key in item:
+                if key not in REVISED_KEYS:
+                    raise JudgementError(
+                        f"unknown key {key!r}{did_you_mean(key, REVISED_KEYS)}",
+                        path=path,
+                        where=spot,
+                    )
+            j = _parse_entry(node, str(item["pair"]), item["original"], tree, path)
+            new = parse_value(item["suggested"], path=path, where=spot)
+            revised.append(
+                Revised(
+                    node,
+                    j.first,
+                    j.second,
+                    j.value,
+                    new,
+                    str(item.get("when", "")),
+                    str(item.get("by", "ckm judge")),
+                )
+            )
+    return Trail(tuple(answered), tuple(revised))
 
 
 def progress_path(path: Path) -> Path:
@@ -434,6 +547,7 @@ def dump_expert(
     tree: CriteriaTree,
     *,
     header: str = "",
+    trail: Trail | None = None,
 ) -> str:
     """One expert's judgements as TOML text in the format :func:`load_expert` reads.
 
@@ -452,6 +566,9 @@ def dump_expert(
     header : str, optional
         Comment lines put first (each line is prefixed with ``# `` unless it already starts
         with ``#``).
+    trail : Trail, optional
+        Written as ``[trail.<node>]`` tables (default: the expert's own trail when
+        ``expert_meta`` is an ExpertJudgements, else none).
 
     Examples
     --------
@@ -465,6 +582,7 @@ def dump_expert(
     "a vs b" = { preferred = "b", intensity = "moderate" }
     """
     if isinstance(expert_meta, ExpertJudgements):
+        trail = expert_meta.trail if trail is None else trail
         meta: dict[str, Any] = {
             "name": expert_meta.name,
             "role": expert_meta.role,
@@ -499,7 +617,31 @@ def dump_expert(
         lines += ["", f"[judgements.{_toml_key(node)}]"]
         for j in by_node[node]:
             lines.append(f"{_toml_str(f'{j.first} vs {j.second}')} = {_toml_value(j)}")
+    if trail is not None:
+        lines += _trail_lines(trail, tree)
     return "\n".join(lines) + "\n"
+
+
+def _trail_lines(trail: Trail, tree: CriteriaTree) -> list[str]:
+    lines: list[str] = []
+    times = dict(trail.answered)
+    for node in tree.inner_nodes:
+        revised = [r for r in trail.revised if r.node == node]
+        if node not in times and not revised:
+            continue
+        lines += ["", f"[trail.{_toml_key(node)}]"]
+        if node in times:
+            lines.append(f"answered = {_toml_str(times[node])}")
+        if revised:
+            lines.append("revised = [")
+            for r in revised:
+                lines.append(
+                    f"  {{ pair = {_toml_str(f'{r.first} vs {r.second}')}, original = "
+                    f"{float(r.original)!r}, suggested = {float(r.suggested)!r}, when = "
+                    f"{_toml_str(r.when)}, by = {_toml_str(r.by)} }},"
+                )
+            lines.append("]")
+    return lines
 
 
 def save_expert(
@@ -509,10 +651,11 @@ def save_expert(
     tree: CriteriaTree,
     *,
     header: str = "",
+    trail: Trail | None = None,
 ) -> Path:
     """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
     ``os.replace``), creating the folder if needed; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, dump_expert(expert_meta, judgements, tree, header=header))
+    write_text(path, dump_expert(expert_meta, judgements, tree, header=header, trail=trail))
     return path

@@ -17,7 +17,7 @@ import numpy as np
 
 from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
 from mcda_ckm.model.case import Case
-from mcda_ckm.model.judgements import ExpertJudgements
+from mcda_ckm.model.judgements import ExpertJudgements, Revised
 from mcda_ckm.model.settings import (
     AGGREGATIONS,
     POLICIES,
@@ -160,6 +160,8 @@ class PanelQuality:
         How skipped pairs entered the group matrices (``[ahp] missing_pairs``).
     completed : tuple of CompletedPair
         Every pair an expert skipped at a node they answered, with its completed value.
+    revised : tuple of (str, Revised)
+        Judgements the experts changed by taking a suggestion (their files' trail).
     """
 
     unfinished: Unfinished
@@ -170,6 +172,7 @@ class PanelQuality:
     without_flagged: np.ndarray | None
     missing_pairs: MissingPairs = "pool"
     completed: tuple[CompletedPair, ...] = ()
+    revised: tuple[tuple[str, Revised], ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -199,6 +202,19 @@ class PanelQuality:
                 for o in self.over_threshold
             ],
             "empty_nodes": [{"expert": e, "node": n} for e, n in self.empty_nodes],
+            "revised_on_suggestion": [
+                {
+                    "expert": who,
+                    "node": r.node,
+                    "first": r.first,
+                    "second": r.second,
+                    "original": r.original,
+                    "suggested": r.suggested,
+                    "when": r.when,
+                    "by": r.by,
+                }
+                for who, r in self.revised
+            ],
             "flagged": list(self.flagged),
             "missing_pairs": self.missing_pairs,
             "completed": [
@@ -466,6 +482,7 @@ def _quality(
         without,
         settings.missing_pairs,
         completed,
+        tuple((e.id, r) for e in panel for r in e.trail.revised),
     )
 
 

@@ -420,3 +420,33 @@ def test_long_table_reaches_weights(case, tmp_path):
     r = invoke("weights", case)
     assert r.exit_code == 0, r.stderr
     assert "node left empty: Li Na gave no judgement at Customer knowledge value" in flat(r.stderr)
+
+
+def test_judge_records_the_trail(case):
+    """Issue 14, point 7: taking a suggestion keeps the original, the suggested value and when;
+    every node records when it was answered."""
+    script = lines(*GOAL, *CYCLE, "s", *CONSISTENT, *CONSISTENT)
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert r.exit_code == 0, r.stderr
+    tree = load_tree(HUANG)
+    e = load_expert(case / "panel" / "wang_li.toml", tree)
+    assert {n for n, _ in e.trail.answered} == set(tree.inner_nodes)
+    (rev,) = e.trail.revised
+    assert (rev.node, rev.first, rev.second) == (
+        "knowledge_value",
+        "base_potential",
+        "growth_potential",
+    )
+    assert rev.original == pytest.approx(2)  # CYCLE's first answer: equal to moderate
+    assert rev.suggested == pytest.approx(1 / 3)
+    assert rev.when.endswith("+00:00") and rev.by == "ckm judge"
+    assert not e.in_progress
+
+
+def test_revision_on_suggestion_reaches_json(case):
+    r = invoke("judge", case, "-e", "Zhou Min", input=lines("s"))
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    (rev,) = data["quality"]["revised_on_suggestion"]
+    assert rev["expert"] == "sales_director" and rev["node"] == "knowledge_value"
+    assert rev["original"] == pytest.approx(2) and rev["suggested"] == pytest.approx(1 / 3)

@@ -183,3 +183,19 @@ def test_status_in_progress_is_read(write, huang):
     head = '[expert]\nstatus = "in progress"\n'
     path = expert(write, GOAL + '"knowledge_value vs willingness" = 3\n', head)
     assert load_expert(path, huang).in_progress
+
+
+def test_trail_round_trip_and_unknown_key(tmp_path, huang):
+    from mcda_ckm.model.judgements import Judgement, Revised, Trail, save_expert
+
+    trail = Trail(
+        (("goal", "2026-01-02T03:04:05+00:00"),),
+        (Revised("goal", "knowledge_value", "willingness", 5.0, 0.5, "2026-01-02T03:05:00+00:00"),),
+    )
+    j = [Judgement("goal", "knowledge_value", "willingness", 0.5, "")]
+    path = save_expert(tmp_path / "e.toml", {"name": "Li"}, j, huang, trail=trail)
+    assert load_expert(path, huang).trail == trail
+    text = path.read_text(encoding="utf-8").replace("answered =", "anwsered =")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JudgementError, match=r"\[trail.goal\] anwsered: unknown key .*did you"):
+        load_expert(path, huang)
