@@ -8,6 +8,8 @@ prints and exits; the logic and the files are the library's. The questionnaire t
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,11 +135,26 @@ def judge(
         list[str] | None, typer.Option("--node", help="Review only this node (repeatable).")
     ] = None,
     lang: LangOpt = "en",
+    shuffle: Annotated[
+        bool,
+        typer.Option(
+            "--shuffle", help="Ask the pairs of each node in an order of their own (order effects)."
+        ),
+    ] = False,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Seed of the --shuffle order (default: the one recorded in the expert's file, "
+            "else a new one, recorded as [expert] order_seed).",
+        ),
+    ] = None,
 ) -> None:
     """Interactive questionnaire for one expert, node by node, with consistency checks.
 
     Asks each pair in words, saves after every answer, and resumes where an interrupted session
-    stopped.
+    stopped. Type skip to leave a pair out (while the node stays linked), back to change the
+    previous answer.
     """
     from mcda_ckm.elicit.interview import (
         ANSWER_HELP,
@@ -156,7 +173,14 @@ def judge(
         tree = setup.tree
         ef = open_expert(setup, expert, role=role, weight=weight)
         again: bool | list[str] = list(node) if node else review
-        iv = start(tree, ef.answers, review=again, **setup.options)
+        order = None
+        if shuffle or seed is not None:
+            recorded = ef.meta.get("order_seed")
+            order = seed if seed is not None else recorded
+            if order is None:
+                order = secrets.randbelow(2**31)
+            ef = dataclasses.replace(ef, meta={**ef.meta, "order_seed": order})
+        iv = start(tree, ef.answers, review=again, seed=order, **setup.options)
     name = escape(str(ef.meta.get("name", expert)))
     err.print(
         f"[bold]Questionnaire for {name}[/] ({escape(str(ef.path))}): {iv.total} pairs in "
@@ -164,7 +188,12 @@ def judge(
     )
     if ef.resumed:
         err.print("Resuming the interrupted session.")
-    err.print(escape(ANSWER_HELP) + " Type ? for help, q to stop (answers are kept).")
+    err.print(
+        escape(ANSWER_HELP) + " Type ? for help, skip to leave a pair out, back to change the "
+        "previous answer, q to stop (answers are kept)."
+    )
+    if order is not None:
+        err.print(f"Pairs in a shuffled order (seed {order}, recorded in the file).")
     shown: str | None = None
     changed = False
     try:
@@ -207,11 +236,24 @@ def judge(
                 continue
             if command in ("q", "quit", "stop"):
                 raise _Stop
+            a_label, b_label = tree.label(step.first, lang), tree.label(step.second, lang)
             try:
                 if not command and step.current is not None:
                     iv = iv.keep_current()
                     continue
-                iv = iv.answer(parse_answer(text))
+                if command == "back":
+                    iv = iv.back()
+                    continue
+                if command == "skip":
+                    iv = iv.skip()
+                    err.print(
+                        f"skipped: {escape(a_label)} vs {escape(b_label)} (a missing pair, "
+                        "completed from your other answers)"
+                    )
+                else:
+                    value = parse_answer(text)
+                    iv = iv.answer(value)
+                    err.print(f"recorded: {escape(scale.phrase(value, a_label, b_label))}")
             except AnswerError as exc:
                 err.print(f"[red]{escape(str(exc))}[/]")
                 continue

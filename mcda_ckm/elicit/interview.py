@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -171,6 +172,11 @@ class Interview:
     trail : Trail
         This session's trail: when each node's check was accepted, and every suggestion
         taken with the original value (:func:`now` gives the times).
+    skipped : frozenset of (node, first, second)
+        Pairs the expert chose not to judge in this session (missing pairs, completed from
+        the other answers; a resumed session asks them again).
+    history : tuple of (node, first, second)
+        The pairs answered or skipped in this session, in order (for :meth:`back`).
     """
 
     tree: CriteriaTree
@@ -180,6 +186,8 @@ class Interview:
     opts: tuple[tuple[str, str], ...] = ()
     revising: tuple[str, str, str] | None = field(default=None, repr=False)
     trail: Trail = field(default_factory=Trail)
+    skipped: frozenset[tuple[str, str, str]] = frozenset()
+    history: tuple[tuple[str, str, str], ...] = ()
 
     # -- reading the state ----------------------------------------------------------------
     def value(self, node: str, first: str, second: str) -> float | None:
@@ -192,8 +200,11 @@ class Interview:
         return None
 
     def complete(self, node: str) -> bool:
-        """Whether every pair of ``node`` has an answer."""
-        return all(self.value(node, a, b) is not None for a, b in _pairs(self.tree, node))
+        """Whether every pair of ``node`` has an answer or was skipped."""
+        return all(
+            self.value(node, a, b) is not None or (node, a, b) in self.skipped
+            for a, b in _pairs(self.tree, node)
+        )
 
     @property
     def total(self) -> int:
@@ -294,12 +305,85 @@ class Interview:
         if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
             raise AnswerError(f"{value!r} is not a positive number", hint=ANSWER_HELP)
         todo = list(self.todo)
-        todo.remove((q.node, q.first, q.second))
+        t = (q.node, q.first, q.second)
+        todo.remove(t)
         return replace(
             self,
             answers=self._set(q.node, q.first, q.second, value),
             todo=tuple(todo),
             revising=None,
+            skipped=self.skipped - {t},
+            history=(*self.history, t),
+        )
+
+    def skip(self) -> Interview:
+        """Leave the pending pair unjudged (a missing pair, which the AHP completes from the
+        other answers, Harker 1987), as long as the node's answers and the pairs still to ask
+        can link all its criteria.
+
+        Raises
+        ------
+        AnswerError
+            When skipping this pair would leave the node's criteria unlinked.
+        """
+        q = self._question()
+        t = (q.node, q.first, q.second)
+        kids = self.tree.children(q.node)
+        links = [
+            (a, b)
+            for a, b in _pairs(self.tree, q.node)
+            if {a, b} != {q.first, q.second}
+            and (
+                self.value(q.node, a, b) is not None
+                or any(x[0] == q.node and {x[1], x[2]} == {a, b} for x in self.todo)
+            )
+        ]
+        if not linked(kids, links):
+            raise AnswerError(
+                f"skipping {q.first} vs {q.second} would leave the criteria of {q.node} unlinked",
+                hint="Answer this pair (each criterion must be compared, directly or through "
+                "others, with every other)",
+            )
+        todo = list(self.todo)
+        todo.remove(t)
+        if self.value(*t) is not None:  # a review: skipping removes the earlier answer
+            answers = tuple(
+                j
+                for j in self.answers
+                if not (j.node == q.node and {j.first, j.second} == {q.first, q.second})
+            )
+        else:
+            answers = self.answers
+        return replace(
+            self,
+            answers=answers,
+            todo=tuple(todo),
+            revising=None,
+            skipped=self.skipped | {t},
+            history=(*self.history, t),
+        )
+
+    def back(self) -> Interview:
+        """Ask again the pair answered (or skipped) last in this session, showing its answer.
+
+        Raises
+        ------
+        AnswerError
+            When nothing was answered in this session, or the pair's node is already checked.
+        """
+        if not self.history:
+            raise AnswerError("there is no earlier answer in this session to go back to")
+        last = self.history[-1]
+        if last[0] in self.checked:
+            raise AnswerError(
+                f"the node {last[0]} is already checked",
+                hint=f"Review it with: ckm judge ... --node {last[0]}",
+            )
+        return replace(
+            self,
+            todo=(last, *self.todo),
+            history=self.history[:-1],
+            skipped=self.skipped - {last},
         )
 
     def keep_current(self) -> Interview:
@@ -349,6 +433,21 @@ class Interview:
         return tuple(n for n in self.tree.inner_nodes if self.complete(n))
 
 
+def linked(criteria: Sequence[str], pairs: Iterable[tuple[str, str]]) -> bool:
+    """Whether ``pairs`` connect every one of ``criteria`` (a union-find over the pairs)."""
+    root = {c: c for c in criteria}
+
+    def find(c: str) -> str:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    for a, b in pairs:
+        root[find(a)] = find(b)
+    return len({find(c) for c in criteria}) <= 1
+
+
 def now() -> str:
     """The time a trail records: UTC, ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -363,6 +462,7 @@ def start(
     ri_table: str = ahp.DEFAULT_RI_TABLE,
     rule: str = ahp.DEFAULT_THRESHOLD_RULE,
     completion: str = "harker",
+    seed: int | None = None,
 ) -> Interview:
     """A questionnaire over ``tree``, resuming from the answers already given.
 
@@ -377,6 +477,10 @@ def start(
         node ids to review only those nodes.
     method, ri_table, rule, completion : str
         As in :func:`mcda_ckm.weights.ahp.priorities`, for the checks after each node.
+    seed : int, optional
+        Shuffle the pairs within each node with this seed (order effects: the expert's
+        ``[expert] order_seed`` records it, so the order can be reproduced); None asks them in
+        the tree's order.
 
     Raises
     ------
@@ -398,10 +502,16 @@ def start(
     state = Interview(tree, (), (), frozenset(), opts)
     state = replace(state, answers=tuple(existing))
     todo = []
+    rng = random.Random(seed) if seed is not None else None
     for node in tree.inner_nodes:
-        for a, b in _pairs(tree, node):
-            if node in again or state.value(node, a, b) is None:
-                todo.append((node, a, b))
+        asked = [
+            (node, a, b)
+            for a, b in _pairs(tree, node)
+            if node in again or state.value(node, a, b) is None
+        ]
+        if rng is not None:  # order effects: each expert gets their own order (seeded)
+            rng.shuffle(asked)
+        todo += asked
     # A finished node is not asked again; if it is over its threshold its check is shown again
     # (the session may have stopped at that check before the expert chose to revise or keep).
     checked = frozenset(

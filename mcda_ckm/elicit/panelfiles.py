@@ -122,7 +122,13 @@ def open_expert(
     path = expert_path(setup.panel, expert)
     if path.exists():
         e = load_expert(path, setup.tree)
-        meta: dict[str, Any] = {"name": e.name, "role": e.role, "weight": e.weight, "note": e.note}
+        meta: dict[str, Any] = {
+            "name": e.name,
+            "role": e.role,
+            "weight": e.weight,
+            "note": e.note,
+            "order_seed": e.order_seed,
+        }
         saved = e.judgements
         header = _header(path)
         trail = e.trail

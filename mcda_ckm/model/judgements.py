@@ -55,7 +55,7 @@ Pair = tuple[str, str]
 
 FILE_TABLES: tuple[str, ...] = ("expert", "judgements", "trail")
 """The tables of a judgement file."""
-EXPERT_KEYS: tuple[str, ...] = ("name", "role", "weight", "note", "status")
+EXPERT_KEYS: tuple[str, ...] = ("name", "role", "weight", "note", "status", "order_seed")
 """The keys of its ``[expert]`` table."""
 STATUSES: tuple[str, ...] = ("complete", "in progress")
 """``[expert] status``: ``ckm judge`` writes ``"in progress"`` until every node is answered."""
@@ -147,6 +147,7 @@ class ExpertJudgements:
     path: Path | None = None
     note: str = ""
     in_progress: bool = False
+    order_seed: int | None = None
     trail: Trail = field(default_factory=Trail)
     _by_node: dict[str, list[Judgement]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -322,6 +323,14 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
             where="[expert] status",
             hint='ckm judge writes "in progress" until every node is answered',
         )
+    seed = meta.get("order_seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise JudgementError(
+            f"order_seed {seed!r} must be a whole number >= 0",
+            path=path,
+            where="[expert] order_seed",
+            hint="ckm judge --shuffle writes it: the seed of the order of the pairs",
+        )
     weight = meta.get("weight", 1)
     if (
         isinstance(weight, bool)
@@ -379,6 +388,7 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         judgements=tuple(judgements),
         path=path,
         in_progress=status == "in progress" or progress_path(path).exists(),
+        order_seed=seed,
         trail=read_trail(data.get("trail", {}), tree, path),
     )
 
@@ -588,6 +598,7 @@ def dump_expert(
             "role": expert_meta.role,
             "weight": expert_meta.weight,
             "note": expert_meta.note,
+            "order_seed": expert_meta.order_seed,
         }
     else:
         meta = dict(expert_meta)
@@ -607,6 +618,8 @@ def dump_expert(
         lines.append(f"note = {_toml_str(meta['note'])}")
     if meta.get("status") == "in progress":
         lines.append('status = "in progress"')
+    if isinstance(meta.get("order_seed"), int) and not isinstance(meta.get("order_seed"), bool):
+        lines.append(f"order_seed = {meta['order_seed']}")
     by_node: dict[str, list[Judgement]] = {}
     for j in judgements:
         by_node.setdefault(j.node, []).append(j)

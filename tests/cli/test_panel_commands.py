@@ -450,3 +450,65 @@ def test_revision_on_suggestion_reaches_json(case):
     (rev,) = data["quality"]["revised_on_suggestion"]
     assert rev["expert"] == "sales_director" and rev["node"] == "knowledge_value"
     assert rev["original"] == pytest.approx(2) and rev["suggested"] == pytest.approx(1 / 3)
+
+
+# -- issue 14 point 8: ckm judge skip, back, echo, shuffled order -------------------------------
+
+
+def test_judge_echoes_every_answer_as_read(case):
+    r = invoke("judge", case, "-e", "Wang Li", input=lines(*GOAL, "q"))
+    assert (
+        "recorded: Customer knowledge value over Willingness to share knowledge, moderate (3)"
+        in flat(r.stderr)
+    )
+    assert "recorded: Absorptive capacity over Willingness to share knowledge, equal to " in flat(
+        r.stderr
+    )
+
+
+def test_judge_skip_a_pair_while_the_node_stays_linked(case):
+    # goal: answer the first pair, skip the second, answer the third: still linked
+    script = lines("moderate", "skip", "B 2", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert "skipped: Customer knowledge value vs Absorptive capacity" in flat(r.stderr)
+    e = load_expert(case / "panel" / "wang_li.toml", load_tree(HUANG))
+    assert [(j.first, j.second) for j in e.judgements] == [
+        ("knowledge_value", "willingness"),
+        ("willingness", "absorptive_capacity"),
+    ]
+
+
+def test_judge_skip_refused_when_it_would_unlink_the_node(case):
+    script = lines("skip", "skip", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert "would leave the criteria of goal unlinked" in flat(r.stderr)
+
+
+def test_judge_back_changes_the_previous_answer(case):
+    script = lines("moderate", "back", "strong", "2", "B 2", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    e = load_expert(case / "panel" / "wang_li.toml", load_tree(HUANG))
+    assert e.matrix(load_tree(HUANG), "goal")[0, 1] == pytest.approx(5)
+    assert "now: Customer knowledge value over Willingness to share knowledge: moderate (3)" in (
+        flat(r.stderr)
+    )
+
+
+def test_judge_shuffle_records_its_seed_and_reproduces_the_order(case, tmp_path):
+    import random
+
+    r = invoke("judge", case, "-e", "Wang Li", "--shuffle", "--seed", "7", input=lines("3", "q"))
+    assert "seed 7" in flat(r.stderr)
+    # the first question is the first pair of goal in random.Random(7)'s shuffle of the three
+    pairs = [
+        ("Customer knowledge value", "Willingness to share knowledge"),
+        ("Customer knowledge value", "Absorptive capacity"),
+        ("Willingness to share knowledge", "Absorptive capacity"),
+    ]
+    random.Random(7).shuffle(pairs)
+    a, b = pairs[0]
+    assert f"how much more important is {a} (A) than {b} (B)?" in flat(r.stderr)
+    text = (case / "panel" / ".wang_li.inprogress").read_text(encoding="utf-8")
+    assert "order_seed = 7" in text
+    again = invoke("judge", case, "-e", "Wang Li", "--shuffle", input=lines("q"))
+    assert "seed 7" in flat(again.stderr)
