@@ -71,6 +71,11 @@ def question_text(tree: CriteriaTree, node: str, first: str, second: str, lang: 
     >>> question_text(flat_tree(["price", "speed"], goal="a car"), "a car", "price", "speed")
     'For a car, how much more important is price (A) than speed (B)?'
     """
+    if lang == "zh":
+        return (
+            f"就“{tree.label(node, lang)}”而言，{tree.label(first, lang)}（A）比"
+            f"{tree.label(second, lang)}（B）重要多少？"
+        )
     return (
         f"For {tree.label(node, lang).lower() if lang == 'en' else tree.label(node, lang)}, how "
         f"much more important is {tree.label(first, lang)} (A) than {tree.label(second, lang)} (B)?"

@@ -22,6 +22,7 @@ from mcda_ckm.errors import CkmError
 
 __all__ = [
     "ANSWER_HELP",
+    "ANSWER_HELP_ZH",
     "NAMES",
     "NAMES_ZH",
     "READINGS",
@@ -83,6 +84,14 @@ ANSWER_HELP = (
 READINGS: tuple[str, ...] = ("saaty", "bipolar")
 """How numbers in an export are read: Saaty's 1-9 and reciprocals, or a -9..+9 bipolar scale
 (see :func:`read_answer`)."""
+
+
+ANSWER_HELP_ZH = (
+    "请用语言标度回答：同等重要、稍微重要、明显重要、强烈重要、极端重要，或其间的"
+    "“同等至稍微重要”等（也可用英文词），或 1-9 的数字；第二个指标更重要时在前面加 B"
+    "（“B 明显重要”、“B 5”），或写倒数（“1/5”）。"
+)
+""":data:`ANSWER_HELP` in Chinese."""
 
 
 class AnswerError(CkmError):
@@ -244,8 +253,9 @@ def describe(value: float, first: str, second: str) -> str:
     return f"{first} over {second}: {value:.3g}"
 
 
-def phrase(value: float, first: str, second: str) -> str:
-    """A judgement said from the side it favours, with its word and number.
+def phrase(value: float, first: str, second: str, lang: str = "en") -> str:
+    """A judgement said from the side it favours, with its word and number (``lang`` "en"
+    or "zh").
 
     The preferred criterion always comes first, so the sentence reads the same whichever
     order the pair is stored in.
@@ -254,15 +264,20 @@ def phrase(value: float, first: str, second: str) -> str:
     ('Networking over Base, moderate (3)', 'Base over Networking, equal to moderate (2)')
     >>> phrase(1, "Base", "Networking"), phrase(2.5, "A", "B")
     ('Base and Networking equal (1)', 'A over B, 2.5')
+    >>> phrase(1 / 3, "甲", "乙", "zh")
+    '乙比甲稍微重要（3）'
     """
     if value < 1:
         first, second, value = second, first, 1 / value
+    zh = lang == "zh"
     if math.isclose(value, 1, rel_tol=RTOL):
-        return f"{first} and {second} equal (1)"
+        return f"{first}与{second}同等重要（1）" if zh else f"{first} and {second} equal (1)"
     rounded = round(value)
     if math.isclose(value, rounded, rel_tol=RTOL) and rounded in NAMES:
+        if zh:
+            return f"{first}比{second}{NAMES_ZH[rounded]}（{rounded}）"
         return f"{first} over {second}, {NAMES[rounded]} ({rounded})"
-    return f"{first} over {second}, {value:.3g}"
+    return f"{first}比{second}重要 {value:.3g} 倍" if zh else f"{first} over {second}, {value:.3g}"
 
 
 def revision(

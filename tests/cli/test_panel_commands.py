@@ -512,3 +512,11 @@ def test_judge_shuffle_records_its_seed_and_reproduces_the_order(case, tmp_path)
     assert "order_seed = 7" in text
     again = invoke("judge", case, "-e", "Wang Li", "--shuffle", input=lines("q"))
     assert "seed 7" in flat(again.stderr)
+
+
+def test_judge_in_chinese(case):
+    r = invoke("judge", case, "-e", "Wang Li", "--lang", "zh", input=lines("稍微重要", "q"))
+    text = flat(r.stderr)
+    assert "就“关键客户知识源”而言，客户知识价值（A）比客户的知识交流意愿（B）重要多少？" in text
+    assert "已记录：客户知识价值比客户的知识交流意愿稍微重要（3）" in text
+    assert "已停止" in text and "Stopped" not in text

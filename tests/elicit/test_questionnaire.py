@@ -659,3 +659,37 @@ def test_untouched_init_template_is_replaced_without_force(tmp_path):
     # once it holds answers it is no longer a template: --force is needed again
     with pytest.raises(QuestionnaireError, match="exists already"):
         write_experts(s, read_survey_csv(csv, s.tree))
+
+
+# -- issue 14 point 6: Chinese ------------------------------------------------------------------
+
+
+def test_zh_workbook_is_in_chinese_and_reads_back(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"], lang="zh")
+    wb = load_workbook(path)
+    ins = wb["Instructions"]
+    assert ins["A1"].value.startswith("AHP 调查问卷")
+    assert [ins.cell(row=r, column=1).value for r in range(3, 10)] == [
+        "问卷",
+        "案例",
+        "指标树",
+        "专家编号",
+        "姓名",
+        "职务",
+        "权重",
+    ]
+    goal = wb["goal"]
+    assert [goal.cell(row=6, column=c).value for c in range(2, 6)] == [
+        "指标 A",
+        "指标 B",
+        "哪个更重要",
+        "重要程度",
+    ]
+    (word_dv,) = [dv for dv in goal.data_validations.dataValidation if "E" in str(dv.sqref)]
+    assert "稍微重要" in word_dv.formula1 and "moderate" not in word_dv.formula1
+    goal["D7"], goal["E7"] = "A", "稍微重要"
+    goal["D8"], goal["E8"] = "B", "明显重要"
+    wb.save(path)
+    e = read_workbook(path, setup.tree)
+    assert [j.value for j in e.judgements] == pytest.approx([3, 1 / 5])
+    assert e.id == "li"
