@@ -34,13 +34,14 @@ from mcda_ckm.elicit.imported import (
     cell_text,
     check_linked,
 )
-from mcda_ckm.elicit.interview import Setup
+from mcda_ckm.elicit.interview import Setup, start
 from mcda_ckm.elicit.panelfiles import expert_path, slug
 from mcda_ckm.errors import CkmError
 from mcda_ckm.files import check_file, write_file
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
 from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.weights.panel import Suggestion
 
 __all__ = ["MARKER", "export_panel", "export_workbook", "read_workbook", "sheet_names"]
 
@@ -145,6 +146,8 @@ def export_workbook(
     wrap = Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor="FFF2CC")
     given = ExpertJudgements(expert_id, "", "", 1.0, tuple(judgements))
+    alert = PatternFill("solid", fgColor="F4CCCC")
+    flags = call_back(setup, given)
     wb = Workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS
@@ -290,9 +293,31 @@ def export_workbook(
             word_dv.prompt, word_dv.promptTitle = "重要多少（Saaty 标度）", "标度"
         ns.add_data_validation(side_dv)
         ns.add_data_validation(word_dv)
+        flag = flags.get(node)
+        if flag is not None:
+            ns["A5"] = (
+                "请复核（一致性超过阈值），建议修改："
+                if zh
+                else "Please revisit (over the consistency threshold); the change that helps most: "
+            ) + scale.revision(
+                flag.current,
+                flag.suggested,
+                _label(tree, flag.first, lang),
+                _label(tree, flag.second, lang),
+                "CR",
+                flag.value_after,
+            )
+            ns["A5"].font = Font(bold=True, color="C00000")
+            ns.cell(row=HEADER_ROW, column=8, value="建议值" if zh else "suggested").font = bold
         for k, (a, b) in enumerate(pairs):
             r = FIRST_ROW + k
             ns.cell(row=r, column=1, value=k + 1)
+            if flag is not None and {a, b} == {flag.first, flag.second}:
+                implied = flag.suggested if a == flag.first else 1 / flag.suggested
+                side, intensity = _answer_cells(implied)
+                ns.cell(row=r, column=8, value=f"{side} {intensity}".strip()).fill = alert
+                for letter in "ABC":
+                    ns[f"{letter}{r}"].fill = alert
             ns.cell(row=r, column=2, value=_label(tree, a, lang))
             ns.cell(row=r, column=3, value=_label(tree, b, lang))
             ns[f"{COL_A}{r}"] = a
@@ -333,6 +358,25 @@ def export_workbook(
         ns.column_dimensions[COL_B].hidden = True
         ns.freeze_panes = f"A{FIRST_ROW}"
     return _save_atomic(wb, Path(path))
+
+
+def call_back(setup: Setup, given: ExpertJudgements) -> dict[str, Suggestion]:
+    """The nodes a prefilled (call-back) workbook flags: each node whose answers are over the
+    threshold, with the judgement most out of line and the value the others imply
+    (:meth:`mcda_ckm.elicit.interview.Interview.suggestion`)."""
+    tree = setup.tree
+    if not given.judgements:
+        return {}
+    iv = start(tree, given.judgements, **setup.options)
+    out: dict[str, Suggestion] = {}
+    for node in tree.inner_nodes:
+        if not iv.complete(node):
+            continue
+        if not iv.priorities(node).consistent:
+            s = iv.suggestion(node)
+            if s is not None:
+                out[node] = s
+    return out
 
 
 def export_panel(

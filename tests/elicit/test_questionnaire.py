@@ -693,3 +693,24 @@ def test_zh_workbook_is_in_chinese_and_reads_back(setup, tmp_path):
     e = read_workbook(path, setup.tree)
     assert [j.value for j in e.judgements] == pytest.approx([3, 1 / 5])
     assert e.id == "li"
+
+
+def test_call_back_workbook_flags_node_and_pair_with_implied_value(setup, tmp_path):
+    """Issue 14 point 7: Zhou Min's knowledge_value node (CR 0.217) is flagged; the revision
+    is phrased as everywhere else; the suggested value sits beside the pair."""
+    (path,) = export_panel(setup, tmp_path, ["sales_director"], prefill=True)
+    ws = load_workbook(path)["knowledge_value"]
+    assert ws["A5"].value.startswith("Please revisit")
+    assert "; CR after this change" in ws["A5"].value
+    flagged = [r for r in range(7, 13) if ws.cell(row=r, column=8).value]
+    assert len(flagged) == 1
+    assert (
+        ws["A5"].value.endswith(
+            "Base potential over Growth potential, equal to moderate (2) -> Growth potential over "
+            "Base potential, moderate (3); CR after this change 0.040"
+        )
+        or "->" in ws["A5"].value
+    )
+    assert load_workbook(path)["goal"]["A5"].value is None
+    e = read_workbook(path, setup.tree)  # the extra column is not read back
+    assert len(e.judgements) == 21
