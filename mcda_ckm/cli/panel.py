@@ -277,7 +277,17 @@ def judge(
             if order is None:
                 order = secrets.randbelow(2**31)
             ef = dataclasses.replace(ef, meta={**ef.meta, "order_seed": order})
-        iv = start(tree, ef.answers, review=again, seed=order, **setup.options)
+        o = setup.options
+        iv = start(
+            tree,
+            ef.answers,
+            review=again,
+            seed=order,
+            method=o["method"],
+            ri_table=o["ri_table"],
+            rule=o["rule"],
+            completion=o["completion"],
+        )
     name = escape(str(ef.meta.get("name", expert)))
     help_text = scale.ANSWER_HELP_ZH if lang == "zh" else ANSWER_HELP
     err.print(

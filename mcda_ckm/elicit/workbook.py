@@ -229,11 +229,11 @@ def export_workbook(
             if value % 2 == 0
             else f"A 比 B {scale.NAMES_ZH[value]}"
         )
-        first, last = (scale.NAMES_ZH[value], word) if zh else (word, scale.NAMES_ZH[value])
-        ws.cell(row=row, column=1, value=first)
+        shown, other = (scale.NAMES_ZH[value], word) if zh else (word, scale.NAMES_ZH[value])
+        ws.cell(row=row, column=1, value=shown)
         ws.cell(row=row, column=2, value=value)
         ws.cell(row=row, column=3, value=meaning_zh if zh else meaning)
-        ws.cell(row=row, column=4, value=last)
+        ws.cell(row=row, column=4, value=other)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 40
@@ -367,7 +367,15 @@ def call_back(setup: Setup, given: ExpertJudgements) -> dict[str, Suggestion]:
     tree = setup.tree
     if not given.judgements:
         return {}
-    iv = start(tree, given.judgements, **setup.options)
+    o = setup.options
+    iv = start(
+        tree,
+        given.judgements,
+        method=o["method"],
+        ri_table=o["ri_table"],
+        rule=o["rule"],
+        completion=o["completion"],
+    )
     out: dict[str, Suggestion] = {}
     for node in tree.inner_nodes:
         if not iv.complete(node):
