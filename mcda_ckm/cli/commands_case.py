@@ -35,7 +35,13 @@ from mcda_ckm.cli.options import (
     TopOpt,
     value,
 )
-from mcda_ckm.cli.show import print_ranking, print_sensitivity, print_warnings, print_weights
+from mcda_ckm.cli.show import (
+    print_quality,
+    print_ranking,
+    print_sensitivity,
+    print_warnings,
+    print_weights,
+)
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import Case, from_judgements, load_case
 from mcda_ckm.model.settings import AhpSettings
@@ -117,6 +123,7 @@ def weights(
         data["provenance"] = provenance(c.inputs, command_line())
         print(to_json(data))
     else:
+        print_quality(result, value(lang))
         print_weights(result, value(lang))
 
 
@@ -200,6 +207,7 @@ def run(
         print(to_json(study_to_dict(study, command_line(), value(lang))))
         return
     if study.panel is not None:
+        print_quality(study.panel, value(lang), study)
         print_weights(study.panel, value(lang))
     print_ranking(study, value(lang))
     if not quiet:
@@ -229,6 +237,8 @@ def report(
         target = target_of(case, out_dir)
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
         written = write(study, target, lang)
+    if study.panel is not None:
+        print_quality(study.panel, value(lang), study)
     print(written / "report.html")
 
 
@@ -255,6 +265,8 @@ def sensitivity(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+    if study.panel is not None and not json_:
+        print_quality(study.panel, value(lang), study)
     if json_:
         data = sensitivity_to_dict(study, value(lang)) or {}
         data["key_sources"] = list(study.ranking.key_sources)

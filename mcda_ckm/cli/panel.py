@@ -8,6 +8,9 @@ prints and exits; the logic and the files are the library's. The questionnaire t
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +38,75 @@ CaseArg = Annotated[
     Path, typer.Argument(help="A case folder (with case.toml), e.g. cases/precision-machinery.")
 ]
 LangOpt = Annotated[str, typer.Option(help="Labels: en or zh.")]
+ReadingChoice = StrEnum("ReadingChoice", {v: v for v in scale.READINGS})  # type: ignore[misc]
+DEFAULT_READING = ReadingChoice("saaty")
+
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "[bold]Questionnaire for {name}[/] ({path}): {total} pairs in {nodes} nodes, "
+        "{answered} answered.",
+        "resume": "Resuming the interrupted session.",
+        "keys": " Type ? for help, skip to leave a pair out, back to change the previous answer, "
+        "q to stop (answers are kept).",
+        "shuffled": "Pairs in a shuffled order (seed {seed}, recorded in the file).",
+        "node": "Node {k}/{n}: {label}",
+        "pairs": "{pairs} pair(s)",
+        "weights": "Your local weights: {label}",
+        "criterion": "criterion",
+        "weight": "weight",
+        "consistent": "[green]consistent[/]",
+        "over": "[red]over the threshold[/]",
+        "check": "{index} = {value:.3f} (threshold {threshold:.2f}, rule {rule}, random-index "
+        "table {table}; Koczkodaj's index {k:.3f}): {verdict}",
+        "outlier": "[yellow]Most out of line:[/] {a} vs {b}. You said {said}; your other answers "
+        "imply {implied}. With that one change {index} would be {after:.3f}.",
+        "no_fix": "[yellow]No single change on the scale lowers it;[/] look at the pairs below.",
+        "choices_fix": "[s] take the suggested value, [r] revise it yourself, [k] keep your "
+        "answers",
+        "choices_keep": "[k] keep your answers",
+        "or_pair": "{choices}, or the number of a pair to revise",
+        "not_choice": "{text!r} is not a choice.",
+        "now": " [now: {now}; Enter keeps it]",
+        "recorded": "recorded: {what}",
+        "skipped": "skipped: {a} vs {b} (a missing pair, completed from your other answers)",
+        "stopped": "\nStopped: {answered} of {total} pairs answered and saved in {path}. Run the "
+        "same command to resume.",
+    },
+    "zh": {
+        "intro": "[bold]{name} 的问卷[/]（{path}）：{nodes} 个节点共 {total} 对比较，"
+        "已回答 {answered} 对。",
+        "resume": "继续上次中断的问卷。",
+        "keys": " 输入 ? 查看帮助，skip 跳过此对，back 修改上一个回答，q 停止（已答内容会保存）。",
+        "shuffled": "各节点内的比较顺序已随机打乱（种子 {seed}，已记录在文件中）。",
+        "node": "节点 {k}/{n}：{label}",
+        "pairs": "{pairs} 对比较",
+        "weights": "您的局部权重：{label}",
+        "criterion": "指标",
+        "weight": "权重",
+        "consistent": "[green]一致性可接受[/]",
+        "over": "[red]超过阈值[/]",
+        "check": "{index} = {value:.3f}（阈值 {threshold:.2f}，规则 {rule}，随机一致性指标表 "
+        "{table}；Koczkodaj 指数 {k:.3f}）：{verdict}",
+        "outlier": "[yellow]最不一致的判断：[/]{a} 与 {b}。您的回答是 {said}；您的其他回答意味着 "
+        "{implied}。仅改这一处，{index} 将为 {after:.3f}。",
+        "no_fix": "[yellow]没有单个标度上的修改能降低它；[/]请查看下列各对比较。",
+        "choices_fix": "[s] 采用建议值，[r] 自己修改，[k] 保留原回答",
+        "choices_keep": "[k] 保留原回答",
+        "or_pair": "{choices}，或输入要修改的比较编号",
+        "not_choice": "{text!r} 不是可选项。",
+        "now": "［当前：{now}；回车保留］",
+        "recorded": "已记录：{what}",
+        "skipped": "已跳过：{a} 与 {b}（缺失的比较，将由您的其他回答补全）",
+        "stopped": "\n已停止：{total} 对中已回答并保存 {answered} 对，文件 {path}。"
+        "再次运行同一命令即可继续。",
+    },
+}
+"""The questionnaire's sentences in English and Chinese (``ckm judge --lang``)."""
+
+
+def _t(lang: str, key: str, **values: Any) -> str:
+    return TEXT["zh" if lang == "zh" else "en"][key].format(**values)
 
 
 def _label(tree: Any, node: str, lang: str) -> str:
@@ -49,9 +121,12 @@ def _show_node(err: Any, tree: Any, node: str, k: int, lang: str) -> None:
     pairs = len(kids) * (len(kids) - 1) // 2
     zh = tree.attr(node, "label_zh", "")
     err.print(
-        f"\n[bold]Node {k}/{len(tree.inner_nodes)}: {_label(tree, node, lang)}[/]"
+        "\n[bold]"
+        + _t(lang, "node", k=k, n=len(tree.inner_nodes), label=_label(tree, node, lang))
+        + "[/]"
         + (f" ({escape(zh)})" if zh and lang != "zh" else "")
-        + f" - {pairs} pair(s)"
+        + " - "
+        + _t(lang, "pairs", pairs=pairs)
     )
     for kid in kids:
         desc = tree.attr(kid, "description_zh" if lang == "zh" else "description", "")
@@ -60,23 +135,39 @@ def _show_node(err: Any, tree: Any, node: str, k: int, lang: str) -> None:
 
 def _show_check(err: Any, tree: Any, check: Any, lang: str) -> None:
     p = check.priorities
-    table = Table(title=f"Your local weights: {tree.label(check.node, lang)}", title_justify="left")
-    table.add_column("criterion")
-    table.add_column("weight", justify="right")
+    table = Table(
+        title=_t(lang, "weights", label=tree.label(check.node, lang)), title_justify="left"
+    )
+    table.add_column(_t(lang, "criterion"))
+    table.add_column(_t(lang, "weight"), justify="right")
     for c, w in zip(check.criteria, p.weights, strict=True):
         table.add_row(_label(tree, c, lang), f"{w:.3f}")
     err.print(table)
-    verdict = "[green]consistent[/]" if p.consistent else "[red]over the threshold[/]"
+    verdict = _t(lang, "consistent") if p.consistent else _t(lang, "over")
     err.print(
-        f"{p.index} = {p.value:.3f} (threshold {p.threshold:.2f}, rule {p.rule}, "
-        f"random-index table {p.ri_table}): {verdict}"
+        _t(
+            lang,
+            "check",
+            index=p.index,
+            value=p.value,
+            threshold=p.threshold,
+            rule=p.rule,
+            table=p.ri_table,
+            k=p.koczkodaj,
+            verdict=verdict,
+        )
     )
 
 
 def _pair_list(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> None:
     for k, (a, b) in enumerate(check.pairs, start=1):
         v = interview.value(check.node, a, b)
-        err.print(f"  {k}. {escape(scale.describe(v, tree.label(a, lang), tree.label(b, lang)))}")
+        said = (
+            scale.phrase(v, tree.label(a, lang), tree.label(b, lang), lang)
+            if lang == "zh"
+            else scale.describe(v, tree.label(a, lang), tree.label(b, lang))
+        )
+        err.print(f"  {k}. {escape(said)}")
 
 
 def _ask_check(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> Any:
@@ -84,20 +175,31 @@ def _ask_check(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> An
     s = check.suggestion
     if s is not None:
         a, b = tree.label(s.first, lang), tree.label(s.second, lang)
-        err.print(
-            f"[yellow]Most out of line:[/] {escape(a)} vs {escape(b)}. You said "
-            f"{escape(scale.describe(s.current, a, b))}; your other answers imply "
-            f"{escape(scale.describe(s.suggested, a, b))}. With that one change "
-            f"{check.priorities.index} would be {s.value_after:.3f}."
+        said, implied = (
+            (scale.phrase(s.current, a, b, lang), scale.phrase(s.suggested, a, b, lang))
+            if lang == "zh"
+            else (scale.describe(s.current, a, b), scale.describe(s.suggested, a, b))
         )
-        choices = "[s] take the suggested value, [r] revise it yourself, [k] keep your answers"
+        err.print(
+            _t(
+                lang,
+                "outlier",
+                a=escape(a),
+                b=escape(b),
+                said=escape(said),
+                implied=escape(implied),
+                index=check.priorities.index,
+                after=s.value_after,
+            )
+        )
+        choices = _t(lang, "choices_fix")
     else:
-        err.print("[yellow]No single change on the scale lowers it;[/] look at the pairs below.")
-        choices = "[k] keep your answers"
+        err.print(_t(lang, "no_fix"))
+        choices = _t(lang, "choices_keep")
     _pair_list(err, tree, interview, check, lang)
     while True:
         text = typer.prompt(
-            f"{choices}, or the number of a pair to revise",
+            _t(lang, "or_pair", choices=choices),
             err=True,
             show_default=False,
             prompt_suffix="\n  > ",
@@ -111,7 +213,7 @@ def _ask_check(err: Any, tree: Any, interview: Any, check: Any, lang: str) -> An
             return interview.revise(s.first, s.second)
         if choice.isdigit() and 1 <= int(choice) <= len(check.pairs):
             return interview.revise(*check.pairs[int(choice) - 1])
-        err.print(f"[red]{escape(text.strip())!r} is not a choice.[/]")
+        err.print("[red]" + escape(_t(lang, "not_choice", text=text.strip())) + "[/]")
 
 
 def judge(
@@ -130,11 +232,26 @@ def judge(
         list[str] | None, typer.Option("--node", help="Review only this node (repeatable).")
     ] = None,
     lang: LangOpt = "en",
+    shuffle: Annotated[
+        bool,
+        typer.Option(
+            "--shuffle", help="Ask the pairs of each node in an order of their own (order effects)."
+        ),
+    ] = False,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Seed of the --shuffle order (default: the one recorded in the expert's file, "
+            "else a new one, recorded as [expert] order_seed).",
+        ),
+    ] = None,
 ) -> None:
     """Interactive questionnaire for one expert, node by node, with consistency checks.
 
     Asks each pair in words, saves after every answer, and resumes where an interrupted session
-    stopped.
+    stopped. Type skip to leave a pair out (while the node stays linked), back to change the
+    previous answer.
     """
     from mcda_ckm.elicit.interview import (
         ANSWER_HELP,
@@ -153,15 +270,42 @@ def judge(
         tree = setup.tree
         ef = open_expert(setup, expert, role=role, weight=weight)
         again: bool | list[str] = list(node) if node else review
-        iv = start(tree, ef.answers, review=again, **setup.options)
+        order = None
+        if shuffle or seed is not None:
+            recorded = ef.meta.get("order_seed")
+            order = seed if seed is not None else recorded
+            if order is None:
+                order = secrets.randbelow(2**31)
+            ef = dataclasses.replace(ef, meta={**ef.meta, "order_seed": order})
+        o = setup.options
+        iv = start(
+            tree,
+            ef.answers,
+            review=again,
+            seed=order,
+            method=o["method"],
+            ri_table=o["ri_table"],
+            rule=o["rule"],
+            completion=o["completion"],
+        )
     name = escape(str(ef.meta.get("name", expert)))
+    help_text = scale.ANSWER_HELP_ZH if lang == "zh" else ANSWER_HELP
     err.print(
-        f"[bold]Questionnaire for {name}[/] ({escape(str(ef.path))}): {iv.total} pairs in "
-        f"{len(tree.inner_nodes)} nodes, {iv.answered} answered."
+        _t(
+            lang,
+            "intro",
+            name=name,
+            path=escape(str(ef.path)),
+            total=iv.total,
+            nodes=len(tree.inner_nodes),
+            answered=iv.answered,
+        )
     )
     if ef.resumed:
-        err.print("Resuming the interrupted session.")
-    err.print(escape(ANSWER_HELP) + " Type ? for help, q to stop (answers are kept).")
+        err.print(_t(lang, "resume"))
+    err.print(escape(help_text) + _t(lang, "keys"))
+    if order is not None:
+        err.print(_t(lang, "shuffled", seed=order))
     shown: str | None = None
     changed = False
     try:
@@ -187,10 +331,13 @@ def judge(
                 shown = step.node
             q = question_text(tree, step.node, step.first, step.second, lang)
             if step.current is not None:
-                now = scale.describe(
-                    step.current, tree.label(step.first, lang), tree.label(step.second, lang)
+                a_now, b_now = tree.label(step.first, lang), tree.label(step.second, lang)
+                now = (
+                    scale.phrase(step.current, a_now, b_now, lang)
+                    if lang == "zh"
+                    else scale.describe(step.current, a_now, b_now)
                 )
-                q += f" [now: {now}; Enter keeps it]"
+                q += _t(lang, "now", now=now)
             text = typer.prompt(
                 f"({step.number}/{step.total}) {q}",
                 default="",
@@ -199,16 +346,27 @@ def judge(
                 prompt_suffix="\n  > ",
             )
             command = text.strip().lower()
-            if command in ("?", "help"):
-                err.print(escape(ANSWER_HELP))
+            if command in ("?", "help", "？"):
+                err.print(escape(help_text))
                 continue
             if command in ("q", "quit", "stop"):
                 raise _Stop
+            a_label, b_label = tree.label(step.first, lang), tree.label(step.second, lang)
             try:
                 if not command and step.current is not None:
                     iv = iv.keep_current()
                     continue
-                iv = iv.answer(parse_answer(text))
+                if command == "back":
+                    iv = iv.back()
+                    continue
+                if command == "skip":
+                    iv = iv.skip()
+                    err.print(_t(lang, "skipped", a=escape(a_label), b=escape(b_label)))
+                else:
+                    value = parse_answer(text)
+                    iv = iv.answer(value)
+                    what = scale.phrase(value, a_label, b_label, lang)
+                    err.print(_t(lang, "recorded", what=escape(what)))
             except AnswerError as exc:
                 err.print(f"[red]{escape(str(exc))}[/]")
                 continue
@@ -217,8 +375,7 @@ def judge(
                 save(ef, iv)
     except (_Stop, typer.Abort, KeyboardInterrupt, EOFError) as exc:
         err.print(
-            f"\nStopped: {iv.answered} of {iv.total} pairs answered and saved in "
-            f"{escape(str(ef.path))}. Run the same command to resume."
+            _t(lang, "stopped", answered=iv.answered, total=iv.total, path=escape(str(ef.path)))
         )
         raise typer.Exit(0 if isinstance(exc, _Stop) else EXIT_INTERRUPTED) from None
     with friendly_errors():
@@ -400,29 +557,49 @@ def import_(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Filled workbooks (.xlsx) and survey exports (.csv).", show_default=False
+            help="Filled workbooks (.xlsx), survey exports (.csv) and long tables (CSV or XLSX "
+            "with columns expert, node, a, b, value).",
+            show_default=False,
         ),
     ],
     force: Annotated[
         bool, typer.Option("--force", help="Replace existing judgement files.")
     ] = False,
+    scale_: Annotated[
+        ReadingChoice,
+        typer.Option(
+            "--scale",
+            help="How numbers in survey exports are read: saaty (1-9 and reciprocals; a "
+            "negative number is an error) or bipolar (-9..+9 sliders: -x is B over A with "
+            "intensity x, +x A over B, 0 or +-1 equal).",
+        ),
+    ] = DEFAULT_READING,
 ) -> None:
     """Read filled workbooks and survey CSV exports into the case's judgement files (blank
-    answers become missing pairs); nothing is written if any file has an error."""
-    from mcda_ckm.elicit.imported import write_experts
+    answers become missing pairs); nothing is written if any file has an error. Prints, for
+    each expert and node, the pairs answered and missing and the CR."""
+    from mcda_ckm.elicit.imported import node_reads, write_experts
     from mcda_ckm.elicit.interview import load_setup
     from mcda_ckm.elicit.questionnaire import read_files
 
     with friendly_errors():
         setup = load_setup(case)
-        experts = read_files(files, setup.tree)
+        experts = read_files(files, setup.tree, bipolar=scale_.value == "bipolar")
         written = write_experts(setup, experts, force=force)
-    for e, p in zip(experts, written, strict=True):
-        pairs = setup.tree
-        total = sum(
-            len(pairs.children(n)) * (len(pairs.children(n)) - 1) // 2 for n in pairs.inner_nodes
-        )
-        out.print(f"{p}  ({len(e.judgements)} of {total} pairs, from {e.source})")
+        reads = [node_reads(setup.tree, e.judgements, setup.options) for e in experts]
+    tree = setup.tree
+    for e, p, read in zip(experts, written, reads, strict=True):
+        answered = sum(r.answered for r in read)
+        total = sum(r.pairs for r in read)
+        out.print(f"{p}  ({answered} of {total} pairs, from {escape(e.source)})")
+        for r in read:
+            line = f"  {escape(tree.label(r.node))}: {r.answered} of {r.pairs} pairs answered"
+            if r.value is None:
+                line += ", [yellow]node left blank[/]"
+            else:
+                verdict = "ok" if r.value <= (r.threshold or 0) + 1e-12 else "[red]over[/]"
+                line += f", {len(r.missing)} missing, {r.index} {r.value:.3f} {verdict}"
+            err.print(line)
     err.print(f"{len(written)} judgement file(s) written. Check the panel: ckm panel {case}")
 
 

@@ -12,8 +12,21 @@ from typing import Annotated
 import typer
 
 from mcda_ckm.cli.console import err, friendly_errors, progress
-from mcda_ckm.cli.options import EngineOpt, JsonOpt, NormalizationOpt, QuietOpt, TopOpt, value
-from mcda_ckm.cli.show import print_adhoc, print_large, print_warnings
+from mcda_ckm.cli.options import (
+    AggOpt,
+    CompletionOpt,
+    EngineOpt,
+    JsonOpt,
+    MethodOpt,
+    NormalizationOpt,
+    PolicyOpt,
+    QuietOpt,
+    RiOpt,
+    RuleOpt,
+    TopOpt,
+    value,
+)
+from mcda_ckm.cli.show import print_adhoc, print_large, print_quality, print_warnings
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.settings import DEFAULT_SEED, MAX_SAMPLES
@@ -86,6 +99,12 @@ def rank_cmd(
             help=f"Seed of the weight samples (default: the case's, else {DEFAULT_SEED}).",
         ),
     ] = None,
+    method: MethodOpt = None,
+    ri_table: RiOpt = None,
+    rule: RuleOpt = None,
+    aggregation: AggOpt = None,
+    policy: PolicyOpt = None,
+    completion: CompletionOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Rank ad-hoc customer data with given weights (TOPSIS), of any size."""
@@ -127,7 +146,17 @@ def rank_cmd(
         if case is not None:
             c = load_case(case)
             print_warnings(c.warnings)
-            weighting = weighting_from_case(c)
+            ahp = c.settings.ahp.with_overrides(
+                method=value(method),
+                ri_table=value(ri_table),
+                rule=value(rule),
+                aggregation=value(aggregation),
+                inconsistent_experts=value(policy),
+                completion=value(completion),
+            )
+            weighting = weighting_from_case(c, ahp)
+            if weighting.panel is not None and not json_:
+                print_quality(weighting.panel)
         else:
             assert weights is not None  # one of the two, checked above
             weighting = weighting_for_file(data, chosen, weights, directions)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the commands import these when they run (start-up of `ckm -
 __all__ = [
     "print_adhoc",
     "print_large",
+    "print_quality",
     "print_ranking",
     "print_sensitivity",
     "print_warnings",
@@ -38,6 +39,51 @@ def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
         err.print(f"[bold yellow]warning:[/] {escape(str(w))}", soft_wrap=True)
 
 
+def print_quality(result: PanelResult, lang: Language = "en", study: Study | None = None) -> None:
+    """The panel-quality summary on stderr: experts in progress (left out or included), over a
+    threshold (kept or excluded), nodes left empty; with a study, the key sources without the
+    flagged experts when they differ."""
+    q = result.quality
+    if q is None:
+        return
+    tree = result.tree
+    names = {e.id: e.name for e in (*result.experts, *q.in_progress)}
+    who = {e.id: escape(e.name) for e in result.experts}
+    line = f"panel: {len(result.experts)} expert(s) in the weights"
+    if q.in_progress:
+        listed = ", ".join(f"{escape(e.name)} ({escape(str(e.path))})" for e in q.in_progress)
+        done = "left out" if q.unfinished == "exclude" else "included for the nodes answered"
+        line += f'; still in progress, {done} ([panel] unfinished = "{q.unfinished}"): {listed}'
+    err.print(line, soft_wrap=True)
+    for o in q.over_threshold:
+        fate = "excluded from the node" if o.excluded else "kept (--policy exclude leaves out)"
+        err.print(
+            f"[yellow]over threshold:[/] {who.get(o.expert, o.expert)} at "
+            f"{escape(tree.label(o.node, lang))}: {o.index} {o.value:.3f} > {o.threshold:.2f} "
+            f"(Koczkodaj {o.koczkodaj:.3f}), {fate}",
+            soft_wrap=True,
+        )
+    for expert, node in q.empty_nodes:
+        err.print(
+            f"[yellow]node left empty:[/] {escape(names.get(expert, expert))} gave no judgement "
+            f"at {escape(tree.label(node, lang))}; the node's weights are the other experts'",
+            soft_wrap=True,
+        )
+    if study is not None and q.flagged and q.without_flagged is not None:
+        from mcda_ckm.ranking.topsis import rank  # only when a study is shown
+
+        without = rank(
+            study.matrix, q.without_flagged, normalization=study.normalization, top_k=study.top_k
+        ).key_sources
+        flagged = ", ".join(escape(names.get(f, f)) for f in q.flagged)
+        same = list(without) == list(study.ranking.key_sources)
+        err.print(
+            f"key sources without {flagged}: {', '.join(without)}"
+            + (" (the same)" if same else f" (with: {', '.join(study.ranking.key_sources)})"),
+            soft_wrap=True,
+        )
+
+
 def print_weights(result: PanelResult, lang: Language = "en") -> None:
     """Per node: each expert's priorities and CR, the group, revisions, consensus; global
     weights."""
@@ -47,7 +93,8 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         f"[bold]{tree.title}[/] — priorities by {result.method}, CR with random-index table "
         f"[bold]{result.ri_table}[/], acceptance rule {result.rule} "
         f"({ahp.THRESHOLD_RULES[result.rule].split(': ')[-1]}), panel by "
-        f"{result.aggregation.upper()}, inconsistent experts: {result.policy}"
+        f"{result.aggregation.upper()}, inconsistent experts: {result.policy}, missing pairs: "
+        f"{result.settings.missing_pairs}; K = Koczkodaj's inconsistency index (1993)"
     )
     for node, n in result.nodes.items():
         g = n.group
@@ -56,6 +103,7 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
         for c in n.criteria:
             table.add_column(tree.label(c, lang), justify="right")
         table.add_column(g.index, justify="right")
+        table.add_column("K", justify="right")
         table.add_column("verdict")
         for e in n.experts:
             p = e.priorities
@@ -68,35 +116,51 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
                 names.get(e.expert, e.expert),
                 *(f"{w:.4f}" for w in p.weights),
                 f"{p.value:.3f}",
+                f"{p.koczkodaj:.3f}",
                 verdict,
             )
         table.add_row(
             f"[bold]group ({result.aggregation.upper()})[/]",
             *(f"[bold]{w:.4f}[/]" for w in n.weights),
             f"{g.value:.3f}",
+            f"{g.koczkodaj:.3f}",
             "[green]ok[/]" if g.consistent else f"[red]over {g.threshold:.2f}[/]",
         )
         out.print(table)
         for e in n.experts:
             for i, j in e.missing:
+                value = e.priorities.matrix[n.criteria.index(i), n.criteria.index(j)]
                 out.print(
                     f"  {names.get(e.expert, e.expert)}: {tree.label(i, lang)} vs "
-                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion})"
+                    f"{tree.label(j, lang)} not given, completed ({e.priorities.completion}) "
+                    f"to {value:.4g}; group: "
+                    + (
+                        "pooled over the experts who answered it"
+                        if result.settings.missing_pairs == "pool"
+                        else "this completed value aggregated"
+                    )
+                    + f" (missing_pairs = {result.settings.missing_pairs})"
                 )
             for s in e.suggestions:
-                pair = scale.describe(
-                    s.current, tree.label(s.first, lang), tree.label(s.second, lang)
+                text = scale.revision(
+                    s.current,
+                    s.suggested,
+                    tree.label(s.first, lang),
+                    tree.label(s.second, lang),
+                    e.priorities.index,
+                    s.value_after,
                 )
-                out.print(
-                    f"  {names.get(e.expert, e.expert)}: revise {pair}"
-                    f" -> {scale.fmt(s.suggested)}, the value the other judgements imply "
-                    f"({e.priorities.index} would be {s.value_after:.3f})"
-                )
+                out.print(f"  {names.get(e.expert, e.expert)}: revise {escape(text)}")
         for s in n.suggestions:
-            out.print(
-                f"  group: revise {tree.label(s.first, lang)} vs {tree.label(s.second, lang)}"
-                f" {scale.fmt(s.current)} -> {scale.fmt(s.suggested)}"
+            text = scale.revision(
+                s.current,
+                s.suggested,
+                tree.label(s.first, lang),
+                tree.label(s.second, lang),
+                g.index,
+                s.value_after,
             )
+            out.print(f"  group: revise {escape(text)}")
         if n.consensus is not None:
             cons = n.consensus
             line = f"  consensus S* = {cons.s_star:.0%} ({cons.band})"

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mcda_ckm.errors import CaseError, CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.case import read_case_file
-from mcda_ckm.model.judgements import ExpertJudgements, Judgement
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, Revised, Trail
+from mcda_ckm.model.scale import ANSWER_HELP, AnswerError
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import Suggestion
@@ -50,63 +52,16 @@ __all__ = [
 ]
 
 
-class AnswerError(CkmError):
-    """An answer typed at the questionnaire is not a judgement on the scale."""
+def parse_answer(text: str, *, bipolar: bool = False) -> float:
+    """How many times more important A is than B, from a typed answer: the one reading of an
+    answer, :func:`mcda_ckm.model.scale.read_answer`.
 
-
-ANSWER_HELP = (
-    "Answer with a word - equal, moderate, strong, very strong, extreme, or in between such as "
-    '"moderate to strong" - or a number 1-9; put B first when the second criterion matters '
-    'more ("B strong", "B 5"), or give a reciprocal ("1/5").'
-)
-
-_PREFIX = re.compile(r"^\s*([ab])(?:\s*[:=,]\s*|\s+|(?=[\d.])|$)(.*)$", re.IGNORECASE)
-
-
-def parse_answer(text: str) -> float:
-    """How many times more important A (the first criterion) is than B, from a typed answer.
-
-    Accepted: a word of Saaty's verbal scale (``"moderate"``, ``"strong to very strong"``),
-    a number 1-9, a reciprocal ``1/3`` or decimal ``0.5`` (B is preferred), each optionally led
-    by ``A`` or ``B`` to say which criterion is preferred (``"B strong"`` is 1/5).
-
-    Raises
-    ------
-    AnswerError
-        When the text is empty, off the scale [1/9, 9], zero or negative, or not understood.
-
-    Examples
-    --------
     >>> parse_answer("moderate"), parse_answer("B strong"), parse_answer("a: 2")
     (3.0, 0.2, 2.0)
     >>> parse_answer("1/4"), parse_answer("b 1/3")
     (0.25, 3.0)
     """
-    raw = text.strip()
-    if not raw:
-        raise AnswerError("no answer given", hint=ANSWER_HELP)
-    flip = False
-    m = _PREFIX.match(raw)
-    if m:
-        flip = m.group(1).lower() == "b"
-        raw = m.group(2).strip()
-        if not raw:
-            raise AnswerError(
-                f"{text.strip()!r} says which criterion but not how much more", hint=ANSWER_HELP
-            )
-    value = scale.word_value(raw)
-    if value is None:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise AnswerError(f"{text.strip()!r} is not on the scale", hint=ANSWER_HELP) from None
-    if math.isnan(value) or value <= 0:
-        raise AnswerError(
-            f"{text.strip()!r} must be positive", hint='For "B matters more" write "B 3" or 1/3'
-        )
-    if not (1 / 9) * (1 - scale.RTOL) <= value <= 9 * (1 + scale.RTOL):
-        raise AnswerError(f"{text.strip()!r} is outside Saaty's scale 1/9 to 9", hint=ANSWER_HELP)
-    return 1.0 / float(value) if flip else float(value)
+    return scale.read_answer(text, bipolar=bipolar)
 
 
 def question_text(tree: CriteriaTree, node: str, first: str, second: str, lang: str = "en") -> str:
@@ -116,6 +71,11 @@ def question_text(tree: CriteriaTree, node: str, first: str, second: str, lang: 
     >>> question_text(flat_tree(["price", "speed"], goal="a car"), "a car", "price", "speed")
     'For a car, how much more important is price (A) than speed (B)?'
     """
+    if lang == "zh":
+        return (
+            f"就“{tree.label(node, lang)}”而言，{tree.label(first, lang)}（A）比"
+            f"{tree.label(second, lang)}（B）重要多少？"
+        )
     return (
         f"For {tree.label(node, lang).lower() if lang == 'en' else tree.label(node, lang)}, how "
         f"much more important is {tree.label(first, lang)} (A) than {tree.label(second, lang)} (B)?"
@@ -214,6 +174,14 @@ class Interview:
         Nodes whose check has been shown and accepted.
     opts : tuple of (str, str)
         ``method``, ``ri_table``, ``rule``, ``completion`` for priorities and diagnosis.
+    trail : Trail
+        This session's trail: when each node's check was accepted, and every suggestion
+        taken with the original value (:func:`now` gives the times).
+    skipped : frozenset of (node, first, second)
+        Pairs the expert chose not to judge in this session (missing pairs, completed from
+        the other answers; a resumed session asks them again).
+    history : tuple of (node, first, second)
+        The pairs answered or skipped in this session, in order (for :meth:`back`).
     """
 
     tree: CriteriaTree
@@ -222,6 +190,9 @@ class Interview:
     checked: frozenset[str]
     opts: tuple[tuple[str, str], ...] = ()
     revising: tuple[str, str, str] | None = field(default=None, repr=False)
+    trail: Trail = field(default_factory=Trail)
+    skipped: frozenset[tuple[str, str, str]] = frozenset()
+    history: tuple[tuple[str, str, str], ...] = ()
 
     # -- reading the state ----------------------------------------------------------------
     def value(self, node: str, first: str, second: str) -> float | None:
@@ -234,8 +205,11 @@ class Interview:
         return None
 
     def complete(self, node: str) -> bool:
-        """Whether every pair of ``node`` has an answer."""
-        return all(self.value(node, a, b) is not None for a, b in _pairs(self.tree, node))
+        """Whether every pair of ``node`` has an answer or was skipped."""
+        return all(
+            self.value(node, a, b) is not None or (node, a, b) in self.skipped
+            for a, b in _pairs(self.tree, node)
+        )
 
     @property
     def total(self) -> int:
@@ -336,12 +310,85 @@ class Interview:
         if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
             raise AnswerError(f"{value!r} is not a positive number", hint=ANSWER_HELP)
         todo = list(self.todo)
-        todo.remove((q.node, q.first, q.second))
+        t = (q.node, q.first, q.second)
+        todo.remove(t)
         return replace(
             self,
             answers=self._set(q.node, q.first, q.second, value),
             todo=tuple(todo),
             revising=None,
+            skipped=self.skipped - {t},
+            history=(*self.history, t),
+        )
+
+    def skip(self) -> Interview:
+        """Leave the pending pair unjudged (a missing pair, which the AHP completes from the
+        other answers, Harker 1987), as long as the node's answers and the pairs still to ask
+        can link all its criteria.
+
+        Raises
+        ------
+        AnswerError
+            When skipping this pair would leave the node's criteria unlinked.
+        """
+        q = self._question()
+        t = (q.node, q.first, q.second)
+        kids = self.tree.children(q.node)
+        links = [
+            (a, b)
+            for a, b in _pairs(self.tree, q.node)
+            if {a, b} != {q.first, q.second}
+            and (
+                self.value(q.node, a, b) is not None
+                or any(x[0] == q.node and {x[1], x[2]} == {a, b} for x in self.todo)
+            )
+        ]
+        if not linked(kids, links):
+            raise AnswerError(
+                f"skipping {q.first} vs {q.second} would leave the criteria of {q.node} unlinked",
+                hint="Answer this pair (each criterion must be compared, directly or through "
+                "others, with every other)",
+            )
+        todo = list(self.todo)
+        todo.remove(t)
+        if self.value(*t) is not None:  # a review: skipping removes the earlier answer
+            answers = tuple(
+                j
+                for j in self.answers
+                if not (j.node == q.node and {j.first, j.second} == {q.first, q.second})
+            )
+        else:
+            answers = self.answers
+        return replace(
+            self,
+            answers=answers,
+            todo=tuple(todo),
+            revising=None,
+            skipped=self.skipped | {t},
+            history=(*self.history, t),
+        )
+
+    def back(self) -> Interview:
+        """Ask again the pair answered (or skipped) last in this session, showing its answer.
+
+        Raises
+        ------
+        AnswerError
+            When nothing was answered in this session, or the pair's node is already checked.
+        """
+        if not self.history:
+            raise AnswerError("there is no earlier answer in this session to go back to")
+        last = self.history[-1]
+        if last[0] in self.checked:
+            raise AnswerError(
+                f"the node {last[0]} is already checked",
+                hint=f"Review it with: ckm judge ... --node {last[0]}",
+            )
+        return replace(
+            self,
+            todo=(last, *self.todo),
+            history=self.history[:-1],
+            skipped=self.skipped - {last},
         )
 
     def keep_current(self) -> Interview:
@@ -356,7 +403,9 @@ class Interview:
     def accept(self) -> Interview:
         """Accept the pending node check (the answers stay as they are) and move on."""
         c = self._check()
-        return replace(self, checked=self.checked | {c.node})
+        times = dict(self.trail.answered) | {c.node: now()}
+        trail = Trail(tuple(times.items()), self.trail.revised)
+        return replace(self, checked=self.checked | {c.node}, trail=trail)
 
     def revise(self, first: str, second: str) -> Interview:
         """Ask the pair ``first`` / ``second`` of the checked node again, next."""
@@ -376,12 +425,37 @@ class Interview:
         if c.suggestion is None:
             raise AnswerError("there is no suggestion to apply at this node")
         s = c.suggestion
-        return replace(self, answers=self._set(c.node, s.first, s.second, s.suggested))
+        taken = Revised(c.node, s.first, s.second, s.current, s.suggested, now())
+        return replace(
+            self,
+            answers=self._set(c.node, s.first, s.second, s.suggested),
+            trail=Trail(self.trail.answered, (*self.trail.revised, taken)),
+        )
 
     # -- what to save -----------------------------------------------------------------------
     def complete_nodes(self) -> tuple[str, ...]:
         """The nodes whose every pair is answered."""
         return tuple(n for n in self.tree.inner_nodes if self.complete(n))
+
+
+def linked(criteria: Sequence[str], pairs: Iterable[tuple[str, str]]) -> bool:
+    """Whether ``pairs`` connect every one of ``criteria`` (a union-find over the pairs)."""
+    root = {c: c for c in criteria}
+
+    def find(c: str) -> str:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    for a, b in pairs:
+        root[find(a)] = find(b)
+    return len({find(c) for c in criteria}) <= 1
+
+
+def now() -> str:
+    """The time a trail records: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def start(
@@ -393,6 +467,7 @@ def start(
     ri_table: str = ahp.DEFAULT_RI_TABLE,
     rule: str = ahp.DEFAULT_THRESHOLD_RULE,
     completion: str = "harker",
+    seed: int | None = None,
 ) -> Interview:
     """A questionnaire over ``tree``, resuming from the answers already given.
 
@@ -407,6 +482,10 @@ def start(
         node ids to review only those nodes.
     method, ri_table, rule, completion : str
         As in :func:`mcda_ckm.weights.ahp.priorities`, for the checks after each node.
+    seed : int, optional
+        Shuffle the pairs within each node with this seed (order effects: the expert's
+        ``[expert] order_seed`` records it, so the order can be reproduced); None asks them in
+        the tree's order.
 
     Raises
     ------
@@ -428,10 +507,16 @@ def start(
     state = Interview(tree, (), (), frozenset(), opts)
     state = replace(state, answers=tuple(existing))
     todo = []
+    rng = random.Random(seed) if seed is not None else None
     for node in tree.inner_nodes:
-        for a, b in _pairs(tree, node):
-            if node in again or state.value(node, a, b) is None:
-                todo.append((node, a, b))
+        asked = [
+            (node, a, b)
+            for a, b in _pairs(tree, node)
+            if node in again or state.value(node, a, b) is None
+        ]
+        if rng is not None:  # order effects: each expert gets their own order (seeded)
+            rng.shuffle(asked)
+        todo += asked
     # A finished node is not asked again; if it is over its threshold its check is shown again
     # (the session may have stopped at that check before the expert chose to revise or keep).
     checked = frozenset(

@@ -14,13 +14,13 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mcda_ckm.elicit.interview import Interview, Setup
 from mcda_ckm.errors import CaseError
-from mcda_ckm.model.judgements import Judgement, load_expert, save_expert
+from mcda_ckm.model.judgements import Judgement, Trail, load_expert, progress_path, save_expert
 
 __all__ = ["ExpertFile", "expert_path", "open_expert", "progress_path", "save", "slug"]
 
@@ -63,12 +63,6 @@ def expert_path(panel: Path, expert: str) -> Path:
     return panel / f"{stem}.toml"
 
 
-def progress_path(path: Path) -> Path:
-    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the file
-    (a name the panel loader, which reads ``*.toml``, skips)."""
-    return path.with_name(f".{path.stem}.inprogress")
-
-
 def _header(path: Path) -> str:
     if not path.exists():
         return ""
@@ -98,6 +92,8 @@ class ExpertFile:
         The file's leading comment lines, kept when it is rewritten.
     resumed : bool
         True when an interrupted session's in-progress file was found.
+    trail : Trail
+        The file's trail when it was opened (kept, with this session's added).
     """
 
     path: Path
@@ -106,6 +102,7 @@ class ExpertFile:
     answers: tuple[Judgement, ...]
     header: str
     resumed: bool
+    trail: Trail = field(default_factory=Trail)
 
     @property
     def progress(self) -> Path:
@@ -125,13 +122,21 @@ def open_expert(
     path = expert_path(setup.panel, expert)
     if path.exists():
         e = load_expert(path, setup.tree)
-        meta: dict[str, Any] = {"name": e.name, "role": e.role, "weight": e.weight, "note": e.note}
+        meta: dict[str, Any] = {
+            "name": e.name,
+            "role": e.role,
+            "weight": e.weight,
+            "note": e.note,
+            "order_seed": e.order_seed,
+        }
         saved = e.judgements
         header = _header(path)
+        trail = e.trail
     else:
         meta = {"name": expert, "role": "", "weight": 1.0, "note": ""}
         saved = ()
         header = "Judgements recorded with 'ckm judge'."
+        trail = Trail()
     if role is not None:
         meta["role"] = role
     if weight is not None:
@@ -139,16 +144,19 @@ def open_expert(
     progress = progress_path(path)
     answers, resumed = saved, False
     if progress.exists():
-        answers, resumed = load_expert(progress, setup.tree).judgements, True
-    return ExpertFile(path, meta, saved, answers, header, resumed)
+        partial = load_expert(progress, setup.tree)
+        answers, resumed, trail = partial.judgements, True, trail.merged(partial.trail)
+    return ExpertFile(path, meta, saved, answers, header, resumed, trail)
 
 
 def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) -> Path:
     """Write the expert's answers atomically.
 
     The judgement file receives every finished node, and the nodes not finished in this
-    session as they were in the file; the answers of a node in progress go to the in-progress
-    file, which is removed when nothing is in progress (or when ``finished``).
+    session as they were in the file, with ``[expert] status = "in progress"`` while a node is
+    unanswered (the panel leaves such an expert out by default); the answers of a node in
+    progress go to the in-progress file, which is removed when nothing is in progress (or when
+    ``finished``).
     """
     tree = interview.tree
     done = set(interview.complete_nodes())
@@ -156,10 +164,16 @@ def save(expert: ExpertFile, interview: Interview, *, finished: bool = False) ->
     new = [j for j in interview.answers if j.node in done]
     order = {n: k for k, n in enumerate(tree.inner_nodes)}
     merged = sorted([*keep, *new], key=lambda j: order.get(j.node, len(order)))
-    save_expert(expert.path, expert.meta, merged, tree, header=expert.header)
     partial = [j for j in interview.answers if j.node not in done]
+    answered = {j.node for j in merged}
+    unfinished = bool(partial) or any(n not in answered for n in tree.inner_nodes)
+    meta = {**expert.meta, "status": "in progress" if unfinished else "complete"}
+    trail = expert.trail.merged(interview.trail)
+    save_expert(expert.path, meta, merged, tree, header=expert.header, trail=trail)
     if partial and not finished:
-        save_expert(expert.progress, expert.meta, interview.answers, tree, header=expert.header)
+        save_expert(
+            expert.progress, meta, interview.answers, tree, header=expert.header, trail=trail
+        )
     else:
         expert.progress.unlink(missing_ok=True)
     return expert.path

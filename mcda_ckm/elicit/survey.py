@@ -17,9 +17,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from mcda_ckm.elicit.imported import ImportedExpert, QuestionnaireError, check_linked
-from mcda_ckm.elicit.interview import ANSWER_HELP, AnswerError, parse_answer
+from mcda_ckm.elicit.imported import ImportedExpert, Problems, QuestionnaireError, check_linked
 from mcda_ckm.elicit.panelfiles import slug
+from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import Judgement
 from mcda_ckm.model.tree import CriteriaTree
 
@@ -29,8 +29,14 @@ __all__ = ["read_survey_csv"]
 _NAME_COLUMNS = ("respondent", "name", "expert")
 
 
-def read_survey_csv(path: str | Path, tree: CriteriaTree) -> list[ImportedExpert]:
+def read_survey_csv(
+    path: str | Path, tree: CriteriaTree, *, bipolar: bool = False
+) -> list[ImportedExpert]:
     """Read an online survey's CSV export: one row per respondent, one column per pair.
+
+    Each cell is read by :func:`mcda_ckm.model.scale.read_answer`; ``bipolar`` declares an
+    export of -9..+9 sliders (``-x`` is B over A with intensity ``x``), without it a negative
+    cell is an error.
 
     Raises
     ------
@@ -124,68 +130,115 @@ def read_survey_csv(path: str | Path, tree: CriteriaTree) -> list[ImportedExpert
         )
     out: list[ImportedExpert] = []
     ids: dict[str, int] = {}
+    problems = Problems(path)
     for line, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        row = [*cells, *[""] * (len(header) - len(cells))]
-        name = row[name_col].strip()
-        if not name or not slug(name):
-            raise QuestionnaireError(
-                "no respondent name",
-                path=path,
-                where=f'row {line}, column "{header[name_col]}"',
-                hint="Give every respondent a name (it names the judgement file)",
+        try:
+            got = _read_row(
+                path,
+                tree,
+                header,
+                pairs,
+                cells,
+                line,
+                ids,
+                problems,
+                bipolar,
+                name_col,
+                role_col,
+                weight_col,
             )
-        ident = slug(name)
-        if ident in ids:
-            raise QuestionnaireError(
-                f"respondent {name!r} is already in row {ids[ident]}",
-                path=path,
-                where=f'row {line}, column "{header[name_col]}"',
-                hint="Keep one row per respondent (the latest answers)",
-            )
-        ids[ident] = line
-        weight = 1.0
-        if weight_col is not None and row[weight_col].strip():
-            try:
-                weight = float(row[weight_col])
-            except ValueError:
-                weight = math.nan
-            if not (math.isfinite(weight) and weight > 0):
-                raise QuestionnaireError(
-                    f"weight {row[weight_col]!r} must be a positive number",
-                    path=path,
-                    where=f'row {line}, column "{header[weight_col]}"',
-                )
-        judgements = []
-        for k, (node, a, b) in pairs.items():
-            cell = row[k].strip()
-            if not cell:
-                continue
-            try:
-                value = parse_answer(cell)
-            except AnswerError as exc:
-                raise QuestionnaireError(
-                    exc.message,
-                    path=path,
-                    where=f'row {line}, column "{header[k]}"',
-                    hint=ANSWER_HELP,
-                ) from None
-            judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
-        if not judgements:
-            raise QuestionnaireError(
-                f"respondent {name!r} answered no pair",
-                path=path,
-                where=f"row {line}",
-                hint="Delete the row of an empty response",
-            )
-        check_linked(tree, judgements, path, {n: f"row {line}" for n in tree.inner_nodes})
-        meta = {
-            "name": name,
-            "role": row[role_col].strip() if role_col is not None else "",
-            "weight": weight,
-        }
-        out.append(ImportedExpert(ident, meta, tuple(judgements), f"{path.name}, row {line}"))
+        except QuestionnaireError as exc:
+            problems.add(exc)
+            continue
+        if got is not None:
+            out.append(got)
+    problems.raise_if_any()
     if not out:
         raise QuestionnaireError("no respondent rows", path=path, where="row 2")
     return out
+
+
+def _read_row(
+    path: Path,
+    tree: CriteriaTree,
+    header: list[str],
+    pairs: dict[int, tuple[str, str, str]],
+    cells: list[str],
+    line: int,
+    ids: dict[str, int],
+    problems: Problems,
+    bipolar: bool,
+    name_col: int,
+    role_col: int | None,
+    weight_col: int | None,
+) -> ImportedExpert | None:
+    """One respondent's row; an answer off the scale goes to ``problems`` (the row is then
+    left out), a problem with the row itself is raised."""
+    row = [*cells, *[""] * (len(header) - len(cells))]
+    name = row[name_col].strip()
+    if not name or not slug(name):
+        raise QuestionnaireError(
+            "no respondent name",
+            path=path,
+            where=f'row {line}, column "{header[name_col]}"',
+            hint="Give every respondent a name (it names the judgement file)",
+        )
+    ident = slug(name)
+    if ident in ids:
+        raise QuestionnaireError(
+            f"respondent {name!r} is already in row {ids[ident]}",
+            path=path,
+            where=f'row {line}, column "{header[name_col]}"',
+            hint="Keep one row per respondent (the latest answers)",
+        )
+    ids[ident] = line
+    weight = 1.0
+    if weight_col is not None and row[weight_col].strip():
+        try:
+            weight = float(row[weight_col])
+        except ValueError:
+            weight = math.nan
+        if not (math.isfinite(weight) and weight > 0):
+            raise QuestionnaireError(
+                f"weight {row[weight_col]!r} must be a positive number",
+                path=path,
+                where=f'row {line}, column "{header[weight_col]}"',
+            )
+    judgements = []
+    bad = 0
+    for k, (node, a, b) in pairs.items():
+        cell = row[k].strip()
+        if not cell:
+            continue
+        try:
+            value = scale.read_answer(cell, bipolar=bipolar)
+        except scale.AnswerError as exc:
+            bad += 1
+            problems.add(
+                QuestionnaireError(
+                    exc.message,
+                    path=path,
+                    where=f'row {line}, column "{header[k]}"',
+                    hint=exc.hint,
+                )
+            )
+            continue
+        judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
+    if bad:
+        return None
+    if not judgements:
+        raise QuestionnaireError(
+            f"respondent {name!r} answered no pair",
+            path=path,
+            where=f"row {line}",
+            hint="Delete the row of an empty response",
+        )
+    check_linked(tree, judgements, path, {n: f"row {line}" for n in tree.inner_nodes})
+    meta = {
+        "name": name,
+        "role": row[role_col].strip() if role_col is not None else "",
+        "weight": weight,
+    }
+    return ImportedExpert(ident, meta, tuple(judgements), f"{path.name}, row {line}")

@@ -27,14 +27,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mcda_ckm.elicit.imported import ImportedExpert, QuestionnaireError, cell_text, check_linked
-from mcda_ckm.elicit.interview import Setup
+from mcda_ckm.elicit.imported import (
+    ImportedExpert,
+    Problems,
+    QuestionnaireError,
+    cell_text,
+    check_linked,
+)
+from mcda_ckm.elicit.interview import Setup, start
 from mcda_ckm.elicit.panelfiles import expert_path, slug
 from mcda_ckm.errors import CkmError
 from mcda_ckm.files import check_file, write_file
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
 from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.weights.panel import Suggestion
 
 __all__ = ["MARKER", "export_panel", "export_workbook", "read_workbook", "sheet_names"]
 
@@ -48,6 +55,16 @@ FIRST_ROW = 7
 NODE_CELL = "B2"
 COL_SIDE, COL_INTENSITY, COL_A, COL_B = "D", "E", "F", "G"
 _META_KEYS = ("questionnaire", "case", "tree", "expert id", "name", "role", "weight")
+META_KEYS_ZH = {
+    "问卷": "questionnaire",
+    "案例": "case",
+    "指标树": "tree",
+    "专家编号": "expert id",
+    "姓名": "name",
+    "职务": "role",
+    "权重": "weight",
+}
+"""The Instructions sheet's keys in a Chinese workbook (read back as their English keys)."""
 SIDES = ("A", "B")
 
 
@@ -129,12 +146,17 @@ def export_workbook(
     wrap = Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor="FFF2CC")
     given = ExpertJudgements(expert_id, "", "", 1.0, tuple(judgements))
+    alert = PatternFill("solid", fgColor="F4CCCC")
+    flags = call_back(setup, given)
     wb = Workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS
-    ws["A1"] = f"AHP questionnaire: {tree.title}"
+    zh = lang == "zh"
+    ws["A1"] = (
+        f"AHP 调查问卷：{tree.title_zh or tree.title}" if zh else f"AHP questionnaire: {tree.title}"
+    )
     ws["A1"].font = Font(bold=True, size=14)
-    if tree.title_zh:
+    if tree.title_zh and not zh:
         ws["A2"] = tree.title_zh
     values = [
         MARKER,
@@ -145,10 +167,11 @@ def export_workbook(
         meta.get("role", ""),
         meta.get("weight", 1),
     ]
-    for k, (key, value) in enumerate(zip(_META_KEYS, values, strict=True)):
+    keys = list(META_KEYS_ZH) if zh else list(_META_KEYS)
+    for k, (key, value) in enumerate(zip(keys, values, strict=True)):
         ws.cell(row=3 + k, column=1, value=key).font = bold
         cell = ws.cell(row=3 + k, column=2, value=value)
-        if key in ("name", "role"):
+        if key in ("name", "role", "姓名", "职务"):
             cell.fill = fill
     text = [
         "How to answer",
@@ -164,6 +187,15 @@ def export_workbook(
         "E 列选择重要程度（下表的语言标度，或 1-9 的数字）；“equal”（同等重要）无需选择 A/B。"
         "无法判断的行可留空。请勿修改工作表名称和隐藏列。",
     ]
+    if zh:
+        text = [
+            "填写说明",
+            "以下每个工作表比较树中同一节点下的指标，每次两个。每一行在 D 列选择哪个指标更重要"
+            "（A 或 B），在 E 列选择重要程度（下表的语言标度，或填 1-9 的数字）。“同等重要”无需"
+            "选择 A/B。",
+            "无法判断的行可留空，但其余回答仍须把该工作表的所有指标联系起来。请勿重命名或删除工作"
+            "表，请勿修改隐藏的 F、G 列。请在上方黄色单元格填写姓名和职务，保存后发回。",
+        ]
     row = 3 + len(_META_KEYS) + 1
     for k, line in enumerate(text):
         cell = ws.cell(row=row + k, column=1, value=line)
@@ -174,57 +206,71 @@ def export_workbook(
             ws.merge_cells(start_row=row + k, start_column=1, end_row=row + k, end_column=4)
             ws.row_dimensions[row + k].height = 48
     row += len(text) + 1
-    zh_words = {
-        1: "同等重要",
-        3: "稍微重要",
-        5: "明显重要",
-        7: "强烈重要",
-        9: "极端重要",
-    }
-    for col, head in enumerate(("verbal scale", "value", "meaning", "中文"), start=1):
+    scale_heads = (
+        ("语言标度", "数值", "含义", "English")
+        if zh
+        else ("verbal scale", "value", "meaning", "中文")
+    )
+    for col, head in enumerate(scale_heads, start=1):
         ws.cell(row=row, column=col, value=head).font = bold
     for word, value in scale.WORDS.items():
         row += 1
-        ws.cell(row=row, column=1, value=word)
-        ws.cell(row=row, column=2, value=value)
-        ws.cell(
-            row=row,
-            column=3,
-            value="the two contribute equally"
+        meaning = (
+            "the two contribute equally"
             if value == 1
             else "intermediate value"
             if value % 2 == 0
-            else f"A is {word}ly more important than B",
+            else f"A is {word}ly more important than B"
         )
-        ws.cell(row=row, column=4, value=zh_words.get(value, "相邻判断的中间值"))
+        meaning_zh = (
+            "两者同等重要"
+            if value == 1
+            else "相邻判断的中间值"
+            if value % 2 == 0
+            else f"A 比 B {scale.NAMES_ZH[value]}"
+        )
+        shown, other = (scale.NAMES_ZH[value], word) if zh else (word, scale.NAMES_ZH[value])
+        ws.cell(row=row, column=1, value=shown)
+        ws.cell(row=row, column=2, value=value)
+        ws.cell(row=row, column=3, value=meaning_zh if zh else meaning)
+        ws.cell(row=row, column=4, value=other)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 40
     ws.column_dimensions["D"].width = 30
 
-    words = ",".join(scale.WORDS)
+    words = ",".join(scale.WORDS_ZH if zh else scale.WORDS)
     for node, title in sheet_names(tree).items():
         ns = wb.create_sheet(title)
         ns["A1"] = _label(tree, node, "both")
         ns["A1"].font = Font(bold=True, size=13)
-        ns["A2"] = "node"
+        ns["A2"] = "节点" if zh else "node"
         ns[NODE_CELL] = node
         ns["A3"] = (
             f"For {tree.label(node).lower()}: of each pair, which criterion is more important "
             "(A or B), and how much more?"
         )
-        if tree.attr(node, "label_zh"):
+        if zh:
+            ns["A1"] = _label(tree, node, "zh")
+            ns["A3"] = (
+                f"就“{tree.label(node, 'zh')}”而言，每一对指标中哪一个更重要（A 或 B），重要多少？"
+            )
+        elif tree.attr(node, "label_zh"):
             ns["A4"] = (
                 f"就“{tree.attr(node, 'label_zh')}”而言，每一对指标中哪一个更重要，重要多少？"
             )
         heads = (
-            "#",
-            "Criterion A",
-            "Criterion B",
-            "More important",
-            "How much more",
-            "A id",
-            "B id",
+            ("#", "指标 A", "指标 B", "哪个更重要", "重要程度", "A 编号", "B 编号")
+            if zh
+            else (
+                "#",
+                "Criterion A",
+                "Criterion B",
+                "More important",
+                "How much more",
+                "A id",
+                "B id",
+            )
         )
         for col, head in enumerate(heads, start=1):
             c = ns.cell(row=HEADER_ROW, column=col, value=head)
@@ -234,16 +280,44 @@ def export_workbook(
         side_dv = DataValidation(type="list", formula1='"A,B"', allow_blank=True)
         side_dv.error, side_dv.errorTitle = "Choose A or B", "More important"
         side_dv.prompt, side_dv.promptTitle = "Which criterion is more important: A or B?", "A/B"
+        if zh:
+            side_dv.error, side_dv.errorTitle = "请选择 A 或 B", "哪个更重要"
+            side_dv.prompt, side_dv.promptTitle = "哪个指标更重要：A 还是 B？", "A/B"
         word_dv = DataValidation(
             type="list", formula1=f'"{words}"', allow_blank=True, errorStyle="warning"
         )
         word_dv.error, word_dv.errorTitle = "Choose a word of the scale, or 1-9", "How much more"
         word_dv.prompt, word_dv.promptTitle = "How much more important (Saaty's scale)", "Scale"
+        if zh:
+            word_dv.error, word_dv.errorTitle = "请从语言标度中选择，或填 1-9", "重要程度"
+            word_dv.prompt, word_dv.promptTitle = "重要多少（Saaty 标度）", "标度"
         ns.add_data_validation(side_dv)
         ns.add_data_validation(word_dv)
+        flag = flags.get(node)
+        if flag is not None:
+            ns["A5"] = (
+                "请复核（一致性超过阈值），建议修改："
+                if zh
+                else "Please revisit (over the consistency threshold); the change that helps most: "
+            ) + scale.revision(
+                flag.current,
+                flag.suggested,
+                _label(tree, flag.first, lang),
+                _label(tree, flag.second, lang),
+                "CR",
+                flag.value_after,
+            )
+            ns["A5"].font = Font(bold=True, color="C00000")
+            ns.cell(row=HEADER_ROW, column=8, value="建议值" if zh else "suggested").font = bold
         for k, (a, b) in enumerate(pairs):
             r = FIRST_ROW + k
             ns.cell(row=r, column=1, value=k + 1)
+            if flag is not None and {a, b} == {flag.first, flag.second}:
+                implied = flag.suggested if a == flag.first else 1 / flag.suggested
+                side, intensity = _answer_cells(implied)
+                ns.cell(row=r, column=8, value=f"{side} {intensity}".strip()).fill = alert
+                for letter in "ABC":
+                    ns[f"{letter}{r}"].fill = alert
             ns.cell(row=r, column=2, value=_label(tree, a, lang))
             ns.cell(row=r, column=3, value=_label(tree, b, lang))
             ns[f"{COL_A}{r}"] = a
@@ -259,22 +333,58 @@ def export_workbook(
         side_dv.add(f"{COL_SIDE}{FIRST_ROW}:{COL_SIDE}{last}")
         word_dv.add(f"{COL_INTENSITY}{FIRST_ROW}:{COL_INTENSITY}{last}")
         g = last + 3
-        for col, head in enumerate(("Criterion", "指标", "Description", "说明"), start=2):
+        desc_heads = (
+            ("指标", "Criterion", "说明", "Description")
+            if zh
+            else ("Criterion", "指标", "Description", "说明")
+        )
+        for col, head in enumerate(desc_heads, start=2):
             ns.cell(row=g, column=col, value=head).font = bold
         for k, kid in enumerate(kids, start=1):
             ns.cell(row=g + k, column=1, value=kid)
-            ns.cell(row=g + k, column=2, value=tree.label(kid, "en"))
-            ns.cell(row=g + k, column=3, value=tree.attr(kid, "label_zh", ""))
-            ns.cell(row=g + k, column=4, value=tree.attr(kid, "description", "")).alignment = wrap
-            ns.cell(
-                row=g + k, column=5, value=tree.attr(kid, "description_zh", "")
-            ).alignment = wrap
+            cols = [
+                tree.label(kid, "en"),
+                tree.attr(kid, "label_zh", ""),
+                tree.attr(kid, "description", ""),
+                tree.attr(kid, "description_zh", ""),
+            ]
+            if zh:
+                cols = [cols[1], cols[0], cols[3], cols[2]]
+            for col, value in enumerate(cols, start=2):
+                ns.cell(row=g + k, column=col, value=value).alignment = wrap
         for letter, width in zip("ABCDEFG", (6, 34, 34, 16, 24, 48, 48), strict=True):
             ns.column_dimensions[letter].width = width
         ns.column_dimensions[COL_A].hidden = True
         ns.column_dimensions[COL_B].hidden = True
         ns.freeze_panes = f"A{FIRST_ROW}"
     return _save_atomic(wb, Path(path))
+
+
+def call_back(setup: Setup, given: ExpertJudgements) -> dict[str, Suggestion]:
+    """The nodes a prefilled (call-back) workbook flags: each node whose answers are over the
+    threshold, with the judgement most out of line and the value the others imply
+    (:meth:`mcda_ckm.elicit.interview.Interview.suggestion`)."""
+    tree = setup.tree
+    if not given.judgements:
+        return {}
+    o = setup.options
+    iv = start(
+        tree,
+        given.judgements,
+        method=o["method"],
+        ri_table=o["ri_table"],
+        rule=o["rule"],
+        completion=o["completion"],
+    )
+    out: dict[str, Suggestion] = {}
+    for node in tree.inner_nodes:
+        if not iv.complete(node):
+            continue
+        if not iv.priorities(node).consistent:
+            s = iv.suggestion(node)
+            if s is not None:
+                out[node] = s
+    return out
 
 
 def export_panel(
@@ -355,6 +465,7 @@ def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
     cells: dict[str, tuple[str, Any]] = {}
     for row in range(1, 30):
         key = cell_text(ws.cell(row=row, column=1).value).lower()
+        key = META_KEYS_ZH.get(key, key)
         if key in _META_KEYS and key not in cells:
             cells[key] = (f"B{row}", ws.cell(row=row, column=2).value)
     if cell_text(cells.get("questionnaire", ("B3", None))[1]) != MARKER:
@@ -430,6 +541,7 @@ def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
                 hint="Do not delete sheets: export the questionnaire again",
             )
     judgements: list[Judgement] = []
+    problems = Problems(path)
     for node, name in sheets.items():
         ns = wb[name]
         kids = tree.children(node)
@@ -459,10 +571,19 @@ def read_workbook(path: str | Path, tree: CriteriaTree) -> ImportedExpert:
                     hint="Keep one row per pair; do not copy rows",
                 )
             seen[frozenset((a, b))] = r
-            value = _read_answer(ns, r, path, name, tree, a, b)
+            try:
+                value = _read_answer(ns, r, path, name, tree, a, b)
+            except QuestionnaireError as exc:
+                problems.add(exc)
+                continue
             if value is not None:
                 judgements.append(Judgement(node, a, b, value, f'[judgements.{node}] "{a} vs {b}"'))
-    check_linked(tree, judgements, path, {n: f"sheet {s!r}" for n, s in sheets.items()})
+    if not problems.errors:
+        try:
+            check_linked(tree, judgements, path, {n: f"sheet {s!r}" for n, s in sheets.items()})
+        except QuestionnaireError as exc:
+            problems.add(exc)
+    problems.raise_if_any()
     return ImportedExpert(expert_id, meta, tuple(judgements), path.name)
 
 
@@ -483,19 +604,21 @@ def _read_answer(
             hint=f"Choose a word of the scale in column {COL_INTENSITY}, or clear column "
             f"{COL_SIDE} to leave the pair out",
         )
+    hint = "Choose from the drop-down: " + ", ".join(scale.WORDS) + " (or type 1-9)"
+    value: float | None
     if isinstance(raw, bool):
         value = None
     elif isinstance(raw, int | float):
         value = float(raw)
     else:
-        value = scale.word_value(text)
+        try:
+            value = scale.read_answer(text)
+        except scale.AnswerError as exc:
+            raise QuestionnaireError(
+                exc.message, path=path, where=cell, hint=exc.hint or hint
+            ) from None
     if value is None or not math.isfinite(value):
-        raise QuestionnaireError(
-            f"{text!r} is not on the scale",
-            path=path,
-            where=cell,
-            hint="Choose from the drop-down: " + ", ".join(scale.WORDS) + " (or type 1-9)",
-        )
+        raise QuestionnaireError(f"{text!r} is not on the scale", path=path, where=cell, hint=hint)
     if not 1 - scale.RTOL <= value <= 9 * (1 + scale.RTOL):
         raise QuestionnaireError(
             f"{text!r} is outside 1-9: the intensity says how much more, the side which",

@@ -31,6 +31,7 @@ from mcda_ckm.model.judgements import ExpertJudgements, load_panel
 from mcda_ckm.model.settings import (
     AHP_CHOICES,
     CLV_KEYS,
+    PANEL_CHOICES,
     RANKING_KEYS,
     SENSITIVITY_KEYS,
     ClvSettings,
@@ -41,6 +42,7 @@ from mcda_ckm.model.settings import (
     did_you_mean,
     read_ahp,
     read_clv,
+    read_panel,
     read_ranking,
     read_sensitivity,
     real_number,
@@ -50,13 +52,22 @@ from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tre
 
 __all__ = ["CASE_KEYS", "CASE_TABLES", "Case", "CaseFile", "from_judgements", "load_case"]
 
-CASE_TABLES: tuple[str, ...] = ("case", "ahp", "ranking", "clv", "sensitivity", "weights")
+CASE_TABLES: tuple[str, ...] = (
+    "case",
+    "ahp",
+    "panel",
+    "ranking",
+    "clv",
+    "sensitivity",
+    "weights",
+)
 """The tables ``case.toml`` may hold."""
 CASE_KEYS: tuple[str, ...] = ("name", "name_zh", "description", "tree", "panel", "customers")
 """The keys of its ``[case]`` table."""
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "case": CASE_KEYS,
     "ahp": tuple(AHP_CHOICES),
+    "panel": tuple(PANEL_CHOICES),
     "ranking": RANKING_KEYS,
     "clv": CLV_KEYS,
     "sensitivity": SENSITIVITY_KEYS,
@@ -240,6 +251,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
     # Every setting is checked before the tree is read: a typo costs no time.
     ahp = read_ahp(doc.get("ahp", {}), toml)
     ranking = read_ranking(doc.get("ranking", {}), toml)
+    panel_settings = read_panel(doc.get("panel", {}), toml)
     sensitivity = read_sensitivity(doc.get("sensitivity", {}), toml)
     tree_path = resolve_tree(meta["tree"], folder, path=toml, where="[case] tree").resolve()
     tree = load_tree(tree_path)
@@ -276,7 +288,9 @@ def read_case_file(folder: str | Path) -> CaseFile:
         name_zh=meta.get("name_zh", ""),
         description=meta.get("description", ""),
         tree=tree,
-        settings=Settings(ahp=ahp, ranking=ranking, clv=clv, sensitivity=sensitivity),
+        settings=Settings(
+            ahp=ahp, ranking=ranking, panel=panel_settings, clv=clv, sensitivity=sensitivity
+        ),
         panel=None if fixed is not None else folder / meta.get("panel", "panel"),
         customers=(folder / meta["customers"]).resolve() if "customers" in meta else None,
         fixed_weights=fixed,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,34 @@ import numpy as np
 from mcda_ckm.errors import CaseError, JudgementError
 from mcda_ckm.files import write_text
 from mcda_ckm.model import scale
+from mcda_ckm.model.settings import did_you_mean
 from mcda_ckm.model.tree import CriteriaTree
 
+__all__ = [
+    "EXPERT_KEYS",
+    "FILE_TABLES",
+    "STATUSES",
+    "ExpertJudgements",
+    "Judgement",
+    "Revised",
+    "Trail",
+    "check_duplicates",
+    "dump_expert",
+    "load_expert",
+    "load_panel",
+    "parse_value",
+    "progress_path",
+    "save_expert",
+]
+
 Pair = tuple[str, str]
+
+FILE_TABLES: tuple[str, ...] = ("expert", "judgements", "trail")
+"""The tables of a judgement file."""
+EXPERT_KEYS: tuple[str, ...] = ("name", "role", "weight", "note", "status", "order_seed")
+"""The keys of its ``[expert]`` table."""
+STATUSES: tuple[str, ...] = ("complete", "in progress")
+"""``[expert] status``: ``ckm judge`` writes ``"in progress"`` until every node is answered."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,51 @@ class Judgement:
     second: str
     value: float
     key: str
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A judgement changed by taking a suggestion: the trail of issue 14.
+
+    ``original`` and ``suggested`` are ``a_ij`` for (``first``, ``second``); ``when`` is an
+    ISO 8601 time; ``by`` who proposed it (``"ckm judge"``: the value the other judgements
+    imply, :func:`mcda_ckm.weights.ahp.diagnose`).
+    """
+
+    node: str
+    first: str
+    second: str
+    original: float
+    suggested: float
+    when: str
+    by: str = "ckm judge"
+
+
+@dataclass(frozen=True)
+class Trail:
+    """When each node was answered, and every suggestion taken (``[trail.<node>]``).
+
+    Attributes
+    ----------
+    answered : tuple of (str, str)
+        ``(node, ISO 8601 time)`` of the last time the node was finished.
+    revised : tuple of Revised
+    """
+
+    answered: tuple[tuple[str, str], ...] = ()
+    revised: tuple[Revised, ...] = ()
+
+    def answered_at(self, node: str) -> str | None:
+        return dict(self.answered).get(node)
+
+    def merged(self, newer: Trail) -> Trail:
+        """This trail with ``newer``'s answered times (they win) and revisions added."""
+        times = dict(self.answered) | dict(newer.answered)
+        seen = set(self.revised)
+        return Trail(
+            tuple(times.items()),
+            (*self.revised, *(r for r in newer.revised if r not in seen)),
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +130,13 @@ class ExpertJudgements:
         Relative weight of the expert in the panel (> 0).
     judgements : tuple of Judgement
     path : Path or None
+    in_progress : bool
+        The expert's questionnaire is not finished: ``[expert] status = "in progress"`` (written
+        by ``ckm judge`` until every node is answered) or an in-progress file beside it
+        (:func:`progress_path`). The panel leaves such experts out by default
+        (``[panel] unfinished``).
+    trail : Trail
+        When each node was answered and the suggestions taken (``[trail.<node>]`` tables).
     """
 
     id: str
@@ -69,6 +146,9 @@ class ExpertJudgements:
     judgements: tuple[Judgement, ...]
     path: Path | None = None
     note: str = ""
+    in_progress: bool = False
+    order_seed: int | None = None
+    trail: Trail = field(default_factory=Trail)
     _by_node: dict[str, list[Judgement]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -107,6 +187,11 @@ def parse_value(raw: Any, *, path: Path, where: str) -> float:
         value = float(raw)
     elif isinstance(raw, str):
         parsed = scale.word_value(raw)
+        if parsed is None and raw.strip().startswith("-"):
+            try:  # the one reading of an answer says how to write "B over A"
+                scale.read_answer(raw)
+            except scale.AnswerError as exc:
+                raise JudgementError(exc.message, path=path, where=where, hint=exc.hint) from None
         if parsed is None:
             raise JudgementError(f"{raw!r} is not on the scale", path=path, where=where, hint=hint)
         value = parsed
@@ -213,12 +298,38 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
     meta = data.get("expert", {})
     if not isinstance(meta, dict):
         raise JudgementError("[expert] must be a table", path=path, where="[expert]")
-    unknown_top = set(data) - {"expert", "judgements"}
-    if unknown_top:
+    for section in data:
+        if section not in FILE_TABLES:
+            raise JudgementError(
+                f"unknown table [{section}]{did_you_mean(section, FILE_TABLES)}",
+                path=path,
+                where=f"[{section}]",
+                hint="A judgement file has [expert] and [judgements.<node>] tables",
+            )
+    for key in meta:
+        if key not in EXPERT_KEYS:
+            raise JudgementError(
+                f"unknown key {key!r}{did_you_mean(key, EXPERT_KEYS)}",
+                path=path,
+                where=f"[expert] {key}",
+                hint=f"The keys of [expert] are {', '.join(EXPERT_KEYS)}",
+            )
+    status = meta.get("status", "complete")
+    if status not in STATUSES:
         raise JudgementError(
-            f"unknown section(s): {', '.join(sorted(unknown_top))}",
+            f"status {status!r} is not one of {', '.join(STATUSES)}"
+            + (did_you_mean(status, STATUSES) if isinstance(status, str) else ""),
             path=path,
-            hint="A judgement file has [expert] and [judgements.<node>] tables",
+            where="[expert] status",
+            hint='ckm judge writes "in progress" until every node is answered',
+        )
+    seed = meta.get("order_seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise JudgementError(
+            f"order_seed {seed!r} must be a whole number >= 0",
+            path=path,
+            where="[expert] order_seed",
+            hint="ckm judge --shuffle writes it: the seed of the order of the pairs",
         )
     weight = meta.get("weight", 1)
     if (
@@ -242,7 +353,7 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         where = f"[judgements.{node}]"
         if node not in tree.graph:
             raise JudgementError(
-                f'unknown node "{node}"',
+                f'unknown node "{node}"{did_you_mean(node, tree.inner_nodes)}',
                 path=path,
                 where=where,
                 hint=f"Nodes with criteria to compare: {', '.join(tree.inner_nodes)}",
@@ -276,7 +387,111 @@ def load_expert(path: str | Path, tree: CriteriaTree) -> ExpertJudgements:
         note=str(meta.get("note", "")),
         judgements=tuple(judgements),
         path=path,
+        in_progress=status == "in progress" or progress_path(path).exists(),
+        order_seed=seed,
+        trail=read_trail(data.get("trail", {}), tree, path),
     )
+
+
+TRAIL_KEYS: tuple[str, ...] = ("answered", "revised")
+REVISED_KEYS: tuple[str, ...] = ("pair", "original", "suggested", "when", "by")
+
+
+def read_trail(tables: Any, tree: CriteriaTree, path: Path) -> Trail:
+    """``[trail.<node>]``: ``answered`` (a time) and ``revised`` (a list of inline tables
+    ``{ pair = "a vs b", original = 3, suggested = 0.5, when = ..., by = "ckm judge" }``)."""
+    if not isinstance(tables, dict):
+        raise JudgementError("trail must be tables", path=path, where="[trail]")
+    answered: list[tuple[str, str]] = []
+    revised: list[Revised] = []
+    for node, table in tables.items():
+        where = f"[trail.{node}]"
+        if node not in tree.inner_nodes or not isinstance(table, dict):
+            raise JudgementError(
+                f"{node!r} is not a node with criteria to compare",
+                path=path,
+                where=where,
+                hint=f"The node ids are {', '.join(tree.inner_nodes)}",
+            )
+        for key in table:
+            if key not in TRAIL_KEYS:
+                raise JudgementError(
+                    f"unknown key {key!r}{did_you_mean(key, TRAIL_KEYS)}",
+                    path=path,
+                    where=f"{where} {key}",
+                    hint=f"The keys of a trail are {', '.join(TRAIL_KEYS)}",
+                )
+        if "answered" in table:
+            answered.append((node, str(table["answered"])))
+        for k, item in enumerate(table.get("revised", [])):
+            spot = f"{where} revised[{k}]"
+            if not isinstance(item, dict) or not {"pair", "original", "suggested"} <= set(item):
+                raise JudgementError(
+                    "a revision needs pair, original and suggested",
+                    path=path,
+                    where=spot,
+                    hint='Write { pair = "a vs b", original = 3, suggested = 0.5, when = ... }',
+                )
+            for key in item:
+                if key not in REVISED_KEYS:
+                    raise JudgementError(
+                        f"unknown key {key!r}{did_you_mean(key, REVISED_KEYS)}",
+                        path=path,
+                        where=spot,
+                    )
+            j = _parse_entry(node, str(item["pair"]), item["original"], tree, path)
+            new = parse_value(item["suggested"], path=path, where=spot)
+            revised.append(
+                Revised(
+                    node,
+                    j.first,
+                    j.second,
+                    j.value,
+                    new,
+                    str(item.get("when", "")),
+                    str(item.get("by", "ckm judge")),
+                )
+            )
+    return Trail(tuple(answered), tuple(revised))
+
+
+def progress_path(path: Path) -> Path:
+    """Where the answers of a node in progress are kept: ``.<id>.inprogress`` beside the
+    judgement file (a name the panel loader, which reads ``*.toml``, skips)."""
+    return path.with_name(f".{path.stem}.inprogress")
+
+
+def check_duplicates(experts: Sequence[ExpertJudgements]) -> None:
+    """Refuse two judgement files for one expert: the same ``[expert] name`` (any case), or the
+    same judgements and details (a file saved twice under another name).
+
+    Raises
+    ------
+    JudgementError
+        Naming both files.
+    """
+    by_name: dict[str, ExpertJudgements] = {}
+    by_content: dict[tuple[Any, ...], ExpertJudgements] = {}
+    for e in experts:
+        name = " ".join(e.name.split()).casefold()
+        content = (
+            name,
+            e.role,
+            e.weight,
+            tuple(sorted((j.node, j.first, j.second, round(j.value, 12)) for j in e.judgements)),
+        )
+        other = by_name.get(name) or by_content.get(content)
+        if other is not None:
+            same = "the same judgements" if other is by_content.get(content) else "the name"
+            raise JudgementError(
+                f"two judgement files for one expert: {other.path} and {e.path} have {same} "
+                f"({e.name!r}); the panel would count this expert twice",
+                path=e.path,
+                where="[expert] name",
+                hint="Delete the copy, or give each expert their own name",
+            )
+        by_name[name] = e
+        by_content[content] = e
 
 
 def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJudgements]:
@@ -287,7 +502,7 @@ def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJu
     CaseError
         When no file is found.
     JudgementError
-        From the first bad file.
+        From the first bad file, or two files for one expert (:func:`check_duplicates`).
     """
     files: list[Path] = []
     for p in map(Path, paths):
@@ -296,7 +511,9 @@ def load_panel(paths: Iterable[str | Path], tree: CriteriaTree) -> list[ExpertJu
         raise CaseError(
             "no judgement files found", hint="Put one <expert>.toml per expert in the panel folder"
         )
-    return [load_expert(f, tree) for f in files]
+    experts = [load_expert(f, tree) for f in files]
+    check_duplicates(experts)
+    return experts
 
 
 _BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -340,6 +557,7 @@ def dump_expert(
     tree: CriteriaTree,
     *,
     header: str = "",
+    trail: Trail | None = None,
 ) -> str:
     """One expert's judgements as TOML text in the format :func:`load_expert` reads.
 
@@ -358,6 +576,9 @@ def dump_expert(
     header : str, optional
         Comment lines put first (each line is prefixed with ``# `` unless it already starts
         with ``#``).
+    trail : Trail, optional
+        Written as ``[trail.<node>]`` tables (default: the expert's own trail when
+        ``expert_meta`` is an ExpertJudgements, else none).
 
     Examples
     --------
@@ -371,11 +592,13 @@ def dump_expert(
     "a vs b" = { preferred = "b", intensity = "moderate" }
     """
     if isinstance(expert_meta, ExpertJudgements):
+        trail = expert_meta.trail if trail is None else trail
         meta: dict[str, Any] = {
             "name": expert_meta.name,
             "role": expert_meta.role,
             "weight": expert_meta.weight,
             "note": expert_meta.note,
+            "order_seed": expert_meta.order_seed,
         }
     else:
         meta = dict(expert_meta)
@@ -393,6 +616,10 @@ def dump_expert(
         lines.append(f"weight = {_toml_number(float(weight))}")
     if meta.get("note"):
         lines.append(f"note = {_toml_str(meta['note'])}")
+    if meta.get("status") == "in progress":
+        lines.append('status = "in progress"')
+    if isinstance(meta.get("order_seed"), int) and not isinstance(meta.get("order_seed"), bool):
+        lines.append(f"order_seed = {meta['order_seed']}")
     by_node: dict[str, list[Judgement]] = {}
     for j in judgements:
         by_node.setdefault(j.node, []).append(j)
@@ -403,7 +630,31 @@ def dump_expert(
         lines += ["", f"[judgements.{_toml_key(node)}]"]
         for j in by_node[node]:
             lines.append(f"{_toml_str(f'{j.first} vs {j.second}')} = {_toml_value(j)}")
+    if trail is not None:
+        lines += _trail_lines(trail, tree)
     return "\n".join(lines) + "\n"
+
+
+def _trail_lines(trail: Trail, tree: CriteriaTree) -> list[str]:
+    lines: list[str] = []
+    times = dict(trail.answered)
+    for node in tree.inner_nodes:
+        revised = [r for r in trail.revised if r.node == node]
+        if node not in times and not revised:
+            continue
+        lines += ["", f"[trail.{_toml_key(node)}]"]
+        if node in times:
+            lines.append(f"answered = {_toml_str(times[node])}")
+        if revised:
+            lines.append("revised = [")
+            for r in revised:
+                lines.append(
+                    f"  {{ pair = {_toml_str(f'{r.first} vs {r.second}')}, original = "
+                    f"{float(r.original)!r}, suggested = {float(r.suggested)!r}, when = "
+                    f"{_toml_str(r.when)}, by = {_toml_str(r.by)} }},"
+                )
+            lines.append("]")
+    return lines
 
 
 def save_expert(
@@ -413,10 +664,11 @@ def save_expert(
     tree: CriteriaTree,
     *,
     header: str = "",
+    trail: Trail | None = None,
 ) -> Path:
     """Write :func:`dump_expert`'s text to ``path`` atomically (temporary file, then
     ``os.replace``), creating the folder if needed; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, dump_expert(expert_meta, judgements, tree, header=header))
+    write_text(path, dump_expert(expert_meta, judgements, tree, header=header, trail=trail))
     return path

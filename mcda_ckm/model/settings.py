@@ -36,11 +36,13 @@ __all__ = [
     "LANGUAGES",
     "MAX_SAMPLES",
     "METHODS",
+    "MISSING_PAIRS",
     "NORMALIZATIONS",
     "POLICIES",
     "RI_TABLE_NAMES",
     "RULE_NAMES",
     "SOURCES",
+    "UNFINISHED",
     "Aggregation",
     "AhpSettings",
     "ClvSettings",
@@ -48,15 +50,19 @@ __all__ = [
     "Engine",
     "Language",
     "Method",
+    "MissingPairs",
     "Normalization",
+    "PanelSettings",
     "Policy",
     "RankingSettings",
     "SensitivitySettings",
     "SettingWarning",
     "Settings",
     "Source",
+    "Unfinished",
     "read_ahp",
     "read_clv",
+    "read_panel",
     "read_ranking",
     "read_sensitivity",
 ]
@@ -94,6 +100,20 @@ Completion = Literal["harker", "optimal"]
 COMPLETIONS: tuple[Completion, ...] = get_args(Completion)
 """How missing judgements are completed under the eigenvector method: Harker (1987), or the
 lambda_max-minimising completion of Bozóki, Fülöp & Rónyai (2010)."""
+
+MissingPairs = Literal["pool", "complete"]
+MISSING_PAIRS: tuple[MissingPairs, ...] = get_args(MissingPairs)
+"""How a pair some experts skipped enters the group matrix (AIJ): ``"pool"``, the weighted
+geometric mean over the experts who answered it (the default: only judgements made are
+aggregated, Forman & Peniwati 1998, and the group matrix is completed from the group's own
+judgements as Harker 1987 completes an expert's), or ``"complete"``, each expert's matrix
+completed first (by the ``completion`` setting) and then aggregated."""
+
+Unfinished = Literal["exclude", "include"]
+UNFINISHED: tuple[Unfinished, ...] = get_args(Unfinished)
+"""What becomes of an expert whose questionnaire is still in progress (``[panel] unfinished``):
+left out of the panel and named (the default: half a questionnaire is not the expert's view),
+or included for the nodes answered."""
 
 Normalization = Literal["vector", "minmax"]
 NORMALIZATIONS: tuple[Normalization, ...] = get_args(Normalization)
@@ -278,6 +298,8 @@ class AhpSettings:
     inconsistent_experts : {"keep", "exclude", "error"}
         The policy for an expert over the threshold at a node.
     completion : {"harker", "optimal"}
+    missing_pairs : {"pool", "complete"}
+        How a pair some experts skipped enters the group matrix, see :data:`MISSING_PAIRS`.
 
     Raises
     ------
@@ -291,6 +313,7 @@ class AhpSettings:
     aggregation: Aggregation = "aij"
     inconsistent_experts: Policy = "keep"
     completion: Completion = "harker"
+    missing_pairs: MissingPairs = "pool"
 
     def __post_init__(self) -> None:
         for name, choices in AHP_CHOICES.items():
@@ -308,6 +331,7 @@ class AhpSettings:
         aggregation: Aggregation | None = None,
         inconsistent_experts: Policy | None = None,
         completion: Completion | None = None,
+        missing_pairs: MissingPairs | None = None,
     ) -> AhpSettings:
         """A copy with the settings that are not None replaced (the CLI's options)."""
         return AhpSettings(
@@ -319,6 +343,7 @@ class AhpSettings:
                 self.inconsistent_experts if inconsistent_experts is None else inconsistent_experts
             ),
             completion=self.completion if completion is None else completion,
+            missing_pairs=self.missing_pairs if missing_pairs is None else missing_pairs,
         )
 
 
@@ -329,11 +354,36 @@ AHP_CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": AGGREGATIONS,
     "inconsistent_experts": POLICIES,
     "completion": COMPLETIONS,
+    "missing_pairs": MISSING_PAIRS,
 }
 """The keys of ``[ahp]`` and the choices of each."""
 
 DEFAULT_RI_TABLE = AhpSettings.ri_table
 DEFAULT_RULE = AhpSettings.rule
+
+
+@dataclass(frozen=True)
+class PanelSettings:
+    """The panel's make-up (``[panel]`` of ``case.toml``).
+
+    Attributes
+    ----------
+    unfinished : {"exclude", "include"}
+        Experts still in progress (:attr:`mcda_ckm.model.judgements.ExpertJudgements.in_progress`)
+        are left out (default) or included for the nodes they answered; named either way.
+    """
+
+    unfinished: Unfinished = "exclude"
+
+    def __post_init__(self) -> None:
+        try:
+            choice(self.unfinished, UNFINISHED, "unfinished")
+        except CaseError as exc:
+            raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+
+PANEL_CHOICES: dict[str, tuple[str, ...]] = {"unfinished": UNFINISHED}
+"""The keys of ``[panel]`` and the choices of each."""
 
 
 @dataclass(frozen=True)
@@ -427,6 +477,7 @@ class Settings:
 
     ahp: AhpSettings = AhpSettings()
     ranking: RankingSettings = RankingSettings()
+    panel: PanelSettings = PanelSettings()
     clv: ClvSettings | None = None
     sensitivity: SensitivitySettings = SensitivitySettings()
 
@@ -445,6 +496,15 @@ def read_ahp(table: Mapping[str, Any], path: Path | None = None) -> AhpSettings:
     for key, value in table.items():
         choice(value, AHP_CHOICES[key], f"[ahp] {key}", path)
     return AhpSettings(**table)
+
+
+def read_panel(table: Mapping[str, Any], path: Path | None = None) -> PanelSettings:
+    """``[panel]``: every key known, every value one of its choices."""
+    table = as_table(table, "panel", path)
+    check_keys(table, PANEL_CHOICES, "panel", path)
+    for key, value in table.items():
+        choice(value, PANEL_CHOICES[key], f"[panel] {key}", path)
+    return PanelSettings(**table)
 
 
 def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingSettings:

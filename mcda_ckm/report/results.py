@@ -17,6 +17,7 @@ import numpy as np
 from mcda_ckm import __version__
 from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
+from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
 from mcda_ckm.report.narrative import method_notes
 from mcda_ckm.weights import ahp
@@ -101,7 +102,32 @@ def panel_to_dict(result: PanelResult) -> dict[str, Any]:
         ],
         "nodes": {k: _node(v, experts) for k, v in result.nodes.items()},
         "global_weights": dict(zip(result.leaves, result.global_weights.tolist(), strict=True)),
+        "quality": _quality(result, None),
     }
+
+
+def _quality(result: PanelResult, study: Study | None) -> dict[str, Any] | None:
+    """The panel-quality summary; with a study, the key sources with and without the flagged
+    experts (issue 14: an inconsistent or unfinished expert can change the key set)."""
+    q = result.quality
+    if q is None:
+        return None
+    out = q.to_dict(result.leaves)
+    if study is not None:
+        out["key_sources"] = list(study.ranking.key_sources)
+        out["key_sources_without_flagged"] = (
+            None
+            if q.without_flagged is None
+            else list(
+                rank(
+                    study.matrix,
+                    q.without_flagged,
+                    normalization=study.normalization,
+                    top_k=study.top_k,
+                ).key_sources
+            )
+        )
+    return out
 
 
 def _default(o: object) -> object:
@@ -257,6 +283,7 @@ def study_to_dict(study: Study, command: str = "", lang: str = "en") -> dict[str
             "global": dict(zip(case.tree.leaves, study.weights.tolist(), strict=True)),
         },
         "panel": panel_to_dict(study.panel) if study.panel is not None else None,
+        "panel_quality": _quality(study.panel, study) if study.panel is not None else None,
         "ranking": {
             "normalization": study.normalization,
             "top_k": study.top_k,

@@ -205,6 +205,9 @@ class Priorities:
         The pairs ``(i, j)``, ``i < j``, that were completed.
     completion : str
         How they were completed: "harker", "optimal" or "least-squares".
+    koczkodaj : float
+        Koczkodaj's inconsistency index of the judgements given (:func:`koczkodaj`), shown
+        beside the CR: the worst triad, where the CR is an average.
     """
 
     weights: np.ndarray
@@ -224,6 +227,7 @@ class Priorities:
     consistent: bool
     missing: tuple[tuple[int, int], ...] = ()
     completion: str = "harker"
+    koczkodaj: float = 0.0
 
     @property
     def n(self) -> int:
@@ -305,40 +309,83 @@ def _lambda_max(a: np.ndarray) -> float:
     return float(np.max(np.linalg.eigvals(a).real))
 
 
+def _perron(a: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """lambda_max with the right (``w``) and left (``v``) Perron vectors of a positive matrix."""
+    values, right = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    lvalues, left = np.linalg.eig(a.T)
+    m = int(np.argmax(lvalues.real))
+    return float(values[k].real), np.abs(right[:, k].real), np.abs(left[:, m].real)
+
+
+def _lambda_gradient(a: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """d lambda_max / d t_p for ``a_ij = exp(t_p)``, ``a_ji = exp(-t_p)``.
+
+    The derivative of a simple eigenvalue is ``v^T (dA) w / v^T w`` (Wilkinson 1965, The
+    Algebraic Eigenvalue Problem, 2.8), with ``d a_ij = a_ij dt`` and ``d a_ji = -a_ji dt``.
+    """
+    _, w, v = _perron(a)
+    s = float(v @ w)
+    return np.array([(a[i, j] * v[i] * w[j] - a[j, i] * v[j] * w[i]) / s for i, j in pairs])
+
+
 def _optimal_completion(a: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Complete a matrix so that its lambda_max is smallest.
+    """Complete a matrix so that its lambda_max is smallest, to about 1e-12 relative.
 
     Bozóki, S., Fülöp, J., & Rónyai, L. (2010). On optimal completion of incomplete pairwise
     comparison matrices. Mathematical and Computer Modelling, 52, 318-333: lambda_max is a
-    convex function of the logarithms of the missing entries (Theorem 3), so cyclic coordinate
-    minimisation (their section 5) converges to the global optimum. Each coordinate is found by
-    golden-section search on ``ln x`` in ``[-ln 81, ln 81]``.
+    strictly convex function of the logarithms ``t`` of the missing entries when the graph of
+    the given judgements is connected (their Theorem 3), so its unique minimum is where the
+    gradient vanishes. The gradient is exact (:func:`_lambda_gradient`); Newton's method runs
+    on it from the logarithmic least-squares completion (their Theorem 4, a close start), with
+    the Hessian by central differences of the exact gradient and a step halved until
+    lambda_max does not increase. It stops when a step moves every ``t`` by less than 1e-13.
     """
-    out = np.where(known, a, 1.0)
     pairs = [(int(i), int(j)) for i, j in np.argwhere(np.triu(~known, 1))]
-    ratio = (math.sqrt(5) - 1) / 2
+    out = np.where(known, a, 1.0)
+    w = _geometric_mean(a, known)
+    t = np.array([math.log(w[i] / w[j]) for i, j in pairs])
 
-    def at(i: int, j: int, t: float) -> float:
-        out[i, j], out[j, i] = math.exp(t), math.exp(-t)
-        return _lambda_max(out)
+    def fill(x: np.ndarray) -> np.ndarray:
+        m = out.copy()
+        for (i, j), tp in zip(pairs, x, strict=True):
+            m[i, j], m[j, i] = math.exp(tp), math.exp(-tp)
+        return m
 
-    for _sweep in range(200):
-        moved = 0.0
-        for i, j in pairs:
-            lo, hi = -math.log(81), math.log(81)
-            start = math.log(out[i, j])
-            while hi - lo > 1e-11:
-                m1, m2 = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-                if at(i, j, m1) < at(i, j, m2):
-                    hi = m2
-                else:
-                    lo = m1
-            t = (lo + hi) / 2
-            at(i, j, t)
-            moved = max(moved, abs(t - start))
-        if moved < 1e-9:
+    h = 1e-5
+    eye = np.eye(len(pairs))
+    lam = _lambda_max(fill(t))
+    for _ in range(100):
+        g = _lambda_gradient(fill(t), pairs)
+        hess = np.column_stack(
+            [
+                (
+                    _lambda_gradient(fill(t + h * e), pairs)
+                    - _lambda_gradient(fill(t - h * e), pairs)
+                )
+                / (2 * h)
+                for e in eye
+            ]
+        )
+        hess = (hess + hess.T) / 2
+        try:
+            step = -np.linalg.solve(hess, g)
+        except np.linalg.LinAlgError:
+            step = -g
+        if float(step @ g) >= 0:  # not a descent direction: fall back on the gradient
+            step = -g
+        k = 1.0
+        while k > 1e-12:
+            trial = t + k * step
+            lam_trial = _lambda_max(fill(trial))
+            if lam_trial <= lam + 1e-15 * abs(lam):
+                break
+            k /= 2
+        moved = float(np.max(np.abs(k * step)))
+        t, lam = t + k * step, min(lam, _lambda_max(fill(t + k * step)))
+        if moved < 1e-13:
             break
-    return out
+    return fill(t)
 
 
 def _geometric_mean(a: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -359,6 +406,32 @@ def _geometric_mean(a: np.ndarray, known: np.ndarray) -> np.ndarray:
     y = np.linalg.solve(laplacian + np.ones((n, n)), logs.sum(axis=1))
     w = np.exp(y - y.max())
     return w / w.sum()
+
+
+def koczkodaj(matrix: np.ndarray | Sequence[Sequence[float]]) -> float:
+    """Koczkodaj's inconsistency index: the inconsistency of the worst triad.
+
+    For each triad ``i < j < k`` of given judgements,
+    ``min(|1 - a_ik / (a_ij a_jk)|, |1 - a_ij a_jk / a_ik|)``; the index is the largest
+    (Koczkodaj, W. W. 1993, A new definition of consistency of pairwise comparisons,
+    Mathematical and Computer Modelling 18(7), 79-84; for n > 3 as in Duszak & Koczkodaj 1994,
+    Applied Mathematics Letters 7(5), 51-53). Triads with a missing judgement (``nan``) are
+    skipped; 0 when there is none (n <= 2). 0 means consistent; it is below 1 by construction.
+
+    >>> koczkodaj([[1, 2, 8], [1 / 2, 1, 2], [1 / 8, 1 / 2, 1]])
+    0.5
+    """
+    a = np.asarray(matrix, dtype=float)
+    n = len(a)
+    worst = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            for k in range(j + 1, n):
+                direct, via = a[i, k], a[i, j] * a[j, k]
+                if math.isnan(direct) or math.isnan(via):
+                    continue
+                worst = max(worst, float(min(abs(1 - direct / via), abs(1 - via / direct))))
+    return worst
 
 
 def gci(matrix: np.ndarray, weights: np.ndarray) -> float:
@@ -479,6 +552,7 @@ def priorities(
         consistent=bool(value <= threshold + 1e-12),
         missing=missing,
         completion="least-squares" if method == "geometric_mean" else completion,
+        koczkodaj=koczkodaj(a),
     )
 
 
@@ -660,18 +734,20 @@ class Consensus:
 
 
 CONSENSUS_BANDS = (
-    (0.5, "very low"),
-    (0.625, "low"),
-    (0.75, "moderate"),
-    (0.875, "high"),
+    (50.0, "very low"),
+    (62.5, "low"),
+    (75.0, "moderate"),
+    (87.5, "high"),
     (math.inf, "very high"),
 )
+"""The word bands of S* in percent, each upper edge included (as AHP-OS's
+``AhpGroup::consensusWording``: ``$c <= 50`` very low, ``$c > 50 && $c <= 62.5`` low, ...)."""
 CONSENSUS_SOURCE = (
     "Goepel, K. D. (2013). Implementing the Analytic Hierarchy Process as a Standard Method for "
     "Multi-Criteria Decision Making in Corporate Enterprises. ISAHP 2013 (S* as computed by "
     "AHP-OS, classes/AhpGroup.php); wording scale from Goepel's 'AHP consensus word scale' "
-    "(bpmsg.com): < 50% very low, 50-62.5% low, 62.5-75% moderate, 75-87.5% high, "
-    "> 87.5% very high"
+    "(bpmsg.com), edges as in AHP-OS's AhpGroup::consensusWording: <= 50% very low, "
+    "> 50-62.5% low, > 62.5-75% moderate, > 75-87.5% high, > 87.5% very high"
 )
 
 
@@ -700,11 +776,22 @@ def s_star(vectors: np.ndarray | Sequence[Sequence[float]], *, max_scale: float 
     return float(min(max((m - low) / (1 - low), 0.0), 1.0))
 
 
+def consensus_band(s: float) -> str:
+    """The word for a consensus S* in [0, 1], each band's upper edge included, compared in
+    percent as AHP-OS does (:data:`CONSENSUS_BANDS`).
+
+    >>> consensus_band(0.5), consensus_band(0.625), consensus_band(0.8750001)
+    ('very low', 'low', 'very high')
+    """
+    pct = 100.0 * s
+    return next(name for limit, name in CONSENSUS_BANDS if pct <= limit)
+
+
 def consensus(vectors: np.ndarray | Sequence[Sequence[float]]) -> Consensus:
     """S*, its band, and the expert farthest from the group (see :func:`s_star`)."""
     v = np.asarray(vectors, dtype=float)
     s = s_star(v)
-    band = next(name for limit, name in CONSENSUS_BANDS if s < limit)
+    band = consensus_band(s)
     farthest, s_without = None, s
     if len(v) >= 3:
         loo = [s_star(np.delete(v, k, axis=0)) for k in range(len(v))]

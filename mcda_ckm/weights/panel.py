@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from mcda_ckm.errors import CaseError, ConsistencyError, IncompleteMatrixError
 from mcda_ckm.model.case import Case
-from mcda_ckm.model.judgements import ExpertJudgements
+from mcda_ckm.model.judgements import ExpertJudgements, Revised
 from mcda_ckm.model.settings import (
     AGGREGATIONS,
     POLICIES,
+    UNFINISHED,
     Aggregation,
     AhpSettings,
     Completion,
     Method,
+    MissingPairs,
     Policy,
+    Unfinished,
 )
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
@@ -32,8 +36,11 @@ from mcda_ckm.weights import ahp
 __all__ = [
     "AGGREGATIONS",
     "POLICIES",
+    "CompletedPair",
     "ExpertNode",
     "NodeResult",
+    "OverThreshold",
+    "PanelQuality",
     "PanelResult",
     "Suggestion",
     "evaluate",
@@ -97,6 +104,137 @@ class NodeResult:
 
 
 @dataclass(frozen=True)
+class OverThreshold:
+    """An expert whose judgements at a node are over the consistency threshold."""
+
+    expert: str
+    node: str
+    index: str
+    value: float
+    threshold: float
+    excluded: bool
+    koczkodaj: float = 0.0
+
+
+@dataclass(frozen=True)
+class CompletedPair:
+    """A pair an expert did not judge, and the value their other judgements give it.
+
+    ``value`` is ``a_ij`` for (``first``, ``second``) in the expert's completed matrix
+    (Harker 1987, the optimal completion of Bozóki, Fülöp & Rónyai 2010, or the least-squares
+    completion of the geometric mean). Under ``missing_pairs = "complete"`` this value enters
+    the group matrix; under ``"pool"`` only the expert's own priorities use it.
+    """
+
+    expert: str
+    node: str
+    first: str
+    second: str
+    value: float
+    completion: str
+
+
+@dataclass(frozen=True)
+class PanelQuality:
+    """What could shape the panel's weights without anyone noticing, named.
+
+    Attributes
+    ----------
+    unfinished : {"exclude", "include"}
+        What was done with the experts in progress (``[panel] unfinished``).
+    in_progress : tuple of ExpertJudgements
+        Experts whose questionnaire is not finished; left out of the panel under
+        ``"exclude"``.
+    over_threshold : tuple of OverThreshold
+        Every expert over the threshold at a node, kept or excluded by the policy.
+    empty_nodes : tuple of (str, str)
+        ``(expert id, node)``: a node an expert of the panel left empty (that expert is not in
+        that node's aggregation).
+    flagged : tuple of str
+        Ids of the experts in the panel whose answers are questionable: over a threshold and
+        kept, or in progress and included.
+    without_flagged : numpy.ndarray or None
+        The global weights of the panel without the flagged experts (None when nobody is
+        flagged, or when leaving them out leaves a node with nobody).
+    missing_pairs : {"pool", "complete"}
+        How skipped pairs entered the group matrices (``[ahp] missing_pairs``).
+    completed : tuple of CompletedPair
+        Every pair an expert skipped at a node they answered, with its completed value.
+    revised : tuple of (str, Revised)
+        Judgements the experts changed by taking a suggestion (their files' trail).
+    """
+
+    unfinished: Unfinished
+    in_progress: tuple[ExpertJudgements, ...]
+    over_threshold: tuple[OverThreshold, ...]
+    empty_nodes: tuple[tuple[str, str], ...]
+    flagged: tuple[str, ...]
+    without_flagged: np.ndarray | None
+    missing_pairs: MissingPairs = "pool"
+    completed: tuple[CompletedPair, ...] = ()
+    revised: tuple[tuple[str, Revised], ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        """Nothing to report."""
+        return not (self.in_progress or self.over_threshold or self.empty_nodes)
+
+    def to_dict(self, leaves: Sequence[str]) -> dict[str, Any]:
+        """The summary as a JSON-able dict (ids and numbers; the sentences are the CLI's and
+        the report's)."""
+        return {
+            "unfinished": self.unfinished,
+            "in_progress": [
+                {"id": e.id, "name": e.name, "file": str(e.path) if e.path else None}
+                for e in self.in_progress
+            ],
+            "in_progress_excluded": self.unfinished == "exclude",
+            "over_threshold": [
+                {
+                    "expert": o.expert,
+                    "node": o.node,
+                    "index": o.index,
+                    "value": o.value,
+                    "threshold": o.threshold,
+                    "excluded": o.excluded,
+                    "koczkodaj": o.koczkodaj,
+                }
+                for o in self.over_threshold
+            ],
+            "empty_nodes": [{"expert": e, "node": n} for e, n in self.empty_nodes],
+            "revised_on_suggestion": [
+                {
+                    "expert": who,
+                    "node": r.node,
+                    "first": r.first,
+                    "second": r.second,
+                    "original": r.original,
+                    "suggested": r.suggested,
+                    "when": r.when,
+                    "by": r.by,
+                }
+                for who, r in self.revised
+            ],
+            "flagged": list(self.flagged),
+            "missing_pairs": self.missing_pairs,
+            "completed": [
+                {
+                    "expert": c.expert,
+                    "node": c.node,
+                    "first": c.first,
+                    "second": c.second,
+                    "value": c.value,
+                    "completion": c.completion,
+                }
+                for c in self.completed
+            ],
+            "global_weights_without_flagged": None
+            if self.without_flagged is None
+            else dict(zip(leaves, self.without_flagged.tolist(), strict=True)),
+        }
+
+
+@dataclass(frozen=True)
 class PanelResult:
     """Everything the AHP stage produces for a tree and a panel.
 
@@ -112,6 +250,8 @@ class PanelResult:
     settings : AhpSettings
         The settings used (also readable one by one: ``method``, ``ri_table``, ``rule``,
         ``aggregation``, ``policy``, ``completion``).
+    quality : PanelQuality or None
+        Experts in progress, over a threshold, nodes left empty (None only when built by hand).
     """
 
     tree: CriteriaTree
@@ -120,6 +260,7 @@ class PanelResult:
     leaves: tuple[str, ...]
     global_weights: np.ndarray
     settings: AhpSettings
+    quality: PanelQuality | None = None
 
     @property
     def method(self) -> Method:
@@ -240,7 +381,8 @@ def evaluate_node(
         missing = tuple((criteria[i], criteria[j]) for i, j in p.missing)
         rows.append(ExpertNode(expert.id, p, sugg, missing, excluded))
         if not excluded:
-            matrices.append(m)
+            # "pool": the judgements given; "complete": the expert's completed matrix.
+            matrices.append(p.matrix if settings.missing_pairs == "complete" else m)
             lam.append(expert.weight)
     if not matrices:
         why = "every expert who answered was excluded" if rows else "no expert answered"
@@ -278,10 +420,78 @@ def evaluate_node(
     )
 
 
+def _quality(
+    tree: CriteriaTree,
+    panel: Sequence[ExpertJudgements],
+    in_progress: Sequence[ExpertJudgements],
+    nodes: dict[str, NodeResult],
+    settings: AhpSettings,
+    unfinished: Unfinished,
+) -> PanelQuality:
+    over = tuple(
+        OverThreshold(
+            e.expert,
+            node,
+            e.priorities.index,
+            e.priorities.value,
+            e.priorities.threshold,
+            e.excluded,
+            e.priorities.koczkodaj,
+        )
+        for node, n in nodes.items()
+        for e in n.experts
+        if not e.priorities.consistent
+    )
+    empty = tuple(
+        (e.id, node) for e in panel for node in tree.inner_nodes if not e.answered(tree, node)
+    )
+    kept_over = {o.expert for o in over if not o.excluded}
+    flagged = tuple(
+        e.id for e in panel if e.id in kept_over or (e.in_progress and unfinished == "include")
+    )
+    without = None
+    rest = [e for e in panel if e.id not in flagged]
+    if flagged and rest:
+        try:
+            local = {
+                node: evaluate_node(tree, rest, node, settings, diagnose=False).weights
+                for node in tree.inner_nodes
+            }
+            without = tree.compose(local)
+        except (CaseError, IncompleteMatrixError, ConsistencyError):
+            without = None
+    completed = tuple(
+        CompletedPair(
+            e.expert,
+            node,
+            n.criteria[i],
+            n.criteria[j],
+            float(e.priorities.matrix[i, j]),
+            e.priorities.completion,
+        )
+        for node, n in nodes.items()
+        for e in n.experts
+        for i, j in e.priorities.missing
+    )
+    return PanelQuality(
+        unfinished,
+        tuple(in_progress),
+        over,
+        empty,
+        flagged,
+        without,
+        settings.missing_pairs,
+        completed,
+        tuple((e.id, r) for e in panel for r in e.trail.revised),
+    )
+
+
 def evaluate(
     tree: CriteriaTree,
     experts: Sequence[ExpertJudgements],
     settings: AhpSettings | None = None,
+    *,
+    unfinished: Unfinished = "exclude",
 ) -> PanelResult:
     """Run the panel's judgements through the tree.
 
@@ -309,21 +519,40 @@ def evaluate(
     """
     if not experts:
         raise CaseError("the panel has no experts")
+    choice_of(unfinished)
     settings = settings or AhpSettings()
-    nodes = {node: evaluate_node(tree, experts, node, settings) for node in tree.inner_nodes}
+    in_progress = [e for e in experts if e.in_progress]
+    panel = [e for e in experts if not (e.in_progress and unfinished == "exclude")]
+    if not panel:
+        names = ", ".join(f"{e.name} ({e.path})" for e in in_progress)
+        raise CaseError(
+            f"every expert is still in progress: {names}",
+            hint="Finish the questionnaires (ckm judge resumes them), or set [panel] "
+            'unfinished = "include" to use the nodes answered so far',
+        )
+    nodes = {node: evaluate_node(tree, panel, node, settings) for node in tree.inner_nodes}
     local = {k: v.weights for k, v in nodes.items()}
     return PanelResult(
         tree=tree,
-        experts=tuple(experts),
+        experts=tuple(panel),
         nodes=nodes,
         leaves=tree.leaves,
         global_weights=tree.compose(local),
         settings=settings,
+        quality=_quality(tree, panel, in_progress, nodes, settings, unfinished),
     )
 
 
+def choice_of(unfinished: str) -> None:
+    """Refuse an ``unfinished`` value that is not one of :data:`UNFINISHED`."""
+    if unfinished not in UNFINISHED:
+        raise CaseError(
+            f"unfinished = {unfinished!r} is not a choice", hint=f"Use {' or '.join(UNFINISHED)}"
+        )
+
+
 def evaluate_case(case: Case, settings: AhpSettings | None = None) -> PanelResult:
-    """The case's panel through its tree, with the case's ``[ahp]`` settings unless
+    """The case's panel through its tree, with its ``[panel]`` settings and its ``[ahp]`` unless
     ``settings`` is given (build it with ``case.settings.ahp.with_overrides(...)`` to change
     some of them).
 
@@ -336,4 +565,9 @@ def evaluate_case(case: Case, settings: AhpSettings | None = None) -> PanelResul
         raise CaseError(
             "this case has fixed [weights] and no expert panel", path=case.path / "case.toml"
         )
-    return evaluate(case.tree, case.experts, settings or case.settings.ahp)
+    return evaluate(
+        case.tree,
+        case.experts,
+        settings or case.settings.ahp,
+        unfinished=case.settings.panel.unfinished,
+    )

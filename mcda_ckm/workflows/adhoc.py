@@ -27,6 +27,7 @@ from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customer
 from mcda_ckm.model.settings import (
     ENGINES,
     MAX_SAMPLES,
+    AhpSettings,
     Engine,
     Normalization,
     RankingSettings,
@@ -167,14 +168,14 @@ def weighting_from_text(weights: str, directions: str | None, criteria: list[str
     return Weighting(flat_tree(criteria, dirs), parse_weights(weights, criteria))
 
 
-def weighting_from_case(case: Case) -> Weighting:
+def weighting_from_case(case: Case, ahp: AhpSettings | None = None) -> Weighting:
     """A case's weights: its fixed ``[weights]``, or its panel evaluated once with its own
-    ``[ahp]`` settings (as ``ckm run`` does)."""
+    ``[ahp]`` settings, or ``ahp`` (the command line's, as ``ckm run`` does)."""
     panel = None
     if case.fixed_weights is not None:
         w = case.fixed_weights
     else:
-        panel = evaluate_case(case)
+        panel = evaluate_case(case, ahp)
         w = panel.global_weights
     return Weighting(
         tree=case.tree,

@@ -296,3 +296,227 @@ def test_questionnaire_import_survey_csv(case, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert len(r.stdout.strip().splitlines()) == 2
     assert (case / "panel" / "li_na.toml").exists() and (case / "panel" / "gao_yu.toml").exists()
+
+
+def test_questionnaire_import_bipolar_and_per_node_summary(case, tmp_path):
+    csv = tmp_path / "survey.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li Na,-3,-2\n",
+        encoding="utf-8",
+    )
+    r = invoke("questionnaire", "import", case, csv)
+    assert r.exit_code == 2 and "--scale bipolar" in flat(r.stderr)
+    r = invoke("questionnaire", "import", case, csv, "--scale", "bipolar")
+    assert r.exit_code == 0, r.stderr
+    e = load_expert(case / "panel" / "li_na.toml", load_tree(HUANG))
+    assert [j.value for j in e.judgements] == pytest.approx([1 / 3, 1 / 2])
+    assert "2 of 3 pairs answered, 1 missing, CR 0.000" in flat(r.stderr)
+    assert "0 of 6 pairs answered, node left blank" in flat(r.stderr)
+
+
+def test_weights_revision_is_phrased_from_the_favoured_side(case):
+    """Issue 14, point 2: Zhou Min's base vs networking judgement favours the second criterion
+    (networking 3); the suggestion 2 is base over networking. The CR after the change is
+    recomputed here by hand from her matrix (Saaty 1980: RI(4) = 0.90)."""
+    import numpy as np
+
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    text = flat(r.stdout)
+    assert (
+        "Zhou Min: revise Networking potential over Base potential, moderate (3) -> Base "
+        "potential over Networking potential, equal to moderate (2); CR after this change 0.074"
+    ) in text
+    # base, growth, networking, learning; base vs networking changed from 1/3 to 2
+    a = np.array(
+        [[1, 2, 2, 3], [1 / 2, 1, 2, 5], [1 / 2, 1 / 2, 1, 4], [1 / 3, 1 / 5, 1 / 4, 1]], float
+    )
+    cr = (max(np.linalg.eigvals(a).real) - 4) / 3 / 0.90
+    assert f"{cr:.3f}" == "0.074"
+    assert "revise Networking potential over Base potential: moderate (3) -> 2" not in text
+
+
+def test_interrupted_expert_is_left_out_and_named_by_weights(case):
+    """Issue 14, point 3: an expert interrupted after one node was counted in silence."""
+    first = invoke("judge", case, "-e", "Wang Li", input=lines(*GOAL, *CYCLE[:2]))
+    assert first.exit_code == 130
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    text = flat(r.stderr)
+    assert "still in progress, left out" in text and "Wang Li" in text
+    assert "wang_li.toml" in text
+    assert "Wang Li" not in flat(r.stdout)
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    assert data["quality"]["in_progress"][0]["id"] == "wang_li"
+    assert [e["id"] for e in data["experts"]] == [
+        "crm_it_lead",
+        "rd_director",
+        "sales_director",
+        "service_manager",
+    ]
+
+
+def test_weights_names_experts_over_threshold_and_duplicate_files(case):
+    r = invoke("weights", case)
+    assert "over threshold: Zhou Min at Customer knowledge value" in flat(r.stderr)
+    shutil.copy(case / "panel" / "rd_director.toml", case / "panel" / "rd_director_2.toml")
+    r = invoke("weights", case)
+    assert r.exit_code == 2
+    assert "two judgement files for one expert" in flat(r.stderr)
+    assert "rd_director_2.toml" in flat(r.stderr)
+
+
+def test_run_json_has_key_sets_with_and_without_flagged(case, tmp_path):
+    r = invoke("run", case, "--out", tmp_path / "out", "--samples", "50", "--json")
+    assert r.exit_code == 0, r.stderr
+    q = json.loads(r.stdout)["panel_quality"]
+    assert q["flagged"] == ["sales_director"]
+    assert len(q["key_sources"]) == len(q["key_sources_without_flagged"]) == 5
+    saved = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert saved["panel_quality"]["flagged"] == ["sales_director"]
+
+
+def test_every_ahp_option_on_every_weight_command():
+    for cmd in ("weights", "run", "report", "sensitivity", "rank"):
+        text = flat(invoke(cmd, "--help").stdout)
+        for opt in (
+            "--policy",
+            "--ri-table",
+            "--rule",
+            "--method",
+            "--aggregation",
+            "--completion",
+        ):
+            assert opt in text, (cmd, opt)
+
+
+def test_weights_says_how_missing_pairs_entered_and_lists_completed_values(case):
+    r = invoke("weights", case)
+    assert "missing pairs: pool" in flat(r.stdout)
+    assert "completed (harker) to 0.5803" in flat(r.stdout)
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    assert data["quality"]["missing_pairs"] == "pool"
+    (c,) = data["quality"]["completed"]
+    assert (c["expert"], c["first"], c["second"]) == (
+        "service_manager",
+        "active_contact_frequency",
+        "passive_acceptance_rate",
+    )
+
+
+def test_long_table_reaches_weights(case, tmp_path):
+    table = tmp_path / "answers.csv"
+    table.write_text(
+        "expert,node,a,b,value\n"
+        "Li Na,goal,knowledge_value,willingness,3\n"
+        "Li Na,goal,absorptive_capacity,knowledge_value,2\n"
+        "Li Na,goal,willingness,absorptive_capacity,B moderate\n",
+        encoding="utf-8",
+    )
+    r = invoke("questionnaire", "import", case, table)
+    assert r.exit_code == 0, r.stderr
+    assert "3 of 3 pairs answered, 0 missing" in flat(r.stderr)
+    r = invoke("weights", case)
+    assert r.exit_code == 0, r.stderr
+    assert "node left empty: Li Na gave no judgement at Customer knowledge value" in flat(r.stderr)
+
+
+def test_judge_records_the_trail(case):
+    """Issue 14, point 7: taking a suggestion keeps the original, the suggested value and when;
+    every node records when it was answered."""
+    script = lines(*GOAL, *CYCLE, "s", *CONSISTENT, *CONSISTENT)
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert r.exit_code == 0, r.stderr
+    tree = load_tree(HUANG)
+    e = load_expert(case / "panel" / "wang_li.toml", tree)
+    assert {n for n, _ in e.trail.answered} == set(tree.inner_nodes)
+    (rev,) = e.trail.revised
+    assert (rev.node, rev.first, rev.second) == (
+        "knowledge_value",
+        "base_potential",
+        "growth_potential",
+    )
+    assert rev.original == pytest.approx(2)  # CYCLE's first answer: equal to moderate
+    assert rev.suggested == pytest.approx(1 / 3)
+    assert rev.when.endswith("+00:00") and rev.by == "ckm judge"
+    assert not e.in_progress
+
+
+def test_revision_on_suggestion_reaches_json(case):
+    r = invoke("judge", case, "-e", "Zhou Min", input=lines("s"))
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(invoke("weights", case, "--json").stdout)
+    (rev,) = data["quality"]["revised_on_suggestion"]
+    assert rev["expert"] == "sales_director" and rev["node"] == "knowledge_value"
+    assert rev["original"] == pytest.approx(2) and rev["suggested"] == pytest.approx(1 / 3)
+
+
+# -- issue 14 point 8: ckm judge skip, back, echo, shuffled order -------------------------------
+
+
+def test_judge_echoes_every_answer_as_read(case):
+    r = invoke("judge", case, "-e", "Wang Li", input=lines(*GOAL, "q"))
+    assert (
+        "recorded: Customer knowledge value over Willingness to share knowledge, moderate (3)"
+        in flat(r.stderr)
+    )
+    assert "recorded: Absorptive capacity over Willingness to share knowledge, equal to " in flat(
+        r.stderr
+    )
+
+
+def test_judge_skip_a_pair_while_the_node_stays_linked(case):
+    # goal: answer the first pair, skip the second, answer the third: still linked
+    script = lines("moderate", "skip", "B 2", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert "skipped: Customer knowledge value vs Absorptive capacity" in flat(r.stderr)
+    e = load_expert(case / "panel" / "wang_li.toml", load_tree(HUANG))
+    assert [(j.first, j.second) for j in e.judgements] == [
+        ("knowledge_value", "willingness"),
+        ("willingness", "absorptive_capacity"),
+    ]
+
+
+def test_judge_skip_refused_when_it_would_unlink_the_node(case):
+    script = lines("skip", "skip", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    assert "would leave the criteria of goal unlinked" in flat(r.stderr)
+
+
+def test_judge_back_changes_the_previous_answer(case):
+    script = lines("moderate", "back", "strong", "2", "B 2", "q")
+    r = invoke("judge", case, "-e", "Wang Li", input=script)
+    e = load_expert(case / "panel" / "wang_li.toml", load_tree(HUANG))
+    assert e.matrix(load_tree(HUANG), "goal")[0, 1] == pytest.approx(5)
+    assert "now: Customer knowledge value over Willingness to share knowledge: moderate (3)" in (
+        flat(r.stderr)
+    )
+
+
+def test_judge_shuffle_records_its_seed_and_reproduces_the_order(case, tmp_path):
+    import random
+
+    r = invoke("judge", case, "-e", "Wang Li", "--shuffle", "--seed", "7", input=lines("3", "q"))
+    assert "seed 7" in flat(r.stderr)
+    # the first question is the first pair of goal in random.Random(7)'s shuffle of the three
+    pairs = [
+        ("Customer knowledge value", "Willingness to share knowledge"),
+        ("Customer knowledge value", "Absorptive capacity"),
+        ("Willingness to share knowledge", "Absorptive capacity"),
+    ]
+    random.Random(7).shuffle(pairs)
+    a, b = pairs[0]
+    assert f"how much more important is {a} (A) than {b} (B)?" in flat(r.stderr)
+    text = (case / "panel" / ".wang_li.inprogress").read_text(encoding="utf-8")
+    assert "order_seed = 7" in text
+    again = invoke("judge", case, "-e", "Wang Li", "--shuffle", input=lines("q"))
+    assert "seed 7" in flat(again.stderr)
+
+
+def test_judge_in_chinese(case):
+    r = invoke("judge", case, "-e", "Wang Li", "--lang", "zh", input=lines("稍微重要", "q"))
+    text = flat(r.stderr)
+    assert "就“关键客户知识源”而言，客户知识价值（A）比客户的知识交流意愿（B）重要多少？" in text
+    assert "已记录：客户知识价值比客户的知识交流意愿稍微重要（3）" in text
+    assert "已停止" in text and "Stopped" not in text

@@ -411,3 +411,9 @@ def test_panel_status_unfinished_expert_and_session_in_progress(case):
     goal = {e.expert: e for e in status.nodes["goal"].experts}
     assert goal["new"].state == "none"
     assert ("goal", "not answered") in status.call_back()["new"]
+
+
+def test_parse_answer_negative_is_refused_not_inverted():
+    """Issue 14: ``ckm judge`` saved -3 as "A moderately over B"."""
+    with pytest.raises(AnswerError, match=r"'-3' is negative.*\"B 3\""):
+        parse_answer("-3")

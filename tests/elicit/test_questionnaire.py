@@ -540,3 +540,177 @@ def test_survey_error_not_utf8(setup, tmp_path):
     path.write_bytes("respondent,knowledge_value vs willingness\nZoë,3\n".encode("latin-1"))
     with pytest.raises(QuestionnaireError, match=r"survey\.csv: not UTF-8 text"):
         read_survey_csv(path, setup.tree)
+
+
+# -- one reading of an answer (issue 14, point 1) ----------------------------------------------
+
+
+def test_survey_negative_cell_is_refused_not_inverted(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text("respondent,knowledge_value vs willingness\nLi,-3\n", encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=r"row 2, column .*'-3' is negative.*B 3"):
+        read_survey_csv(csv, setup.tree)
+
+
+def test_survey_bipolar_export(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity,"
+        "willingness vs absorptive_capacity\nLi,-3,5,0\n",
+        encoding="utf-8",
+    )
+    (e,) = read_survey_csv(csv, setup.tree, bipolar=True)
+    assert [j.value for j in e.judgements] == pytest.approx([1 / 3, 5, 1])
+
+
+def test_survey_chinese_words(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li,稍微重要,B 明显重要\n",
+        encoding="utf-8",
+    )
+    (e,) = read_survey_csv(csv, setup.tree)
+    assert [j.value for j in e.judgements] == pytest.approx([3, 1 / 5])
+
+
+def test_workbook_text_negative_refused_and_chinese_word_read(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    wb = load_workbook(path)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "A", "-5"
+    wb.save(path)
+    with pytest.raises(QuestionnaireError, match=r"cell E7: '-5' is negative"):
+        read_workbook(path, setup.tree)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "B", "稍微重要"
+    wb["goal"]["D8"], wb["goal"]["E8"] = "A", "明显重要"
+    wb.save(path)
+    e = read_workbook(path, setup.tree)
+    assert e.judgements[0].value == pytest.approx(1 / 3)
+
+
+def test_workbook_instructions_list_the_chinese_words(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    listed = {c.value for row in load_workbook(path)["Instructions"].iter_rows() for c in row}
+    assert set(scale.WORDS_ZH) <= listed
+
+
+def test_judgement_file_negative_string_refused(setup, tmp_path):
+    path = tmp_path / "e.toml"
+    path.write_text('[judgements.goal]\n"knowledge_value vs willingness" = "-3"\n', "utf-8")
+    with pytest.raises(Exception, match=r"'-3' is negative"):
+        load_expert(path, setup.tree)
+
+
+# -- issue 14 point 5: imports ------------------------------------------------------------------
+
+
+def test_survey_reports_every_error_at_once(setup, tmp_path):
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li,hugely,3\nGao,3,-2\nWu,1/3,2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QuestionnaireError, match=r"2 problems") as exc:
+        read_survey_csv(csv, setup.tree)
+    text = str(exc.value)
+    assert "row 2, column \"knowledge_value vs willingness\": 'hugely' is not on the scale" in text
+    assert "row 3, column \"knowledge_value vs absorptive_capacity\": '-2' is negative" in text
+
+
+def test_problems_are_capped_with_a_count(setup, tmp_path):
+    from mcda_ckm.elicit.imported import MAX_SHOWN
+
+    csv = tmp_path / "s.csv"
+    rows = "".join(f"R{k},bad\n" for k in range(MAX_SHOWN + 5))
+    csv.write_text("respondent,knowledge_value vs willingness\n" + rows, encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=rf"{MAX_SHOWN + 5} problems") as exc:
+        read_survey_csv(csv, setup.tree)
+    assert "... and 5 more" in str(exc.value)
+    assert str(exc.value).count("is not on the scale") == MAX_SHOWN
+
+
+def test_workbook_reports_every_error_at_once(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"])
+    wb = load_workbook(path)
+    wb["goal"]["D7"], wb["goal"]["E7"] = "A", "hugely"
+    wb["willingness"]["D8"], wb["willingness"]["E8"] = "C", "strong"
+    wb.save(path)
+    with pytest.raises(QuestionnaireError, match="2 problems") as exc:
+        read_workbook(path, setup.tree)
+    assert "sheet 'goal', cell E7" in str(exc.value)
+    assert "sheet 'willingness', cell D8" in str(exc.value)
+
+
+def test_untouched_init_template_is_replaced_without_force(tmp_path):
+    from mcda_ckm.model.scaffold import scaffold
+
+    folder = tmp_path / "c"
+    scaffold(folder, experts=["Li Na"])
+    s = load_setup(folder)
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "respondent,knowledge_value vs willingness,knowledge_value vs absorptive_capacity\n"
+        "Li Na,3,5\n",
+        encoding="utf-8",
+    )
+    (written,) = write_experts(s, read_survey_csv(csv, s.tree))
+    assert load_expert(written, s.tree).judgements[0].value == 3
+    # once it holds answers it is no longer a template: --force is needed again
+    with pytest.raises(QuestionnaireError, match="exists already"):
+        write_experts(s, read_survey_csv(csv, s.tree))
+
+
+# -- issue 14 point 6: Chinese ------------------------------------------------------------------
+
+
+def test_zh_workbook_is_in_chinese_and_reads_back(setup, tmp_path):
+    (path,) = export_panel(setup, tmp_path, ["Li"], lang="zh")
+    wb = load_workbook(path)
+    ins = wb["Instructions"]
+    assert ins["A1"].value.startswith("AHP 调查问卷")
+    assert [ins.cell(row=r, column=1).value for r in range(3, 10)] == [
+        "问卷",
+        "案例",
+        "指标树",
+        "专家编号",
+        "姓名",
+        "职务",
+        "权重",
+    ]
+    goal = wb["goal"]
+    assert [goal.cell(row=6, column=c).value for c in range(2, 6)] == [
+        "指标 A",
+        "指标 B",
+        "哪个更重要",
+        "重要程度",
+    ]
+    (word_dv,) = [dv for dv in goal.data_validations.dataValidation if "E" in str(dv.sqref)]
+    assert "稍微重要" in word_dv.formula1 and "moderate" not in word_dv.formula1
+    goal["D7"], goal["E7"] = "A", "稍微重要"
+    goal["D8"], goal["E8"] = "B", "明显重要"
+    wb.save(path)
+    e = read_workbook(path, setup.tree)
+    assert [j.value for j in e.judgements] == pytest.approx([3, 1 / 5])
+    assert e.id == "li"
+
+
+def test_call_back_workbook_flags_node_and_pair_with_implied_value(setup, tmp_path):
+    """Issue 14 point 7: Zhou Min's knowledge_value node (CR 0.217) is flagged; the revision
+    is phrased as everywhere else; the suggested value sits beside the pair."""
+    (path,) = export_panel(setup, tmp_path, ["sales_director"], prefill=True)
+    ws = load_workbook(path)["knowledge_value"]
+    assert ws["A5"].value.startswith("Please revisit")
+    assert "; CR after this change" in ws["A5"].value
+    flagged = [r for r in range(7, 13) if ws.cell(row=r, column=8).value]
+    assert len(flagged) == 1
+    assert (
+        ws["A5"].value.endswith(
+            "Base potential over Growth potential, equal to moderate (2) -> Growth potential over "
+            "Base potential, moderate (3); CR after this change 0.040"
+        )
+        or "->" in ws["A5"].value
+    )
+    assert load_workbook(path)["goal"]["A5"].value is None
+    e = read_workbook(path, setup.tree)  # the extra column is not read back
+    assert len(e.judgements) == 21

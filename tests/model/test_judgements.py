@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -147,4 +150,52 @@ def test_error_bad_weight(write, huang):
 def test_error_bad_key(write, huang):
     path = expert(write, GOAL + '"knowledge_value and willingness" = 3\n')
     with pytest.raises(JudgementError, match='key must name two criteria as "<first> vs <second>"'):
+        load_expert(path, huang)
+
+
+# -- issue 14 point 3 / issue 13 point 4: panel integrity ---------------------------------------
+
+
+def test_same_expert_in_two_files_is_an_error_naming_both(tmp_path, huang):
+    from mcda_ckm.model.judgements import load_panel
+
+    src = Path(CASE) / "panel" / "rd_director.toml"
+    shutil.copy(src, tmp_path / "rd_director.toml")
+    shutil.copy(src, tmp_path / "rd_director (copy).toml")
+    with pytest.raises(JudgementError, match=r"two judgement files for one expert") as exc:
+        load_panel([tmp_path], huang)
+    assert "rd_director.toml" in str(exc.value) and "rd_director (copy).toml" in str(exc.value)
+
+
+def test_unknown_expert_key_has_did_you_mean(write, huang):
+    path = expert(write, GOAL + '"knowledge_value vs willingness" = 3\n', "[expert]\nwieght = 2\n")
+    with pytest.raises(JudgementError, match=r"\[expert\] wieght: unknown key 'wieght' \(did you"):
+        load_expert(path, huang)
+
+
+def test_unknown_table_has_did_you_mean(write, huang):
+    path = expert(write, '[judgement.goal]\n"knowledge_value vs willingness" = 3\n')
+    with pytest.raises(JudgementError, match=r"unknown table \[judgement\] \(did you mean"):
+        load_expert(path, huang)
+
+
+def test_status_in_progress_is_read(write, huang):
+    head = '[expert]\nstatus = "in progress"\n'
+    path = expert(write, GOAL + '"knowledge_value vs willingness" = 3\n', head)
+    assert load_expert(path, huang).in_progress
+
+
+def test_trail_round_trip_and_unknown_key(tmp_path, huang):
+    from mcda_ckm.model.judgements import Judgement, Revised, Trail, save_expert
+
+    trail = Trail(
+        (("goal", "2026-01-02T03:04:05+00:00"),),
+        (Revised("goal", "knowledge_value", "willingness", 5.0, 0.5, "2026-01-02T03:05:00+00:00"),),
+    )
+    j = [Judgement("goal", "knowledge_value", "willingness", 0.5, "")]
+    path = save_expert(tmp_path / "e.toml", {"name": "Li"}, j, huang, trail=trail)
+    assert load_expert(path, huang).trail == trail
+    text = path.read_text(encoding="utf-8").replace("answered =", "anwsered =")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JudgementError, match=r"\[trail.goal\] anwsered: unknown key .*did you"):
         load_expert(path, huang)

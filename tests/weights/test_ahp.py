@@ -402,3 +402,76 @@ def test_identical_panel_aggregates_to_that_expert(a, k):
     np.testing.assert_allclose(
         ahp.aggregate_priorities([ahp.priorities(a).weights] * k), ahp.priorities(a).weights
     )
+
+
+# -- issue 14 point 9: precision -----------------------------------------------------------------
+
+
+def test_optimal_completion_bozoki_2010_example_to_1e9():
+    """Bozóki, Fülöp & Rónyai (2010), Example 3 (the 4x4 U with x = u_34 missing): van Uden's
+    approximation x = sqrt(2/5 * 4/3) = 0.73029674334, and their algorithm's optimum
+    x = 0.7302965066047, "equal to van Uden's up to 6 digits". For n = 4 the lambda_max-optimal
+    and the logarithmic least-squares completions coincide (Ágoston, Bozóki & Csató 2024), so
+    the exact optimum is sqrt(8/15); checked here to 1e-9 relative, and against the paper's
+    printed value to its 6 digits."""
+    u = [[1, 1, 5, 2], [1, 1, 3, 4], [1 / 5, 1 / 3, 1, NAN], [1 / 2, 1 / 4, NAN, 1]]
+    x = ahp.priorities(u, completion="optimal").matrix[2, 3]
+    assert x == pytest.approx(np.sqrt(8 / 15), rel=1e-9)
+    assert x == pytest.approx(0.7302965066047, rel=1e-6)
+
+
+def test_optimal_completion_5x5_two_missing_to_1e9():
+    """Two missing entries in a 5x5 (where the least-squares start is far from the optimum:
+    3.42 vs 3.10). Reference: the zero of the gradient of lambda_max in the logs of the missing
+    entries, found by mpmath at 30 digits (mp.findroot on mp.diff of the largest eigenvalue of
+    mp.eig): x_13 = 3.10475138275561649662, x_24 = 1.00094406832100141636, lambda_max
+    5.75247822235517981416."""
+    u = np.array(
+        [
+            [1, 3, NAN, 5, 2],
+            [1 / 3, 1, 2, NAN, 4],
+            [NAN, 1 / 2, 1, 1 / 2, 3],
+            [1 / 5, NAN, 2, 1, 7],
+            [1 / 2, 1 / 4, 1 / 3, 1 / 7, 1],
+        ]
+    )
+    r = ahp.priorities(u, completion="optimal")
+    assert r.matrix[0, 2] == pytest.approx(3.10475138275561649662, rel=1e-9)
+    assert r.matrix[1, 3] == pytest.approx(1.00094406832100141636, rel=1e-9)
+    assert r.lambda_max == pytest.approx(5.75247822235517981416, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("s", "band"),
+    [
+        (0.5, "very low"),
+        (0.5000001, "low"),
+        (0.625, "low"),
+        (0.75, "moderate"),
+        (0.875, "high"),
+        (0.8750001, "very high"),
+        (1.0, "very high"),
+        (0.0, "very low"),
+    ],
+)
+def test_consensus_band_edges_as_ahp_os(s, band):
+    """AHP-OS, classes/AhpGroup.php, consensusWording($c) with c in percent: $c <= 50 very low,
+    $c > 50 && $c <= 62.5 low, ... $c > 87.5 very high (Goepel 2013): edges belong below."""
+    assert ahp.consensus_band(s) == band
+
+
+@pytest.mark.parametrize(("a14", "k"), [(8.0, 0.0), (4.0, 0.5), (6.0, 0.25), (16.0, 0.5)])
+def test_koczkodaj_index_by_hand(a14, k):
+    """From the consistent matrix of w = (8, 4, 2, 1), only a_14 changed: the triads (1,2,4)
+    and (1,3,4) both have a_ij a_jk = 8, so K = min(|1 - a14/8|, |1 - 8/a14|): 4 -> 0.5,
+    6 -> min(0.25, 1/3) = 0.25, 16 -> min(1, 0.5) = 0.5 (Koczkodaj 1993)."""
+    w = np.array([8.0, 4.0, 2.0, 1.0])
+    a = np.outer(w, 1 / w)
+    a[0, 3], a[3, 0] = a14, 1 / a14
+    assert ahp.koczkodaj(a) == pytest.approx(k, abs=1e-15)
+    assert ahp.priorities(a).koczkodaj == pytest.approx(k, abs=1e-15)
+
+
+def test_koczkodaj_skips_triads_with_a_missing_judgement():
+    a = np.array([[1, 2, NAN], [1 / 2, 1, 2], [NAN, 1 / 2, 1]])
+    assert ahp.koczkodaj(a) == 0.0

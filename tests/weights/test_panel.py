@@ -188,3 +188,117 @@ def test_evaluate_case_with_fixed_weights_is_an_error():
         CaseError, match=r"case\.toml: this case has fixed \[weights\] and no expert panel"
     ):
         evaluate_case(load_case(FIGHTER))
+
+
+# -- issue 14 point 3: the panel's quality, named -----------------------------------------------
+
+
+def _unfinished(case):
+    """The bundled panel plus an expert who answered only the goal node and is in progress."""
+    goal = [j for j in case.experts[0].judgements if j.node == "goal"]
+    late = ExpertJudgements("late", "Late Li", "", 1.0, tuple(goal), in_progress=True)
+    return [*case.experts, late]
+
+
+def test_expert_in_progress_left_out_by_default_and_named(case):
+    experts = _unfinished(case)
+    r = evaluate(case.tree, experts)
+    full = evaluate(case.tree, case.experts)
+    assert [e.id for e in r.experts] == [e.id for e in case.experts]
+    np.testing.assert_allclose(r.global_weights, full.global_weights, rtol=1e-12)
+    assert [e.id for e in r.quality.in_progress] == ["late"]
+    assert r.quality.unfinished == "exclude"
+
+
+def test_expert_in_progress_included_on_request_and_nodes_named(case):
+    r = evaluate(case.tree, _unfinished(case), unfinished="include")
+    assert "late" in [e.id for e in r.experts]
+    assert ("late", "willingness") in r.quality.empty_nodes
+    assert "late" in r.quality.flagged
+    # without the flagged experts (late, and sales_director kept over the threshold)
+    rest = [e for e in case.experts if e.id != "sales_director"]
+    np.testing.assert_allclose(
+        r.quality.without_flagged, evaluate(case.tree, rest).global_weights, rtol=1e-12
+    )
+
+
+def test_over_threshold_listed_kept_or_excluded(case):
+    kept = evaluate(case.tree, case.experts).quality.over_threshold
+    assert [(o.expert, o.node, o.excluded) for o in kept] == [
+        ("sales_director", "knowledge_value", False)
+    ]
+    assert kept[0].value > kept[0].threshold
+    out = evaluate(case.tree, case.experts, AhpSettings(inconsistent_experts="exclude"))
+    assert out.quality.over_threshold[0].excluded
+
+
+def test_every_expert_in_progress_is_an_error(case):
+    late = [
+        ExpertJudgements(e.id, e.name, "", 1.0, e.judgements, in_progress=True)
+        for e in case.experts
+    ]
+    with pytest.raises(CaseError, match=r"every expert is still in progress.*unfinished"):
+        evaluate(case.tree, late)
+
+
+def test_unfinished_setting_is_checked(tmp_path):
+    from mcda_ckm.model.settings import read_panel
+
+    with pytest.raises(CaseError, match=r"\[panel\] unfinished: 'exlude' is not a choice"):
+        read_panel({"unfinished": "exlude"})
+    assert read_panel({}).unfinished == "exclude"
+
+
+# -- issue 14 point 4: missing pairs, a named choice --------------------------------------------
+
+
+def _two_experts():
+    """A gives every pair (consistent: 2, 4, 2); B skips a vs b and gives a/c = 6, b/c = 2, so
+    every completion (Harker 1987, optimal, least squares) gives B's a/b = 6 / 2 = 3 exactly."""
+    from mcda_ckm.model.tree import flat_tree
+
+    tree = flat_tree(["a", "b", "c"])
+    a = ExpertJudgements(
+        "a",
+        "A",
+        "",
+        1.0,
+        (
+            Judgement("goal", "a", "b", 2.0, ""),
+            Judgement("goal", "a", "c", 4.0, ""),
+            Judgement("goal", "b", "c", 2.0, ""),
+        ),
+    )
+    b = ExpertJudgements(
+        "b",
+        "B",
+        "",
+        1.0,
+        (Judgement("goal", "a", "c", 6.0, ""), Judgement("goal", "b", "c", 2.0, "")),
+    )
+    return tree, [a, b]
+
+
+@pytest.mark.parametrize(
+    ("missing_pairs", "a_over_b"), [("pool", 2.0), ("complete", float(np.sqrt(2 * 3)))]
+)
+def test_missing_pairs_pool_or_complete(missing_pairs, a_over_b):
+    """Pool: the group's a/b is the geometric mean over the experts who gave it (A's 2);
+    complete: over A's 2 and B's completed 3, sqrt(6)."""
+    tree, experts = _two_experts()
+    r = evaluate(tree, experts, AhpSettings(missing_pairs=missing_pairs))
+    g = r.nodes["goal"].group.matrix
+    assert g[0, 1] == pytest.approx(a_over_b, rel=1e-12)
+    assert g[0, 2] == pytest.approx(np.sqrt(4 * 6), rel=1e-12)
+    q = r.quality
+    assert q.missing_pairs == missing_pairs
+    assert [(c.expert, c.first, c.second) for c in q.completed] == [("b", "a", "b")]
+    assert q.completed[0].value == pytest.approx(3.0, rel=1e-9)
+
+
+def test_missing_pairs_setting_is_checked():
+    from mcda_ckm.model.settings import read_ahp
+
+    with pytest.raises(CaseError, match=r"\[ahp\] missing_pairs: 'pooled' is not a choice"):
+        read_ahp({"missing_pairs": "pooled"})
+    assert read_ahp({}).missing_pairs == "pool"
