@@ -33,6 +33,13 @@ from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.files import usual_mode
 from mcda_ckm.large import stream
 from mcda_ckm.model.matrix import NORMALIZATIONS
+from mcda_ckm.ranking.topsis import (
+    KEY_MARGIN,
+    deviations,
+    merge_candidates,
+    pick_key_sets,
+    sample_candidates,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -288,7 +295,7 @@ def _part_pass2(  # type: ignore[no-untyped-def]
         if writer is not None:
             writer.close()
     names = {i: kept[int(i)] for i in top.index.tolist()}
-    return top.c, top.index, top.extra_data, names
+    return top.c, top.index, top.distances, names
 
 
 def rank_dask(
@@ -401,17 +408,24 @@ def rank_dask(
         top_ids=tuple(names[int(i)][0] for i in rows),
         top_names=tuple(names[int(i)][1] for i in rows),
         top_closeness=top.c[positions],
-        top_d_plus=top.extra_data[positions, 0],
-        top_d_minus=top.extra_data[positions, 1],
+        top_d_plus=top.distances[positions, 0],
+        top_d_minus=top.distances[positions, 1],
         ties=ties,
         tie_at_cutoff=straddle,
     )
 
 
 def _part_samples(  # type: ignore[no-untyped-def]
-    part: _Part, start: int, layout: stream._Layout, prep: dict[str, Any], samples, k: int
+    part: _Part,
+    start: int,
+    layout: stream._Layout,
+    prep: dict[str, Any],
+    samples,
+    k: int,
+    margin: float,
 ):
-    """Per sample, the top k of one partition: (ratio, index) of shape (s, k), and the ids."""
+    """Per sample, the key-set candidates of one partition
+    (:func:`mcda_ckm.ranking.topsis.sample_candidates`), and their ids."""
     best = None
     ids: dict[int, str] = {}
     lay = _layout_for(part, layout)
@@ -421,13 +435,14 @@ def _part_samples(  # type: ignore[no-untyped-def]
         if not len(chunk.index):
             continue
         values = np.stack([chunk.columns[c] for c in layout.criteria]).T
-        dev = stream._deviations_of(
+        dev = deviations(
             values, prep["d"], prep["normalization"], prep["lo"], prep["hi"], prep["scale2"]
         )
-        got = stream.sample_top_k(dev, samples, chunk.index, k)
-        best = got if best is None else stream.merge_top_k(best, got)
+        got = sample_candidates(dev, samples, k, chunk.index, margin)
+        best = got if best is None else merge_candidates(best, got, k, margin)
         first = int(chunk.index[0])
-        new = np.unique(best[1][(best[1] >= first) & (best[1] < first + len(chunk.index))])
+        rows = best.index
+        new = np.unique(rows[(rows >= first) & (rows < first + len(chunk.index))])
         ids.update(zip(new.tolist(), stream._ids_at(chunk, new - first), strict=True))
     return best, ids
 
@@ -442,8 +457,9 @@ def key_probabilities_dask(
     directions: Any = None,
     normalization: str = "vector",
 ) -> stream.KeyProbabilities:
-    """Key-source probabilities of the whole base on the cluster: the per-sample top k of every
-    partition, merged across partitions (as :func:`mcda_ckm.large.stream.key_probabilities`)."""
+    """Key-source probabilities of the whole base on the cluster: the per-sample key-set
+    candidates of every partition, merged across partitions, then the key sets by the one tie
+    rule (as :func:`mcda_ckm.large.stream.key_probabilities`)."""
     samples = np.asarray(samples, dtype=np.float64)
     prep = _prepare(client, Path(path), samples.mean(axis=0), tree, directions, normalization)
     shared = {
@@ -453,26 +469,32 @@ def key_probabilities_dask(
         "scale2": prep.scale2,
         "normalization": normalization,
     }
-    [scattered] = client.scatter([samples], broadcast=True)
-    futures = client.map(
-        _part_samples,
-        prep.parts,
-        prep.starts,
-        layout=prep.layout,
-        prep=shared,
-        samples=scattered,
-        k=k,
-        pure=False,
-    )
-    best = None
-    ids: dict[int, str] = {}
-    from distributed import as_completed
-
-    for future in as_completed(futures):
-        got, names = future.result()
-        if got is not None:
-            best = got if best is None else stream.merge_top_k(best, got)
-        ids.update(names)
-    assert best is not None
     kk = min(k, prep.stats.count)
-    return stream._probabilities(best[1][:, :kk], ids, kk)
+    [scattered] = client.scatter([samples], broadcast=True)
+    from distributed import as_completed  # an optional dependency, imported on use
+
+    margin = KEY_MARGIN
+    while True:
+        futures = client.map(
+            _part_samples,
+            prep.parts,
+            prep.starts,
+            layout=prep.layout,
+            prep=shared,
+            samples=scattered,
+            k=kk,
+            margin=margin,
+            pure=False,
+        )
+        best = None
+        ids: dict[int, str] = {}
+        for future in as_completed(futures):
+            got, names = future.result()
+            if got is not None:
+                best = got if best is None else merge_candidates(best, got, kk, margin)
+            ids.update(names)
+        assert best is not None
+        top, exact = pick_key_sets(best, kk, margin)
+        if exact.all():
+            return stream._probabilities(top, ids, kk)
+        margin *= 1000

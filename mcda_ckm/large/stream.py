@@ -62,14 +62,20 @@ from mcda_ckm.model.matrix import (
     tree_mismatch,
 )
 from mcda_ckm.ranking.topsis import (
-    TIE_TOLERANCE,
+    KEY_MARGIN,
     Deviations,
+    KeyCandidates,
     balance_scales,
     best_first,
     check_directions,
     check_weights,
     closeness_of,
+    deviations,
     distances,
+    merge_candidates,
+    pick_key_sets,
+    sample_candidates,
+    select_candidates,
 )
 
 if TYPE_CHECKING:
@@ -85,10 +91,9 @@ CHUNK_ROWS = 500_000
 PARQUET_BUFFER = 1 << 20
 """Bytes of Parquet read at a time per column (``ParquetFile(buffer_size=...)``)."""
 
-TOP_MARGIN = 1e-9
-"""Candidates for the top-k are kept down to this far (in closeness) below the current k-th:
-enough for the tie rule to see any tie group that reaches the cut (checked, with a wider margin
-when not)."""
+TOP_MARGIN = KEY_MARGIN
+"""Candidates for the top-k are kept down to this far (in closeness) below the current k-th
+(:data:`mcda_ckm.ranking.topsis.KEY_MARGIN`)."""
 
 STREAM_SUFFIXES = (".parquet", ".pq", ".csv", ".txt")
 AUTO_STREAM_BYTES = 64 * 2**20
@@ -1544,35 +1549,28 @@ def _scores(
 
 
 class TopK:
-    """The k best of a stream of (closeness, input index) with the tie rule of
-    :func:`mcda_ckm.ranking.topsis.rank`, holding only the candidates within :data:`TOP_MARGIN` of
-    the
-    current k-th (and every row tied to them)."""
+    """The k best of a stream of (closeness, input index), by the one tie rule
+    (:func:`mcda_ckm.ranking.topsis.tie_order`), holding only the candidates
+    (:func:`mcda_ckm.ranking.topsis.select_candidates`: within ``margin`` of the current k-th)
+    and their distances."""
 
     def __init__(self, k: int, margin: float = TOP_MARGIN) -> None:
         self.k, self.margin = k, margin
         self.c = np.empty(0)
         self.index = np.empty(0, dtype=np.int64)
-        self.extra: list[np.ndarray] = []
-        self.extra_data = np.empty((0, 2))
+        self.distances = np.empty((0, 2))  # d_plus, d_minus of each candidate
 
-    def floor(self) -> float:
-        if self.c.size < self.k:
-            return -np.inf
-        return float(np.partition(self.c, self.c.size - self.k)[self.c.size - self.k])
-
-    def add(self, c: np.ndarray, index: np.ndarray, d_plus: np.ndarray, d_minus: np.ndarray):
+    def add(
+        self, c: np.ndarray, index: np.ndarray, d_plus: np.ndarray, d_minus: np.ndarray
+    ) -> None:
         """Fold in a chunk's closeness, input indices and distances."""
-        local = float(np.partition(c, c.size - self.k)[c.size - self.k]) if c.size >= self.k else -1
-        keep = np.flatnonzero(c >= max(local, self.floor()) - self.margin)
-        self.c = np.concatenate([self.c, c[keep]])
-        self.index = np.concatenate([self.index, index[keep]])
-        data = np.column_stack([d_plus[keep], d_minus[keep]])
-        self.extra_data = np.concatenate([self.extra_data, data])
-        if self.c.size > 4 * self.k:
-            kept = self.c >= self.floor() - self.margin
-            self.c, self.index = self.c[kept], self.index[kept]
-            self.extra_data = self.extra_data[kept]
+        c = np.concatenate([self.c, c])
+        index = np.concatenate([self.index, index])
+        dist = np.concatenate([self.distances, np.column_stack([d_plus, d_minus])])
+        at = np.arange(c.size, dtype=np.int64)
+        kept = select_candidates(c[None], at[None], self.k, self.margin).index[0]
+        kept = kept[kept < c.size]
+        self.c, self.index, self.distances = c[kept], index[kept], dist[kept]
 
     def result(self) -> tuple[np.ndarray, tuple[tuple[int, ...], ...], bool, bool]:
         """(positions in the candidate arrays best first, tie groups as input indices, tie at
@@ -1584,11 +1582,8 @@ class TopK:
         k = min(self.k, c.size)
         top = set(order[:k].tolist())
         groups = [g for g in ties if top & set(g)]
-        exact = True
-        if c.size > k:
-            cut = self.floor() - self.margin
-            at_cut = next((g for g in groups if order[k - 1] in g), (int(order[k - 1]),))
-            exact = float(c[list(at_cut)].min()) - cut > TIE_TOLERANCE
+        cand = KeyCandidates(c[None], self.index[by_input][None])
+        exact = bool(pick_key_sets(cand, k, self.margin)[1][0])
         straddle = any(set(g) - top for g in groups)
         tie_groups = tuple(tuple(int(self.index[by_input[i]]) for i in g) for g in groups)
         return by_input[order[:k]], tie_groups, straddle, exact
@@ -2023,8 +2018,8 @@ def rank_stream(
         top_ids=tuple(kept[int(i)][0] for i in rows),
         top_names=tuple(kept[int(i)][1] for i in rows),
         top_closeness=top.c[positions],
-        top_d_plus=top.extra_data[positions, 0],
-        top_d_minus=top.extra_data[positions, 1],
+        top_d_plus=top.distances[positions, 0],
+        top_d_minus=top.distances[positions, 1],
         ties=ties,
         tie_at_cutoff=straddle,
         full_ranks=full_ranks,
@@ -2298,55 +2293,6 @@ class KeyProbabilities:
         }
 
 
-def _deviations_of(values, d, normalization, lo, hi, scale2):  # type: ignore[no-untyped-def]
-    values, blo, bhi = balance_scales(values, lo, hi)
-    benefit = d > 0
-    to_ideal = np.square(values - np.where(benefit, bhi, blo))
-    to_anti = np.square(values - np.where(benefit, blo, bhi))
-    return Deviations(to_ideal, to_anti, scale2)
-
-
-def sample_top_k(dev: Deviations, samples: np.ndarray, index: np.ndarray, k: int):  # type: ignore[no-untyped-def]
-    """Per sampled weight vector, the k best rows of a chunk: (ratio D+^2/D-^2, input index),
-    each of shape (s, k), best first, ties by input order (as
-    :func:`mcda_ckm.sensitivity.analysis._top_k`, whose order this is)."""
-    s, m = len(samples), dev.to_ideal.shape[0]
-    kk = min(k, m)
-    ratios = np.full((s, k), np.inf)
-    rows = np.full((s, k), np.iinfo(np.int64).max, dtype=np.int64)
-    block = max(1, (1 << 23) // max(m, 1))
-    for start in range(0, s, block):
-        w = samples[start : start + block]
-        d_plus2, d_minus2 = distances(dev, w)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.divide(d_plus2, d_minus2, out=d_plus2)
-        part = (
-            np.argpartition(ratio, kk - 1, axis=1)[:, :kk]
-            if kk < m
-            else np.tile(np.arange(m), (len(w), 1))
-        )
-        at = np.arange(len(w))[:, None]
-        kth = ratio[at, part].max(axis=1)
-        ties = (ratio <= kth[:, None]).sum(axis=1) > kk
-        for i in np.flatnonzero(ties):  # more rows than k at the k-th value: input order
-            cand = np.flatnonzero(ratio[i] <= kth[i])
-            part[i] = cand[np.argsort(ratio[i, cand], kind="stable")[:kk]]
-        order = np.lexsort((part, ratio[at, part]), axis=1)
-        part = np.take_along_axis(part, order, axis=1)
-        ratios[start : start + len(w), :kk] = ratio[at, part]
-        rows[start : start + len(w), :kk] = index[part]
-    return ratios, rows
-
-
-def merge_top_k(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]):  # type: ignore[no-untyped-def]
-    """The k best of two (ratio, index) sets per sample, ties by input index."""
-    ratio = np.concatenate([a[0], b[0]], axis=1)
-    rows = np.concatenate([a[1], b[1]], axis=1)
-    k = a[0].shape[1]
-    order = np.lexsort((rows, ratio), axis=1)[:, :k]
-    return np.take_along_axis(ratio, order, axis=1), np.take_along_axis(rows, order, axis=1)
-
-
 def _probabilities(rows: np.ndarray, ids: dict[int, str], k: int) -> KeyProbabilities:
     s = rows.shape[0]
     unique, inverse = np.unique(rows, return_inverse=True)
@@ -2391,18 +2337,24 @@ def key_probabilities(
     prep = _prepare(
         path, samples.mean(axis=0), tree, directions, normalization, chunk_rows, lambda: None, [0]
     )
-    best: tuple[np.ndarray, np.ndarray] | None = None
-    ids: dict[int, str] = {}
-    for chunk in prep.source(prep.layout, chunk_rows, "scores", [0]):
-        if not len(chunk.index):
-            continue
-        values = np.stack([chunk.columns[c] for c in prep.layout.criteria]).T
-        dev = _deviations_of(values, prep.d, normalization, prep.lo, prep.hi, prep.scale2)
-        got = sample_top_k(dev, samples, chunk.index, k)
-        best = got if best is None else merge_top_k(best, got)
-        first = int(chunk.index[0])
-        new = np.unique(best[1][(best[1] >= first) & (best[1] < first + len(chunk.index))])
-        ids.update(zip(new.tolist(), _ids_at(chunk, new - first), strict=True))
-    assert best is not None
     kk = min(k, prep.stats.count)
-    return _probabilities(best[1][:, :kk], ids, kk)
+    margin = KEY_MARGIN
+    while True:
+        best: KeyCandidates | None = None
+        ids: dict[int, str] = {}
+        for chunk in prep.source(prep.layout, chunk_rows, "scores", [0]):
+            if not len(chunk.index):
+                continue
+            values = np.stack([chunk.columns[c] for c in prep.layout.criteria]).T
+            dev = deviations(values, prep.d, normalization, prep.lo, prep.hi, prep.scale2)
+            got = sample_candidates(dev, samples, kk, chunk.index, margin)
+            best = got if best is None else merge_candidates(best, got, kk, margin)
+            first = int(chunk.index[0])
+            rows = best.index
+            new = np.unique(rows[(rows >= first) & (rows < first + len(chunk.index))])
+            ids.update(zip(new.tolist(), _ids_at(chunk, new - first), strict=True))
+        assert best is not None
+        top, exact = pick_key_sets(best, kk, margin)
+        if exact.all():  # else a tie group reaches below the candidates: widen the margin
+            return _probabilities(top, ids, kk)
+        margin *= 1000

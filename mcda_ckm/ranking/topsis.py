@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,9 +36,6 @@ from mcda_ckm.model.matrix import (
     column_min_max,
     ranges_of,
 )
-
-if TYPE_CHECKING:
-    pass
 
 TIE_TOLERANCE = 1e-12
 """Closeness coefficients this close (absolute) are a tie, broken by input order: rounding in the
@@ -69,11 +66,15 @@ def deviations(
     normalization: str,
     lo: np.ndarray | None = None,
     hi: np.ndarray | None = None,
+    scale2: np.ndarray | None = None,
 ) -> Deviations:
     """Squared deviations of every cell from its column's ideal and anti-ideal, and the scale.
 
     Assumes finite values (and, for "vector", non-negative columns that are not all zero).
-    Allocates two arrays the size of ``values`` and no temporaries of that size.
+    Allocates two arrays the size of ``values`` and no temporaries of that size. ``lo``, ``hi``
+    (raw column extremes) and ``scale2`` (in the units of :func:`balance_scales`) default to
+    those of ``values``; the bounded-memory engines pass the whole file's, so that a chunk is
+    scored as part of the file and not normalised on its own.
     """
     if lo is None or hi is None:
         lo, hi = column_min_max(values)
@@ -85,11 +86,12 @@ def deviations(
     np.square(to_ideal, out=to_ideal)
     to_anti = np.subtract(values, anti)
     np.square(to_anti, out=to_anti)
-    if normalization == "vector":
-        scale2 = 1.0 / np.einsum("ij,ij->j", values, values)
-    else:
-        span = hi - lo
-        scale2 = np.divide(1.0, span * span, out=np.zeros_like(span), where=span > 0)
+    if scale2 is None:
+        if normalization == "vector":
+            scale2 = 1.0 / np.einsum("ij,ij->j", values, values)
+        else:
+            span = hi - lo
+            scale2 = np.divide(1.0, span * span, out=np.zeros_like(span), where=span > 0)
     return Deviations(to_ideal, to_anti, scale2)
 
 
@@ -242,25 +244,240 @@ class Ranking:
         return self.ids[i] if self.ids is not None else str(i)
 
 
+def tie_order(
+    closeness: np.ndarray, index: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """THE tie rule: positions best first, for one array of closeness (m,) or, row by row, many
+    (s, q).
+
+    Sorted by closeness, larger first; values whose gap to the next is at most
+    :data:`TIE_TOLERANCE` form one tie group (chained: a run of such gaps is one group), and
+    inside a group the smaller input ``index`` (default: the position) comes first. NaN counts
+    as tied with its neighbour (it arises only when every weighted criterion is constant, for
+    every customer at once: then all are tied and input order decides).
+
+    Why a tolerance and not an exact order: the front ends compute the same closeness by
+    different floating-point paths (a matrix-vector product for one weight vector, a
+    matrix-matrix product for many, blocks of a chunk in the stream, ``1 / (1 + sqrt(D+^2 /
+    D-^2))`` in the batched top-k), which agree to a few units in the last place (about 1e-16),
+    not exactly. Under an exact order, rounding would decide the order of identical customers,
+    differently in each path, so the key set that the sensitivity analysis protects could
+    differ from the one the ranking reports. A tolerance 10^4 times the rounding and far below
+    any difference that means something makes every path give the same order.
+
+    Returns
+    -------
+    order : numpy.ndarray
+        Positions into ``closeness``, best first (same shape).
+    tied : numpy.ndarray of bool
+        Shape (..., q - 1): whether the entries at ``order[..., p]`` and ``order[..., p + 1]``
+        are in one tie group.
+    """
+    one = closeness.ndim == 1
+    c = np.atleast_2d(closeness)
+    s, q = c.shape
+    order = np.argsort(-c, axis=1)
+    ordered = np.take_along_axis(c, order, axis=1)
+    with np.errstate(invalid="ignore"):  # -inf - -inf (padding) and NaN: tied
+        tied = ~((ordered[:, :-1] - ordered[:, 1:]) > TIE_TOLERANCE)
+    if tied.any():
+        # Re-sort only the positions inside tie groups, by (group, input index); group numbers
+        # run on across rows, so one flat sort serves every row.
+        starts = np.ones((s, q), dtype=bool)
+        starts[:, 1:] = ~tied
+        group = np.cumsum(starts.ravel())
+        inside = np.zeros((s, q), dtype=bool)
+        inside[:, :-1] |= tied
+        inside[:, 1:] |= tied
+        at = np.flatnonzero(inside)
+        flat = order.ravel()
+        key = (
+            flat[at]
+            if index is None
+            else np.take_along_axis(np.atleast_2d(index), order, axis=1).ravel()[at]
+        )
+        flat[at] = flat[at][np.lexsort((key, group[at]))]
+        order = flat.reshape(s, q)
+    if one:
+        return order[0], tied[0]
+    return order, tied
+
+
 def best_first(closeness: np.ndarray) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
-    """Indices best first, ties (within TIE_TOLERANCE) in input order, and the tie groups."""
-    order = np.argsort(-closeness)
-    ordered = closeness[order]
-    tied = (ordered[:-1] - ordered[1:]) <= TIE_TOLERANCE
+    """Indices best first by :func:`tie_order` (the one tie rule), and the tie groups, each in
+    input order."""
+    order, tied = tie_order(closeness)
     if not tied.any():
         return order, ()
-    # Re-sort only the positions inside tie groups, by (group, input index).
-    group = np.concatenate(([0], np.cumsum(~tied)))
-    inside = np.zeros(order.size, dtype=bool)
-    inside[:-1] |= tied
-    inside[1:] |= tied
-    at = np.flatnonzero(inside)
-    order[at] = order[at][np.lexsort((order[at], group[at]))]
     edges = np.flatnonzero(np.diff(np.concatenate(([0], tied.view(np.int8), [0]))))
     ties = tuple(
         tuple(order[a : b + 1].tolist()) for a, b in zip(edges[::2], edges[1::2], strict=True)
     )
     return order, ties
+
+
+# --- key sets: the top k by the one rule, for many weight vectors and across chunks ----------
+
+
+KEY_MARGIN = 1e-9
+"""Candidates for a key set are kept down to this far (in closeness) below the k-th best: far
+more than :data:`TIE_TOLERANCE`, so that any tie group reaching the cut is seen whole (checked,
+by :func:`pick_key_sets`; a caller widens the margin when not)."""
+
+
+class KeyCandidates(NamedTuple):
+    """Per weight vector (row), the customers that can be in its key set.
+
+    ``closeness`` and ``index`` (input indices) have shape (s, q); rows with fewer candidates
+    are padded with closeness -inf and index :data:`PAD_INDEX`. Every customer left out has a
+    closeness below the row's k-th best minus the margin.
+    """
+
+    closeness: np.ndarray
+    index: np.ndarray
+
+
+PAD_INDEX = np.iinfo(np.int64).max
+
+
+def select_candidates(
+    closeness: np.ndarray, index: np.ndarray, k: int, margin: float = KEY_MARGIN
+) -> KeyCandidates:
+    """The entries of each row within ``margin`` of the row's k-th largest closeness.
+
+    ``closeness`` and ``index`` of shape (s, q). Used to prune a row of scores to its
+    candidates, and to merge the candidates of two chunks (concatenated): an entry within the
+    margin of the merged k-th is within it of every partial k-th, so no candidate is lost.
+    """
+    c = np.where(np.isnan(closeness), -np.inf, closeness)
+    s, q = c.shape
+    if q <= k:
+        return KeyCandidates(c, np.asarray(index, dtype=np.int64))
+    kth = -np.partition(-c, k - 1, axis=1)[:, k - 1]
+    keep = c >= (kth - margin)[:, None]
+    counts = keep.sum(axis=1)
+    width = int(counts.max())
+    rows, cols = np.nonzero(keep)
+    slot = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    out_c = np.full((s, width), -np.inf)
+    out_i = np.full((s, width), PAD_INDEX, dtype=np.int64)
+    out_c[rows, slot] = c[rows, cols]
+    out_i[rows, slot] = np.asarray(index)[rows, cols]
+    return KeyCandidates(out_c, out_i)
+
+
+def merge_candidates(
+    a: KeyCandidates, b: KeyCandidates, k: int, margin: float = KEY_MARGIN
+) -> KeyCandidates:
+    """The candidates of two parts of the customers (two chunks, two partitions) together."""
+    return select_candidates(
+        np.concatenate([a.closeness, b.closeness], axis=1),
+        np.concatenate([a.index, b.index], axis=1),
+        k,
+        margin,
+    )
+
+
+def sample_candidates(
+    dev: Deviations,
+    weights: np.ndarray,
+    k: int,
+    index: np.ndarray | None = None,
+    margin: float = KEY_MARGIN,
+) -> KeyCandidates:
+    """The key-set candidates of every weight vector (s, n) over the customers of ``dev``.
+
+    The customers are first ordered by ``D+^2 / D-^2``: ``C = 1 / (1 + sqrt(D+^2 / D-^2))``
+    decreases with that ratio, so no square root is taken over the whole (s, m) array. The k
+    best are found by k passes of argmin (for small k several times faster than argpartition
+    and a sort) and one more pass gives the best of the rest: when it is more than
+    ``margin`` below the k-th in closeness, the k are the candidates; only the other rows
+    are scanned whole (:func:`select_candidates`).
+    """
+    m = dev.to_ideal.shape[0]
+    idx = np.arange(m, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
+    d_plus2, d_minus2 = distances(dev, np.atleast_2d(weights))
+    s = d_plus2.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.divide(d_plus2, d_minus2, out=d_plus2)
+    if (k + 1) * 4 > m:
+        with np.errstate(invalid="ignore"):
+            c = 1.0 / (1.0 + np.sqrt(ratio))
+        return select_candidates(c, np.broadcast_to(idx, c.shape), k, margin)
+    rows = np.arange(s)
+    top = np.empty((s, k), dtype=np.intp)
+    best = np.empty((s, k))
+    for r in range(k):
+        top[:, r] = np.argmin(ratio, axis=1)
+        best[:, r] = ratio[rows, top[:, r]]
+        ratio[rows, top[:, r]] = np.inf
+    rest = ratio[rows, np.argmin(ratio, axis=1)]  # argmin and a gather: faster than min
+    with np.errstate(invalid="ignore"):
+        c_top = 1.0 / (1.0 + np.sqrt(best))
+        c_rest = 1.0 / (1.0 + np.sqrt(rest))
+    scan = ~(c_top.min(axis=1) - c_rest > margin)  # NaN: scanned
+    out = KeyCandidates(np.where(np.isnan(c_top), -np.inf, c_top), idx[top])
+    if not scan.any():
+        return out
+    sub = np.flatnonzero(scan)
+    for r in range(k):
+        ratio[sub, top[sub, r]] = best[sub, r]
+    with np.errstate(invalid="ignore"):
+        c = 1.0 / (1.0 + np.sqrt(ratio[sub]))
+    wide = select_candidates(c, np.broadcast_to(idx, c.shape), k, margin)
+    width = max(k, wide.closeness.shape[1])
+    out_c = np.full((s, width), -np.inf)
+    out_i = np.full((s, width), PAD_INDEX, dtype=np.int64)
+    out_c[:, :k], out_i[:, :k] = out.closeness, out.index
+    out_c[sub] = -np.inf
+    out_i[sub] = PAD_INDEX
+    out_c[sub, : wide.closeness.shape[1]] = wide.closeness
+    out_i[sub, : wide.closeness.shape[1]] = wide.index
+    return KeyCandidates(out_c, out_i)
+
+
+def pick_key_sets(
+    cand: KeyCandidates, k: int, margin: float = KEY_MARGIN
+) -> tuple[np.ndarray, np.ndarray]:
+    """The key set of every row by :func:`tie_order`: (input indices (s, k) best first, exact).
+
+    ``exact[r]`` is False when the tie group at row r's cut reaches within
+    :data:`TIE_TOLERANCE` of the candidates' floor (the k-th best minus ``margin``), so that a
+    customer left out could belong to it: compute again with a wider margin.
+    """
+    c, index = cand.closeness, cand.index
+    s, q = c.shape
+    kk = min(k, q)
+    order, tied = tie_order(c, index)
+    top = np.take_along_axis(index, order[:, :kk], axis=1)
+    if q <= kk:
+        return top, np.ones(s, dtype=bool)
+    ordered = np.take_along_axis(c, order, axis=1)
+    starts = np.ones((s, q), dtype=bool)
+    starts[:, 1:] = ~tied
+    group = np.cumsum(starts, axis=1)
+    at_cut = group[:, kk - 1 : kk] == group
+    low = np.where(at_cut, ordered, np.inf).min(axis=1)
+    kth = -np.partition(-c, kk - 1, axis=1)[:, kk - 1]
+    floor = kth - margin
+    exact = (low - floor > TIE_TOLERANCE) | np.isneginf(floor)
+    return top, exact
+
+
+def key_sets(dev: Deviations, weights: np.ndarray, k: int) -> np.ndarray:
+    """The key set (top k, best first) of every weight vector (s, n): shape (s, k).
+
+    By the one tie rule (:func:`tie_order`), as :func:`rank` orders one weight vector: the
+    candidates of :func:`sample_candidates`, then :func:`pick_key_sets`; a row whose tie
+    group at the cut runs past the candidates is ranked whole by :func:`best_first`.
+    """
+    w = np.atleast_2d(weights)
+    top, exact = pick_key_sets(sample_candidates(dev, w, k), k)
+    for r in np.flatnonzero(~exact):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = closeness_of(*distances(dev, w[r]))[0]
+        top[r] = best_first(c)[0][: top.shape[1]]
+    return top
 
 
 def check_weights(weights: Any, n: int, criteria: Sequence[str] | None) -> np.ndarray:

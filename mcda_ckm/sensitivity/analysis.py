@@ -32,7 +32,14 @@ from mcda_ckm.errors import CkmError
 from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
 from mcda_ckm.model.tree import CriteriaTree
-from mcda_ckm.ranking.topsis import Deviations, closeness_of, deviations, distances
+from mcda_ckm.ranking.topsis import (
+    Deviations,
+    best_first,
+    closeness_of,
+    deviations,
+    distances,
+    key_sets,
+)
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import PanelResult, evaluate_node
 
@@ -78,10 +85,9 @@ class Problem:
             return closeness_of(d_plus2, d_minus2)[0]
 
     def top(self, weights: np.ndarray, k: int | None = None) -> tuple[int, ...]:
-        """Indices of the top-k customers for one weight vector, best first (ties by input
-        order, as :func:`mcda_ckm.ranking.topsis.rank`)."""
-        c = self.closeness(weights)
-        order = np.lexsort((np.arange(c.size), -c))
+        """Indices of the top-k customers for one weight vector, best first, by the tie rule of
+        :func:`mcda_ckm.ranking.topsis.rank` (:func:`mcda_ckm.ranking.topsis.tie_order`)."""
+        order, _ = best_first(self.closeness(weights))
         return tuple(int(i) for i in order[: k or self.k])
 
 
@@ -722,28 +728,6 @@ class Acceptability:
     source: str
 
 
-def _top_k(dev: Deviations, weights: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best customers for each weight vector, best first, ties by input order.
-
-    Ranks by ``D+^2 / D-^2`` instead of the closeness: ``C = 1 / (1 + sqrt(D+^2 / D-^2))`` is a
-    decreasing function of that ratio, so the order is the same and no square root is taken.
-    The k best are taken by k passes of argmin (argmin returns the first of equal values), which
-    for small k is several times faster than argpartition plus a sort.
-    """
-    d_plus2, d_minus2 = distances(dev, weights)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.divide(d_plus2, d_minus2, out=d_plus2)
-    m = ratio.shape[1]
-    if k * 4 > m:
-        return np.argsort(ratio, axis=1, kind="stable")[:, :k]
-    rows = np.arange(len(ratio))
-    top = np.empty((len(ratio), k), dtype=np.intp)
-    for r in range(k):
-        top[:, r] = np.argmin(ratio, axis=1)
-        ratio[rows, top[:, r]] = np.inf
-    return top
-
-
 def smaa(
     p: Problem,
     weights: np.ndarray,
@@ -777,7 +761,7 @@ def smaa(
 
     def work(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         w = w_all[start : start + chunk]
-        top = _top_k(p.deviations, w, k)
+        top = key_sets(p.deviations, w, k)
         counts = np.bincount((top * k + np.arange(k)).ravel(), minlength=m * k)
         first = top[:, 0]
         first_n = np.bincount(first, minlength=m)
@@ -790,8 +774,8 @@ def smaa(
                 progress(done[0], s)
         return counts, first_n, first_sum
 
-    # numpy releases the GIL in the matrix products, the division and argmin, so two threads
-    # (this machine's cores) nearly halve the time; measured in benchmarks/bench_sensitivity.py.
+    # numpy releases the GIL in the matrix products, the division and argmin, so threads run
+    # the chunks side by side (benchmarks/bench_sensitivity.py).
     with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
         parts = list(pool.map(work, starts))
     counts = sum(x[0] for x in parts)

@@ -22,7 +22,7 @@ from mcda_ckm.large import stream
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import deviations
-from mcda_ckm.sensitivity.analysis import _top_k
+from mcda_ckm.ranking.topsis import key_sets
 from mcda_ckm.workflows.adhoc import rank_file
 
 W = np.array([0.3, 0.1, 0.2, 0.25, 0.15])
@@ -128,7 +128,7 @@ def test_key_probabilities_equal_in_memory_top_k(tmp_path):
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=200)
     samples = np.random.default_rng(1).dirichlet(np.ones(5), size=40)
     got = stream.key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
-    top = _top_k(deviations(x, D, "vector"), samples, 3)
+    top = key_sets(deviations(x, D, "vector"), samples, 3)
     expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
     assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
     np.testing.assert_allclose(got.key_probability, expected[got.rows])
