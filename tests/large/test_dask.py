@@ -13,8 +13,7 @@ import pytest
 from mcda_ckm.errors import DataError
 from mcda_ckm.large import dask as cluster
 from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import deviations
-from mcda_ckm.ranking.topsis import key_sets
+from mcda_ckm.ranking.topsis import deviations, key_sets
 
 distributed = pytest.importorskip("distributed")
 

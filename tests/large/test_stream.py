@@ -21,8 +21,7 @@ from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.large import stream
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import deviations
-from mcda_ckm.ranking.topsis import key_sets
+from mcda_ckm.ranking.topsis import deviations, key_sets
 from mcda_ckm.workflows.adhoc import rank_file
 
 W = np.array([0.3, 0.1, 0.2, 0.25, 0.15])
