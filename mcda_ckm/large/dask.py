@@ -39,6 +39,7 @@ from mcda_ckm.ranking.topsis import (
     merge_candidates,
     pick_key_sets,
     sample_candidates,
+    score_columns,
 )
 
 if TYPE_CHECKING:
@@ -271,15 +272,9 @@ def _part_pass2(  # type: ignore[no-untyped-def]
         ):
             if not len(chunk.index):
                 continue
-            scores = stream._chunk_scores(
-                chunk,
-                layout,
-                prep["d"],
-                prep["lo"],
-                prep["hi"],
-                prep["scale2"],
-                prep["w"],
-                prep["normalization"],
+            columns = [chunk.columns[c] for c in layout.criteria]
+            scores = score_columns(
+                columns, prep["d"], prep["lo"], prep["hi"], prep["scale2"], prep["w"]
             )
             stream._add_top(top, kept, chunk, *scores)
             if folder is not None:

@@ -63,18 +63,16 @@ from mcda_ckm.model.matrix import (
 )
 from mcda_ckm.ranking.topsis import (
     KEY_MARGIN,
-    Deviations,
     KeyCandidates,
     balance_scales,
     best_first,
     check_directions,
     check_weights,
-    closeness_of,
     deviations,
-    distances,
     merge_candidates,
     pick_key_sets,
     sample_candidates,
+    score_columns,
     select_candidates,
 )
 
@@ -95,7 +93,6 @@ TOP_MARGIN = KEY_MARGIN
 """Candidates for the top-k are kept down to this far (in closeness) below the current k-th
 (:data:`mcda_ckm.ranking.topsis.KEY_MARGIN`)."""
 
-STREAM_SUFFIXES = (".parquet", ".pq", ".csv", ".txt")
 AUTO_STREAM_BYTES = 64 * 2**20
 """``ckm rank`` streams a CSV file from this size on (and every Parquet file)."""
 
@@ -1524,30 +1521,6 @@ def _raise_first_error(
 # --- pass 2: scores, top-k --------------------------------------------------------------------
 
 
-def _scores(
-    values: np.ndarray,
-    directions: np.ndarray,
-    normalization: str,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    scale2: np.ndarray,
-    weights: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(closeness, d_plus, d_minus) of a chunk with the whole file's statistics.
-
-    The body of :func:`mcda_ckm.ranking.topsis.deviations` with ``lo``/``hi`` the whole file's raw
-    column extremes and ``scale2`` its squared normalisation factors (from pass 1): the
-    chunk's own, which ``deviations`` would compute, would normalise the chunk on its own.
-    """
-    values, blo, bhi = balance_scales(values, lo, hi)
-    benefit = directions > 0
-    to_ideal = np.subtract(values, np.where(benefit, bhi, blo))
-    np.square(to_ideal, out=to_ideal)
-    to_anti = np.subtract(values, np.where(benefit, blo, bhi))
-    np.square(to_anti, out=to_anti)
-    return closeness_of(*distances(Deviations(to_ideal, to_anti, scale2), weights))
-
-
 class TopK:
     """The k best of a stream of (closeness, input index), by the one tie rule
     (:func:`mcda_ckm.ranking.topsis.tie_order`), holding only the candidates
@@ -1922,7 +1895,7 @@ def rank_stream(
         path, weights, tree, directions, normalization, chunk_rows, tick, counter, defer_ids=True
     )
     layout, source, stats, w, d = prep.layout, prep.source, prep.stats, prep.weights, prep.d
-    lo, hi, sums, scale2 = prep.lo, prep.hi, prep.sums, prep.scale2
+    lo, hi, sums = prep.lo, prep.hi, prep.sums
     k = min(int(top_k), stats.count)
 
     counter[0] = 0
@@ -1944,9 +1917,7 @@ def rank_stream(
             if not len(chunk.index):
                 continue
             turn += 1
-            closeness, d_plus, d_minus = _chunk_scores(
-                chunk, layout, d, lo, hi, scale2, w, normalization, outputs[turn % 2]
-            )
+            closeness, d_plus, d_minus = _chunk_scores(chunk, layout, prep, outputs[turn % 2])
             _add_top(top, kept, chunk, closeness, d_plus, d_minus)
             if out is not None:
                 table = _result_table(chunk, closeness, d_plus, d_minus)
@@ -1981,7 +1952,7 @@ def rank_stream(
             top, kept = TopK(k, margin), {}
             for chunk in source(layout, chunk_rows, "scores", [0]):
                 if len(chunk.index):
-                    scores = _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization)
+                    scores = _chunk_scores(chunk, layout, prep)
                     _add_top(top, kept, chunk, *scores)
             positions, ties, straddle, exact = top.result()
         if writer is not None:
@@ -2026,56 +1997,26 @@ def rank_stream(
     )
 
 
-SCORE_BLOCK = 1 << 14
-"""Rows scored at a time in :func:`_chunk_scores`: a few 128 KB temporaries that stay in cache."""
-
-
-def _chunk_scores(chunk, layout, d, lo, hi, scale2, w, normalization, scratch=None):  # type: ignore[no-untyped-def]
-    """:func:`_scores` of a chunk, column by column over blocks of rows.
-
-    The same arithmetic as ``deviations`` + ``distances`` + ``closeness_of`` (``(x - ideal)^2``
-    times ``(w_j s_j)^2``, summed over j in order, then the square roots and ``d- / (d+ + d-)``),
-    but on the chunk's own column arrays: no (rows, n) matrix is stacked (a copy, measured 0.6 s
-    per 10^7 x 12) and no temporary larger than a cache block is allocated (the two full-size
-    deviation matrices and their page faults cost 1.2 s per 10^7 x 12, measured).
-    """
+def _chunk_scores(
+    chunk: _Chunk,
+    layout: _Layout,
+    prep: _Prepared,
+    scratch: _Scratch | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Closeness and distances of a chunk by the blocked scorer of the ranking kernel
+    (:func:`mcda_ckm.ranking.topsis.score_columns`) with the whole file's statistics; into
+    arrays of ``scratch`` (reused from two chunks back, see rank_stream: no fresh pages per
+    chunk)."""
+    m = len(chunk.index)
+    out = None
+    if scratch is not None:
+        out = (
+            scratch.array("closeness", m),
+            scratch.array("d_plus", m),
+            scratch.array("d_minus", m),
+        )
     columns = [chunk.columns[c] for c in layout.criteria]
-    _, blo, bhi = balance_scales(np.empty((0, len(columns))), lo, hi)
-    top = np.maximum(np.abs(lo), np.abs(hi))
-    scaled = not (np.array_equal(blo, lo) and np.array_equal(bhi, hi))
-    shift = -np.where(top > 0, np.frexp(top)[1], 0) if scaled else None
-    benefit = d > 0
-    ideal = np.where(benefit, bhi, blo).tolist()
-    anti = np.where(benefit, blo, bhi).tolist()
-    m = columns[0].size if columns else len(chunk.index)
-    if scratch is None:
-        d_plus, d_minus, closeness = np.empty(m), np.empty(m), np.empty(m)
-    else:  # reused from two chunks back (see rank_stream): no fresh pages per chunk
-        d_plus, d_minus = scratch.array("d_plus", m), scratch.array("d_minus", m)
-        closeness = scratch.array("closeness", m)
-    f = np.square(w) * scale2
-    # Squared deviations of a block of rows, (n, block) so that each column is contiguous and
-    # the block seen transposed is column-major, as the (rows, n) matrix of ``_scores`` is:
-    # the same matrix-vector product (BLAS) sums over the criteria.
-    full = np.empty((len(columns), min(m, SCORE_BLOCK)))
-    x_scaled = np.empty(min(m, SCORE_BLOCK)) if scaled else None
-    for a in range(0, m, SCORE_BLOCK):
-        b = min(a + SCORE_BLOCK, m)
-        block = full if b - a == full.shape[1] else np.empty((len(columns), b - a))
-        for acc, target in ((d_plus[a:b], ideal), (d_minus[a:b], anti)):
-            for j, col in enumerate(columns):
-                x = col[a:b]
-                if shift is not None:
-                    x = np.ldexp(x, int(shift[j]), out=x_scaled[: b - a])  # type: ignore[index]
-                row = block[j]
-                np.subtract(x, target[j], out=row)
-                np.square(row, out=row)
-            np.matmul(block.T, f, out=acc)
-            np.sqrt(acc, out=acc)
-        total = block[0]
-        np.add(d_plus[a:b], d_minus[a:b], out=total)
-        np.divide(d_minus[a:b], total, out=closeness[a:b])
-    return closeness, d_plus, d_minus
+    return score_columns(columns, prep.d, prep.lo, prep.hi, prep.scale2, prep.weights, out)
 
 
 def _add_top(

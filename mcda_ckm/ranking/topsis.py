@@ -111,23 +111,94 @@ def balance_scales(
     return np.ldexp(values, -exponent), np.ldexp(lo, -exponent), np.ldexp(hi, -exponent)
 
 
-def distances(dev: Deviations, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distances(
+    dev: Deviations,
+    weights: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Squared distances to the ideal and anti-ideal for one or many weight vectors.
 
-    ``weights`` of shape (n,) gives two arrays of shape (m,); of shape (s, n), two of (s, m).
+    ``weights`` of shape (n,) gives two arrays of shape (m,); of shape (s, n), two of (s, m);
+    into ``out`` when given.
     """
     factors = np.square(weights) * dev.scale2  # (w_j s_j)^2, shape (n,) or (s, n)
-    d_plus2 = factors @ dev.to_ideal.T if factors.ndim == 2 else dev.to_ideal @ factors
-    d_minus2 = factors @ dev.to_anti_ideal.T if factors.ndim == 2 else dev.to_anti_ideal @ factors
-    return d_plus2, d_minus2
+    d_plus2, d_minus2 = (None, None) if out is None else out
+    if factors.ndim == 2:
+        return (
+            np.matmul(factors, dev.to_ideal.T, out=d_plus2),
+            np.matmul(factors, dev.to_anti_ideal.T, out=d_minus2),
+        )
+    return (
+        np.matmul(dev.to_ideal, factors, out=d_plus2),
+        np.matmul(dev.to_anti_ideal, factors, out=d_minus2),
+    )
 
 
-def closeness_of(d_plus2: np.ndarray, d_minus2: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(closeness, d_plus, d_minus) from squared distances, in place: consumes its arguments."""
+def closeness_of(
+    d_plus2: np.ndarray, d_minus2: np.ndarray, out: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(closeness, d_plus, d_minus) from squared distances, in place: consumes its arguments
+    (the closeness goes to ``out`` when given)."""
     d_plus = np.sqrt(d_plus2, out=d_plus2)
     d_minus = np.sqrt(d_minus2, out=d_minus2)
-    total = d_plus + d_minus
+    total = np.add(d_plus, d_minus, out=out)
     closeness = np.divide(d_minus, total, out=total)
+    return closeness, d_plus, d_minus
+
+
+SCORE_BLOCK = 1 << 13
+"""Rows scored at a time by :func:`score_columns`: its (n, block) scratch arrays stay in cache."""
+
+
+def score_columns(
+    columns: Sequence[np.ndarray],
+    directions: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    scale2: np.ndarray,
+    weights: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(closeness, d_plus, d_minus) of rows given as columns, with a whole file's statistics:
+    the blocked scorer of the bounded-memory engines.
+
+    ``lo``, ``hi`` are the file's raw column extremes and ``scale2`` its squared normalisation
+    factors in the units of :func:`balance_scales` (a chunk's own would normalise the chunk on
+    its own). The arithmetic is that of :func:`deviations`, :func:`distances` and
+    :func:`closeness_of`, which it calls on blocks of :data:`SCORE_BLOCK` rows: the squared
+    deviations of a block are written as (n, block), each column contiguous, so that the block
+    seen transposed is the (block, n) matrix of ``deviations`` and the same matrix-vector
+    product sums over the criteria. No (rows, n) matrix is stacked from the columns and no
+    temporary larger than a block is allocated; fresh memory is what a pass over a large file
+    mostly pays for. ``out`` (three arrays of the rows' length) lets a caller reuse its memory.
+    """
+    n = len(columns)
+    m = columns[0].size if n else 0
+    _, blo, bhi = balance_scales(np.empty((0, n)), lo, hi)
+    scaled = not (np.array_equal(blo, lo) and np.array_equal(bhi, hi))
+    top = np.maximum(np.abs(lo), np.abs(hi))
+    shift = (-np.where(top > 0, np.frexp(top)[1], 0)).tolist() if scaled else None
+    benefit = directions > 0
+    ideal = np.where(benefit, bhi, blo).tolist()
+    anti = np.where(benefit, blo, bhi).tolist()
+    closeness, d_plus, d_minus = (np.empty(m), np.empty(m), np.empty(m)) if out is None else out
+    size = min(m, SCORE_BLOCK)
+    scratch = (np.empty((n, size)), np.empty((n, size)))
+    x_scaled = np.empty(size) if scaled else None
+    for a in range(0, m, SCORE_BLOCK):
+        b = min(a + SCORE_BLOCK, m)
+        blocks = scratch if b - a == size else (np.empty((n, b - a)), np.empty((n, b - a)))
+        for j, col in enumerate(columns):
+            x = col[a:b]
+            if shift is not None and x_scaled is not None:
+                x = np.ldexp(x, shift[j], out=x_scaled[: b - a])
+            for block, target in zip(blocks, (ideal[j], anti[j]), strict=True):
+                row = block[j]
+                np.subtract(x, target, out=row)
+                np.square(row, out=row)
+        dev = Deviations(blocks[0].T, blocks[1].T, scale2)
+        distances(dev, weights, out=(d_plus[a:b], d_minus[a:b]))
+        closeness_of(d_plus[a:b], d_minus[a:b], out=closeness[a:b])
     return closeness, d_plus, d_minus
 
 

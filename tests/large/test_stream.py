@@ -460,7 +460,7 @@ def test_blank_ids_are_not_hashed_and_hashes_match_filtered():
 def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, scale):
     # Blocks of 7 rows in chunks of 100 (a partial block at each chunk's end), and columns so
     # large or small that they are scaled by a power of two (topsis.balance_scales).
-    monkeypatch.setattr(stream, "SCORE_BLOCK", 7)
+    monkeypatch.setattr(topsis, "SCORE_BLOCK", 7)
     x = _matrix(m=500) * scale
     data = _write_parquet(tmp_path / "c.parquet", x)
     ref = topsis.rank(x, W, D, normalization, top_k=5)
