@@ -560,36 +560,6 @@ def _compose_batch(tree: CriteriaTree, local: Mapping[str, np.ndarray]) -> np.nd
     return w / w.sum(axis=1, keepdims=True)
 
 
-def _principal_batch(a: np.ndarray) -> np.ndarray:
-    """Principal right eigenvectors of a stack of positive matrices (..., n, n) -> (..., n)."""
-    values, vectors = np.linalg.eig(a)
-    k = np.argmax(values.real, axis=-1)
-    v = np.take_along_axis(vectors.real, k[..., None, None], axis=-1)[..., 0]
-    v = np.abs(v)
-    return v / v.sum(axis=-1, keepdims=True)
-
-
-def _priorities_batch(a: np.ndarray, method: str) -> np.ndarray:
-    """Priorities of a stack of reciprocal matrices with nan for missing pairs: Harker's
-    eigenvector (as :func:`mcda_ckm.weights.ahp.priorities`) or the least-squares geometric mean."""
-    known = ~np.isnan(a)
-    if method == "geometric_mean":
-        n = a.shape[-1]
-        logs = np.where(known, np.log(np.where(known, a, 1.0)), 0.0)
-        lap = -known.astype(float)
-        idx = np.arange(n)
-        lap[..., idx, idx] = 0.0
-        lap[..., idx, idx] = -lap.sum(axis=-1)
-        y = np.linalg.solve(lap + 1.0, logs.sum(axis=-1)[..., None])[..., 0]
-        w = np.exp(y - y.max(axis=-1, keepdims=True))
-        return w / w.sum(axis=-1, keepdims=True)
-    c = np.where(known, a, 0.0)
-    n = a.shape[-1]
-    idx = np.arange(n)
-    c[..., idx, idx] = 1.0 + (~known).sum(axis=-1)
-    return _principal_batch(c)
-
-
 def _half_steps(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log-bounds of the scale's resolution around each judgement: the geometric midpoints to
     the neighbouring scale values (the ends of the scale are not exceeded)."""
@@ -679,7 +649,7 @@ def sample_weights(
             mats[:, iu[1], iu[0]] = np.exp(-mean)
             idx = np.arange(n_c)
             mats[:, idx, idx] = 1.0
-            local[node] = _priorities_batch(mats, panel.method)
+            local[node] = ahp.priorities_batch(mats, panel.method)
         else:
             mats = np.full((n_samples, k, n_c, n_c), np.nan)
             mats[:, :, iu[0], iu[1]] = np.exp(logs)
@@ -688,7 +658,7 @@ def sample_weights(
             mats[:, :, idx, idx] = 1.0
             answered = np.array([e.answered(tree, node) for e in experts])
             pr = np.zeros((n_samples, k, n_c))
-            pr[:, answered] = _priorities_batch(mats[:, answered], panel.method)
+            pr[:, answered] = ahp.priorities_batch(mats[:, answered], panel.method)
             ww = wk * answered
             agg = (pr * ww[:, :, None]).sum(axis=1)
             local[node] = agg / agg.sum(axis=1, keepdims=True)
