@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError
-from mcda_ckm.large.stream import KeyProbabilities, StreamRanking
+from mcda_ckm.large import dask as cluster
+from mcda_ckm.large.chunks import read_layout
+from mcda_ckm.large.sampling import KeyProbabilities, key_probabilities
+from mcda_ckm.large.stream import AUTO_STREAM_BYTES, StreamRanking, rank_stream
 from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customers, read_table
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
 from mcda_ckm.ranking.topsis import Ranking, rank
@@ -164,8 +167,6 @@ ENGINES: tuple[str, ...] = ("memory", "stream", "dask")
 def choose_engine(data: Path, engine: str | None = None) -> str:
     """The engine asked for, or: ``stream`` for Parquet, a folder or a CSV file of
     :data:`mcda_ckm.large.stream.AUTO_STREAM_BYTES` or more, else ``memory``."""
-    from mcda_ckm.large.stream import AUTO_STREAM_BYTES
-
     if engine is not None:
         if engine not in ENGINES:
             raise CkmError(
@@ -216,15 +217,11 @@ def rank_large(
     ones (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`, or the panel when
     the
     weights come from a case folder)."""
-    from mcda_ckm.large import stream
-
     data = Path(data)
     if engine == "dask":
-        from mcda_ckm.large import dask as cluster
-
         criteria = cluster.criteria_of(data)
     else:
-        layout, _ = stream._layout(data, None)
+        layout, _ = read_layout(data, None)
         criteria = [c for c in layout.columns if c not in ("id", "name")]
     tree, w = _tree_and_weights(criteria, weights, directions)
     sampled = None
@@ -234,8 +231,6 @@ def rank_large(
     if chunk_rows:
         kwargs["chunk_rows"] = chunk_rows
     if engine == "dask":
-        from mcda_ckm.large import dask as cluster
-
         if full_ranks:
             raise CkmError(
                 "--full-ranks is not available on the dask engine",
@@ -252,9 +247,9 @@ def rank_large(
                 else None
             )
         return LargeRanking(ranking, probabilities)
-    ranking = stream.rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
+    ranking = rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
     probabilities = (
-        stream.key_probabilities(data, sampled, tree, k=ranking.k, normalization=normalization)
+        key_probabilities(data, sampled, tree, k=ranking.k, normalization=normalization)
         if sampled is not None
         else None
     )

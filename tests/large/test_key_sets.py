@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from mcda_ckm.large import stream
+from mcda_ckm.large.sampling import key_probabilities
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import TIE_TOLERANCE, deviations, key_sets
@@ -65,7 +66,7 @@ def test_ranking_sensitivity_and_stream_agree_on_near_ties(near_ties, tmp_path):
     cols.update({f"c{j}": x[:, j] for j in range(4)})
     pq.write_table(pa.table(cols), data, row_group_size=60)
     for chunk_rows in (50, 101, m):
-        got = stream.key_probabilities(data, samples, directions=D, k=K, chunk_rows=chunk_rows)
+        got = key_probabilities(data, samples, directions=D, k=K, chunk_rows=chunk_rows)
         assert sorted(got.rows.tolist()) == expected
         np.testing.assert_array_equal(got.key_probability, 1.0)
         # rank acceptability: each of the three always at its own rank, in input order

@@ -18,7 +18,10 @@ from typer.testing import CliRunner
 
 from mcda_ckm.cli.main import app
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.large import stream
+from mcda_ckm.large import ids as large_ids
+from mcda_ckm.large import read, stream, topk
+from mcda_ckm.large.chunks import Chunk, Scratch
+from mcda_ckm.large.sampling import key_probabilities
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import deviations, key_sets
@@ -94,7 +97,7 @@ def test_full_ranks_equal_in_memory_ranks_csv_out(tmp_path):
 
 def test_full_ranks_across_bucket_edges(tmp_path, monkeypatch):
     """Ties that fall across the out-of-core sort's bucket edges are still in input order."""
-    monkeypatch.setattr(stream, "BUCKET_ROWS", 64)
+    monkeypatch.setattr(topk, "BUCKET_ROWS", 64)
     x = np.repeat(np.arange(1.0, 21.0)[:, None], 50, axis=0) * np.ones((1, 3))
     x = x[np.random.default_rng(3).permutation(len(x))]
     data = _write_parquet(tmp_path / "t.parquet", x, row_group=128)
@@ -112,7 +115,7 @@ def test_parquet_read_mapped_in_windows_or_buffered_gives_in_memory_numbers(
     # window) buffered reads: the same closeness as the in-memory path.
     x = _matrix(m=2000)
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=300)
-    monkeypatch.setattr(stream, "MAP_BYTES", map_bytes)
+    monkeypatch.setattr(read, "MAP_BYTES", map_bytes)
     out = tmp_path / "s.parquet"
     r = stream.rank_stream(data, W, directions=D, top_k=4, out=out, chunk_rows=450)
     ref = topsis.rank(x, W, D, contributions=False)
@@ -126,7 +129,7 @@ def test_key_probabilities_equal_in_memory_top_k(tmp_path):
     x = _matrix(m=1500)
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=200)
     samples = np.random.default_rng(1).dirichlet(np.ones(5), size=40)
-    got = stream.key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
+    got = key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
     top = key_sets(deviations(x, D, "vector"), samples, 3)
     expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
     assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
@@ -141,7 +144,7 @@ def test_blank_lines_keep_row_numbers_and_hash_is_chunk_independent(tmp_path):
     r = stream.rank_stream(data, [1, 1], top_k=3)
     assert r.key_sources == ("A3", "A2", "A1")
     ids = pa.array(["abc", "é" * 20, "x" * 17])
-    assert stream.hash_ids(ids)[0] == stream.hash_ids(pa.array(["abc"]))[0]
+    assert large_ids.hash_ids(ids)[0] == large_ids.hash_ids(pa.array(["abc"]))[0]
 
 
 # --- every validation rule: the same message as the in-memory path, with the file's row ----
@@ -293,14 +296,14 @@ def test_spilled_hashes_are_all_checked_whatever_the_spill_thread_does(monkeypat
     # A slow spill thread: the repeat of a spilled hash is still found.
     import time
 
-    real = stream._HashSpill._write
+    real = large_ids.HashSpill._write
 
     def slow(self, h):
         time.sleep(0.05)
         real(self, h)
 
-    monkeypatch.setattr(stream._HashSpill, "_write", slow)
-    spill = stream._HashSpill(limit=4, bits=2)
+    monkeypatch.setattr(large_ids.HashSpill, "_write", slow)
+    spill = large_ids.HashSpill(limit=4, bits=2)
     try:
         spill.add(np.array([1, 2, 3, 4], np.uint64))
         spill.add(np.array([1], np.uint64))
@@ -392,7 +395,7 @@ def test_cli_rank_stream_error_names_row(tmp_path):
 
 
 def _reference_hash(text: str) -> int:
-    """The string hash of :func:`mcda_ckm.large.stream.hash_ids` as its docstring states it, in
+    """The string hash of :func:`mcda_ckm.large.large_ids.hash_ids` as its docstring states it, in
     Python integers: the byte length times the multiplier, then per 8-byte little-endian word
     (zero-padded) xor and multiply, then splitmix64's finaliser (Steele, Lea & Flood 2014)."""
     mask, m = 2**64 - 1, 0x9E3779B97F4A7C15
@@ -418,13 +421,13 @@ def test_hash_ids_is_the_stated_hash_of_each_id_alone(texts, cut, large):
     # the lengths, the characters, a slice offset or 64-bit offsets.
     array = pa.array(texts, pa.large_string() if large else pa.string())[min(cut, len(texts)) :]
     want = [_reference_hash(t) for t in texts[min(cut, len(texts)) :]]
-    assert stream.hash_ids(array).tolist() == want
+    assert large_ids.hash_ids(array).tolist() == want
 
 
 def test_hash_ids_across_blocks_and_distinct_ids_differ(monkeypatch):
-    monkeypatch.setattr(stream, "HASH_BLOCK", 5)
+    monkeypatch.setattr(large_ids, "HASH_BLOCK", 5)
     texts = [f"C{i}" + "x" * (i % 19) for i in range(200)]
-    got = stream.hash_ids(pa.array(texts))
+    got = large_ids.hash_ids(pa.array(texts))
     assert got.tolist() == [_reference_hash(t) for t in texts]
     assert len(set(got.tolist())) == len(texts)
 
@@ -435,7 +438,7 @@ def test_hash_spill_finds_every_repeat_in_memory_and_spilled(limit):
     values = rng.integers(0, 2**64, 40, dtype=np.uint64)
     parts = [values[:3], values[3:15], np.concatenate([values[15:30], values[[2, 9]]]), values[30:]]
     parts.append(values[[20, 20, 39]])
-    spill = stream._HashSpill(limit=limit, bits=2)
+    spill = large_ids.HashSpill(limit=limit, bits=2)
     try:
         for part in parts:
             spill.add(part)
@@ -447,11 +450,12 @@ def test_hash_spill_finds_every_repeat_in_memory_and_spilled(limit):
 
 def test_blank_ids_are_not_hashed_and_hashes_match_filtered():
     ids = pa.array(["a1", "", "b22", "", "c333"])
-    got = stream._nonempty_hashes(ids)
-    assert got.tolist() == stream.hash_ids(pa.array(["a1", "b22", "c333"])).tolist()
+    got = large_ids.nonempty_hashes(ids)
+    assert got.tolist() == large_ids.hash_ids(pa.array(["a1", "b22", "c333"])).tolist()
     mixed = pa.array(["é1", "", None, "zz"])
     assert (
-        stream._nonempty_hashes(mixed).tolist() == stream.hash_ids(pa.array(["é1", "zz"])).tolist()
+        large_ids.nonempty_hashes(mixed).tolist()
+        == large_ids.hash_ids(pa.array(["é1", "zz"])).tolist()
     )
 
 
@@ -482,20 +486,18 @@ def test_ids_in_order_are_checked_without_hashes_and_repeats_still_found(texts, 
     if sort:
         texts = sorted(texts, key=lambda t: (len(t.encode()), t.encode()))
     ids = pa.array(texts)
-    check = stream._IdCheck()
+    check = large_ids.IdCheck()
     try:
         for a in range(0, len(texts), chunk):
             part = ids.slice(a, chunk)
             check.add(
-                stream._Chunk(
-                    np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
-                )
+                Chunk(np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {})
             )
 
         def again():
             for a in range(0, len(texts), chunk):
                 part = ids.slice(a, chunk)
-                yield stream._Chunk(
+                yield Chunk(
                     np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
                 )
 
@@ -506,22 +508,25 @@ def test_ids_in_order_are_checked_without_hashes_and_repeats_still_found(texts, 
     for t in texts:
         if t:
             seen[t] = seen.get(t, 0) + 1
-    hashes = stream.hash_ids(ids).tolist()
+    hashes = large_ids.hash_ids(ids).tolist()
     want = [h for t, h in zip(texts, hashes, strict=True) if t and seen[t] > 1]
     assert repeated.tolist() == sorted(set(want))
 
 
 def test_ascending_orders_by_text_and_by_length():
-    scratch = stream._Scratch()
-    assert stream._ascending(pa.array(["C8", "C9", "C10"]), None, scratch) == {"length"}
-    assert stream._ascending(pa.array(["C08", "C09", "C10"]), "C07", scratch) == {"text", "length"}
-    assert stream._ascending(pa.array(["a", "ab", "b"]), None, scratch) == {"text"}
-    assert stream._ascending(pa.array(["x" * 9 + "a", "x" * 9 + "b"]), None, scratch) == {
+    scratch = Scratch()
+    assert large_ids.ascending(pa.array(["C8", "C9", "C10"]), None, scratch) == {"length"}
+    assert large_ids.ascending(pa.array(["C08", "C09", "C10"]), "C07", scratch) == {
         "text",
         "length",
     }
-    assert stream._ascending(pa.array(["b", "a"]), None, scratch) == set()
-    assert stream._ascending(pa.array(["a", "a"]), None, scratch) == set()
-    assert stream._ascending(pa.array(["é", "ê"]), "e", scratch) == {"text", "length"}
-    assert stream._ascending(pa.array([3, 5, 9]), 2, scratch) == {"text", "length"}
-    assert stream._ascending(pa.array([3, 5, 5]), None, scratch) == set()
+    assert large_ids.ascending(pa.array(["a", "ab", "b"]), None, scratch) == {"text"}
+    assert large_ids.ascending(pa.array(["x" * 9 + "a", "x" * 9 + "b"]), None, scratch) == {
+        "text",
+        "length",
+    }
+    assert large_ids.ascending(pa.array(["b", "a"]), None, scratch) == set()
+    assert large_ids.ascending(pa.array(["a", "a"]), None, scratch) == set()
+    assert large_ids.ascending(pa.array(["é", "ê"]), "e", scratch) == {"text", "length"}
+    assert large_ids.ascending(pa.array([3, 5, 9]), 2, scratch) == {"text", "length"}
+    assert large_ids.ascending(pa.array([3, 5, 5]), None, scratch) == set()
