@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
+from mcda_ckm import sensitivity as S
 from mcda_ckm.model.tree import flat_tree
-from mcda_ckm.sensitivity import analysis as S
 
 
 def pymcdm_loop(x: np.ndarray, w: np.ndarray, d: np.ndarray, k: int) -> tuple[np.ndarray, ...]:

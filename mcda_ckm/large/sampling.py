@@ -3,7 +3,7 @@
 Per sampled weight vector, the key-set candidates of every chunk
 (:func:`mcda_ckm.ranking.topsis.sample_candidates`) are merged across chunks, and the key sets
 picked by the one tie rule, so the customers are those of
-:func:`mcda_ckm.sensitivity.smaa.smaa` on the whole matrix.
+:func:`mcda_ckm.sensitivity.acceptability.smaa` on the whole matrix.
 """
 
 from __future__ import annotations
@@ -116,13 +116,13 @@ def key_probabilities(
 ) -> KeyProbabilities:
     """Key-source probabilities over a whole file: per sampled weight vector, the top k of
     every chunk, merged across chunks (the same customers as
-    :func:`mcda_ckm.sensitivity.analysis.smaa`
+    :func:`mcda_ckm.sensitivity.acceptability.smaa`
     on the whole matrix, ties by input order).
 
     Parameters
     ----------
     samples : numpy.ndarray
-        Shape (s, n), e.g. from :func:`mcda_ckm.sensitivity.analysis.sample_weights`.
+        Shape (s, n), e.g. from :func:`mcda_ckm.sensitivity.sampling.sample_weights`.
     """
     path = Path(path)
     samples = np.asarray(samples, dtype=np.float64)

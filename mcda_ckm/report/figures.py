@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from mcda_ckm.model.tree import CriteriaTree
-    from mcda_ckm.sensitivity.analysis import Acceptability, Sweep, Tolerance
+    from mcda_ckm.sensitivity import Acceptability, Sweep, Tolerance
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:

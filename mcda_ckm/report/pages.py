@@ -148,8 +148,8 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
     import matplotlib
 
     matplotlib.use("Agg")
+    from mcda_ckm import sensitivity as sens
     from mcda_ckm.report import figures as F
-    from mcda_ckm.sensitivity import analysis as sens
 
     F.use_language(lang)
     tree = study.case.tree

@@ -17,9 +17,13 @@ from mcda_ckm.large import dask as cluster
 from mcda_ckm.large.chunks import read_layout
 from mcda_ckm.large.sampling import KeyProbabilities, key_probabilities
 from mcda_ckm.large.stream import AUTO_STREAM_BYTES, StreamRanking, rank_stream
+from mcda_ckm.model.case import load_case
 from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customers, read_table
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
-from mcda_ckm.ranking.topsis import Ranking, rank
+from mcda_ckm.ranking.topsis import Deviations, Ranking, rank
+from mcda_ckm.sensitivity.problem import Problem
+from mcda_ckm.sensitivity.sampling import sample_weights
+from mcda_ckm.weights.panel import evaluate
 
 _DIRECTION_WORDS = {
     "benefit": "benefit",
@@ -214,7 +218,7 @@ def rank_large(
     """Rank a file of any size (``engine`` "stream") or a partitioned Parquet base on Dask
     (``engine`` "dask"); weights and directions as for :func:`rank_file`. With ``samples``,
     also the key-source probability of every customer under weights sampled around the given
-    ones (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`, or the panel when
+    ones (``"around"`` of :func:`mcda_ckm.sensitivity.sampling.sample_weights`, or the panel when
     the
     weights come from a case folder)."""
     data = Path(data)
@@ -259,9 +263,6 @@ def rank_large(
 def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed: int):  # type: ignore[no-untyped-def]
     """Weight samples: the panel's when ``weights`` is a case folder with one, else around
     the given weights (spread 0.2)."""
-    from mcda_ckm.ranking.topsis import Deviations
-    from mcda_ckm.sensitivity.analysis import Problem, sample_weights
-
     # sample_weights reads only the tree and the weights of the problem: the customers are
     # not needed (nor could they be held) to draw the weights.
     empty = np.empty((0, len(w)))
@@ -276,9 +277,6 @@ def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed:
     )
     panel = None
     if Path(weights).is_dir():
-        from mcda_ckm.model.case import load_case
-        from mcda_ckm.weights.panel import evaluate
-
         case = load_case(weights)
         if case.fixed_weights is None:
             panel = evaluate(case.tree, case.experts)

@@ -8,12 +8,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from mcda_ckm import sensitivity as S
 from mcda_ckm.large import stream
 from mcda_ckm.large.sampling import key_probabilities
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import TIE_TOLERANCE, deviations, key_sets
-from mcda_ckm.sensitivity import analysis as S
 
 D = np.array([1, -1, 1, 1])
 K = 3
