@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from mcda_ckm.large.write import result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS
 from mcda_ckm.ranking.topsis import (
     KEY_MARGIN,
+    KeyCandidates,
     deviations,
     merge_candidates,
     pick_key_sets,
@@ -120,7 +121,9 @@ def _layout_for(part: _Part, layout: Layout) -> Layout:
     return replace(layout, path=part.path)
 
 
-def _part_pass1(part: _Part, start: int, layout: Layout, normalization: str):  # type: ignore[no-untyped-def]
+def _part_pass1(
+    part: _Part, start: int, layout: Layout, normalization: str
+) -> tuple[Stats, tuple[np.ndarray, ...]]:
     """Statistics of one partition (rows numbered from ``start``) and its id hashes, split
     into :data:`HASH_BUCKETS` buckets by their top bits."""
     stats = Stats(len(layout.criteria))
@@ -131,7 +134,8 @@ def _part_pass1(part: _Part, start: int, layout: Layout, normalization: str):  #
         if len(chunk.index):
             if stats.empty_id is None:
                 stats.empty_id = first_empty_id(chunk)
-            hashes.append(nonempty_hashes(chunk.ids))
+            if chunk.ids is not None:
+                hashes.append(nonempty_hashes(chunk.ids))
     h = np.sort(np.concatenate(hashes)) if hashes else np.empty(0, np.uint64)
     bits = int(np.log2(HASH_BUCKETS))
     edges = np.searchsorted(h, np.arange(1, HASH_BUCKETS, dtype=np.uint64) << np.uint64(64 - bits))
@@ -143,11 +147,15 @@ def _bucket_duplicates(*parts: np.ndarray) -> np.ndarray:
     return np.unique(h[1:][h[1:] == h[:-1]])
 
 
-def _part_duplicates(part: _Part, start: int, layout: Layout, duplicated: np.ndarray):  # type: ignore[no-untyped-def]
+def _part_duplicates(
+    part: _Part, start: int, layout: Layout, duplicated: np.ndarray
+) -> list[tuple[int, str]]:
     """(row, id) of every id in the partition whose hash is among ``duplicated``."""
     found = []
     lay = _layout_for(part, layout)
     for chunk in parquet_chunks(lay, CHUNK_ROWS, "ids", [0], part.row_groups, start):
+        if chunk.ids is None:
+            continue
         mask = np.isin(hash_ids(chunk.ids), duplicated)  # nulls: empty or 0, skipped
         for i in np.flatnonzero(mask).tolist():
             value = chunk.ids[i].as_py()
@@ -230,9 +238,8 @@ def _prepare(
         )
         for b in range(HASH_BUCKETS)
     ]
-    stats = _combine(
-        [client.submit(operator.getitem, f, 0).result() for f in futures], len(layout.criteria)
-    )
+    parts_stats = [cast(Stats, client.submit(operator.getitem, f, 0).result()) for f in futures]
+    stats = _combine(parts_stats, len(layout.criteria))
     duplicated = np.unique(np.concatenate(client.gather(buckets)))
     duplicate = None
     if duplicated.size:
@@ -261,7 +268,7 @@ def _prepare(
     return _Prepared(layout, parts, starts, stats, w, d, sums, scale2)
 
 
-def _part_pass2(  # type: ignore[no-untyped-def]
+def _part_pass2(
     part: _Part,
     start: int,
     number: int,
@@ -270,7 +277,7 @@ def _part_pass2(  # type: ignore[no-untyped-def]
     folder: str | None,
     k: int,
     margin: float,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
     """Score one partition, write it to ``folder/part-NNNNN.parquet``, return its top-k
     candidates (closeness, index, d_plus, d_minus, ids)."""
     import pyarrow.parquet as pq
@@ -382,7 +389,8 @@ def rank_dask(
             margin *= 1000
             if folder is not None:
                 shutil.rmtree(folder)
-                folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)  # type: ignore[union-attr]
+                assert out is not None  # a folder is made only for an output
+                folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)
                 usual_mode(folder)
         if folder is not None:
             assert out is not None
@@ -421,15 +429,15 @@ def rank_dask(
     )
 
 
-def _part_samples(  # type: ignore[no-untyped-def]
+def _part_samples(
     part: _Part,
     start: int,
     layout: Layout,
     prep: dict[str, Any],
-    samples,
+    samples: np.ndarray,
     k: int,
     margin: float,
-):
+) -> tuple[KeyCandidates | None, dict[int, str]]:
     """Per sample, the key-set candidates of one partition
     (:func:`mcda_ckm.ranking.topsis.sample_candidates`), and their ids."""
     best = None
@@ -445,7 +453,7 @@ def _part_samples(  # type: ignore[no-untyped-def]
         got = sample_candidates(dev, samples, k, chunk.index, margin)
         best = got if best is None else merge_candidates(best, got, k, margin)
         first = int(chunk.index[0])
-        rows = best.index
+        rows = best.rows
         new = np.unique(rows[(rows >= first) & (rows < first + len(chunk.index))])
         ids.update(zip(new.tolist(), ids_at(chunk, new - first), strict=True))
     return best, ids

@@ -363,10 +363,10 @@ def ascending(ids: pa.Array, last: Any, scratch: Scratch) -> set[str]:
         return set()
     orders = {"text", "length"}
     if last is not None:
-        a, b = str(last).encode(), ids[0].as_py().encode()
-        if not a < b:
+        before, after = str(last).encode(), ids[0].as_py().encode()
+        if not before < after:
             orders.discard("text")
-        if not (len(a), a) < (len(b), b):
+        if not (len(before), before) < (len(after), after):
             orders.discard("length")
     n = len(ids)
     if n < 2 or not orders:
@@ -473,7 +473,7 @@ def first_duplicate(
     seen: dict[str, int] = {}
     best: tuple[int, str, int] | None = None
     for chunk in source(layout, chunk_rows, "ids", [0]):
-        if not len(chunk.index):
+        if not len(chunk.index) or chunk.ids is None:
             continue
         mask = np.isin(hash_ids(chunk.ids), duplicated)  # nulls hash as empty or 0: skipped
         if not mask.any():

@@ -142,7 +142,7 @@ def key_probabilities(
             got = sample_candidates(dev, samples, kk, chunk.index, margin)
             best = got if best is None else merge_candidates(best, got, kk, margin)
             first = int(chunk.index[0])
-            rows = best.index
+            rows = best.rows
             new = np.unique(rows[(rows >= first) & (rows < first + len(chunk.index))])
             ids.update(zip(new.tolist(), ids_at(chunk, new - first), strict=True))
         assert best is not None

@@ -60,7 +60,7 @@ class TopK:
         index = np.concatenate([self.index, index])
         dist = np.concatenate([self.distances, np.column_stack([d_plus, d_minus])])
         at = np.arange(c.size, dtype=np.int64)
-        kept = select_candidates(c[None], at[None], self.k, self.margin).index[0]
+        kept = select_candidates(c[None], at[None], self.k, self.margin).rows[0]
         kept = kept[kept < c.size]
         self.c, self.index, self.distances = c[kept], index[kept], dist[kept]
 

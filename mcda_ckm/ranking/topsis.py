@@ -399,13 +399,13 @@ by :func:`pick_key_sets`; a caller widens the margin when not)."""
 class KeyCandidates(NamedTuple):
     """Per weight vector (row), the customers that can be in its key set.
 
-    ``closeness`` and ``index`` (input indices) have shape (s, q); rows with fewer candidates
-    are padded with closeness -inf and index :data:`PAD_INDEX`. Every customer left out has a
-    closeness below the row's k-th best minus the margin.
+    ``closeness`` and ``rows`` (their input indices) have shape (s, q); a weight vector with
+    fewer candidates is padded with closeness -inf and input index :data:`PAD_INDEX`. Every
+    customer left out has a closeness below the k-th best minus the margin.
     """
 
     closeness: np.ndarray
-    index: np.ndarray
+    rows: np.ndarray
 
 
 PAD_INDEX = np.iinfo(np.int64).max
@@ -443,7 +443,7 @@ def merge_candidates(
     """The candidates of two parts of the customers (two chunks, two partitions) together."""
     return select_candidates(
         np.concatenate([a.closeness, b.closeness], axis=1),
-        np.concatenate([a.index, b.index], axis=1),
+        np.concatenate([a.rows, b.rows], axis=1),
         k,
         margin,
     )
@@ -499,11 +499,11 @@ def sample_candidates(
     width = max(k, wide.closeness.shape[1])
     out_c = np.full((s, width), -np.inf)
     out_i = np.full((s, width), PAD_INDEX, dtype=np.int64)
-    out_c[:, :k], out_i[:, :k] = out.closeness, out.index
+    out_c[:, :k], out_i[:, :k] = out.closeness, out.rows
     out_c[sub] = -np.inf
     out_i[sub] = PAD_INDEX
     out_c[sub, : wide.closeness.shape[1]] = wide.closeness
-    out_i[sub, : wide.closeness.shape[1]] = wide.index
+    out_i[sub, : wide.closeness.shape[1]] = wide.rows
     return KeyCandidates(out_c, out_i)
 
 
@@ -516,7 +516,7 @@ def pick_key_sets(
     :data:`TIE_TOLERANCE` of the candidates' floor (the k-th best minus ``margin``), so that a
     customer left out could belong to it: compute again with a wider margin.
     """
-    c, index = cand.closeness, cand.index
+    c, index = cand.closeness, cand.rows
     s, q = c.shape
     kk = min(k, q)
     order, tied = tie_order(c, index)

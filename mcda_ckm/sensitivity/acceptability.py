@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
@@ -99,9 +100,8 @@ def smaa(
     # the chunks side by side (benchmarks/bench_sensitivity.py).
     with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
         parts = list(pool.map(work, starts))
-    counts = sum(x[0] for x in parts)
-    first_n = sum(x[1] for x in parts)
-    first_sum = sum(x[2] for x in parts)
+    # Summed in chunk order, as sum() would (the same rounding whatever the threads did).
+    counts, first_n, first_sum = (reduce(np.add, (x[i] for x in parts)) for i in range(3))
     acc = counts.reshape(m, k) / s
     with np.errstate(invalid="ignore"):
         central = first_sum / first_n[:, None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement
 from mcda_ckm.sensitivity.problem import Problem, Progress
 from mcda_ckm.weights import ahp
-from mcda_ckm.weights.panel import PanelResult, evaluate_node
+from mcda_ckm.weights.panel import Aggregation, PanelResult, Policy, evaluate_node
 
 __all__ = ["JudgementTolerance", "judgement_tolerances"]
 
@@ -72,6 +73,11 @@ def judgement_tolerances(
     set hangs on first.
     """
     experts = list(panel.experts)
+    # The panel's settings were checked when it was evaluated: they are the Literal values.
+    aggregation = cast(Aggregation, panel.aggregation)
+    policy = cast(Policy, panel.policy)
+    method = cast(ahp.Method, panel.method)
+    completion = cast(ahp.Completion, panel.completion)
     opts = {
         "method": panel.method,
         "ri_table": panel.ri_table,
@@ -98,7 +104,8 @@ def judgement_tolerances(
         s0 = scale.steps(value)
         res: list[object] = []
         for direction in (1, -1):
-            steps, changed = None, ()
+            steps: int | None = None
+            changed: tuple[str, ...] = ()
             for step in range(1, 17):
                 s = s0 + direction * step
                 if abs(s) > 8:
@@ -120,8 +127,8 @@ def judgement_tolerances(
                 p.tree,
                 trial,
                 j.node,
-                aggregation=panel.aggregation,  # type: ignore[arg-type]
-                policy=panel.policy,  # type: ignore[arg-type]
+                aggregation=aggregation,
+                policy=policy,
                 diagnose=False,
                 **opts,
             ).weights
@@ -141,7 +148,9 @@ def judgement_tolerances(
             def group_at(v: float, g: np.ndarray = g, i: int = i, jj: int = jj) -> np.ndarray:
                 m = g.copy()
                 m[i, jj], m[jj, i] = v, 1 / v
-                return ahp.priorities(m, **opts).weights  # type: ignore[arg-type]
+                return ahp.priorities(
+                    m, method, ri_table=panel.ri_table, rule=panel.rule, completion=completion
+                ).weights
 
             value = float(g[i, jj])
             up, ch_up, down, ch_down = walk(value, group_at, node)

@@ -368,7 +368,7 @@ def principal_batch(matrices: np.ndarray) -> np.ndarray:
     return v / v.sum(axis=-1, keepdims=True)
 
 
-def priorities_batch(matrices: np.ndarray, method: Method = "eigenvector") -> np.ndarray:
+def priorities_batch(matrices: np.ndarray, method: str = "eigenvector") -> np.ndarray:
     """The weights of :func:`priorities` for a stack of reciprocal matrices (..., n, n), ``nan``
     for a missing judgement: shape (..., n).
 

@@ -22,7 +22,7 @@ from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customer
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
 from mcda_ckm.ranking.topsis import Deviations, Ranking, rank
 from mcda_ckm.sensitivity.problem import Problem
-from mcda_ckm.sensitivity.sampling import sample_weights
+from mcda_ckm.sensitivity.sampling import Source, sample_weights
 from mcda_ckm.weights.panel import evaluate
 
 _DIRECTION_WORDS = {
@@ -260,7 +260,7 @@ def rank_large(
     return LargeRanking(ranking, probabilities)
 
 
-def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed: int):  # type: ignore[no-untyped-def]
+def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed: int) -> np.ndarray:
     """Weight samples: the panel's when ``weights`` is a case folder with one, else around
     the given weights (spread 0.2)."""
     # sample_weights reads only the tree and the weights of the problem: the customers are
@@ -280,5 +280,5 @@ def _sample(tree: CriteriaTree, w: np.ndarray, weights: str, samples: int, seed:
         case = load_case(weights)
         if case.fixed_weights is None:
             panel = evaluate(case.tree, case.experts)
-    source = "panel" if panel is not None else "around"
+    source: Source = "panel" if panel is not None else "around"
     return sample_weights(p, samples, source, seed=seed, panel=panel)
