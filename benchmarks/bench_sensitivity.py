@@ -12,7 +12,7 @@ Goal (issue 5): >= 30x faster than the pymcdm loop and <= 2 s on two cores.
 
 Run::
 
-    python benchmarks/bench_sensitivity.py               # about a minute (the pymcdm loop)
+    python benchmarks/bench_sensitivity.py               # the pymcdm loop takes most of it
     python benchmarks/bench_sensitivity.py --samples 2000 --customers 2000
 """
 

@@ -18,6 +18,12 @@ deviations once and gets the squared distances for any number of weight vectors 
 product ``dev^2 @ (w s)^2``: the form the sensitivity analysis batches. It equals pymcdm's TOPSIS
 with the same normalisation (whose cost variants ``1 - r`` and ``(max - x) / (max - min)`` give the
 same distances) to rounding.
+
+Every front end goes through this module: :func:`rank` (one weight vector, in memory), the
+sensitivity analysis (many weight vectors: :func:`distances` and :func:`key_sets`), and the
+bounded-memory engines (:func:`score_columns`, the blocked scorer with a whole file's
+statistics, and the key-set candidates merged across chunks). The key set of every one of them
+is chosen by one tie rule, :func:`tie_order`.
 """
 
 from __future__ import annotations
@@ -37,9 +43,31 @@ from mcda_ckm.model.matrix import (
     ranges_of,
 )
 
+__all__ = [
+    "KEY_MARGIN",
+    "TIE_TOLERANCE",
+    "Contributions",
+    "Deviations",
+    "KeyCandidates",
+    "Ranking",
+    "best_first",
+    "closeness_of",
+    "deviations",
+    "distances",
+    "key_sets",
+    "merge_candidates",
+    "pick_key_sets",
+    "rank",
+    "sample_candidates",
+    "score_columns",
+    "select_candidates",
+    "tie_order",
+]
+
 TIE_TOLERANCE = 1e-12
-"""Closeness coefficients this close (absolute) are a tie, broken by input order: rounding in the
-matrix product can make two customers with identical values differ in the last bits."""
+"""Closeness coefficients this close (absolute) are a tie, broken by input order: the front ends
+compute closeness by different floating-point paths that agree only to rounding, so two
+customers with identical values can differ in the last bits (see :func:`tie_order`)."""
 
 
 # --- the kernel (plain arrays, no validation) -----------------------------------------------
