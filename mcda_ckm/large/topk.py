@@ -9,7 +9,6 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,10 +27,6 @@ from mcda_ckm.ranking.topsis import (
     pick_key_sets,
     select_candidates,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 __all__ = ["TopK"]
 
@@ -55,14 +50,21 @@ class TopK:
     def add(
         self, c: np.ndarray, index: np.ndarray, d_plus: np.ndarray, d_minus: np.ndarray
     ) -> None:
-        """Fold in a chunk's closeness, input indices and distances."""
-        c = np.concatenate([self.c, c])
-        index = np.concatenate([self.index, index])
-        dist = np.concatenate([self.distances, np.column_stack([d_plus, d_minus])])
+        """Fold in a chunk's closeness, input indices and distances: the chunk's own
+        candidates first, then those of the chunk and of the chunks before together (the merge
+        of :func:`mcda_ckm.ranking.topsis.merge_candidates`)."""
+        keep = self._candidates(c)
+        c = np.concatenate([self.c, c[keep]])
+        index = np.concatenate([self.index, index[keep]])
+        dist = np.concatenate([self.distances, np.column_stack([d_plus[keep], d_minus[keep]])])
+        keep = self._candidates(c)
+        self.c, self.index, self.distances = c[keep], index[keep], dist[keep]
+
+    def _candidates(self, c: np.ndarray) -> np.ndarray:
+        """Positions of the candidates among closeness values ``c``."""
         at = np.arange(c.size, dtype=np.int64)
         kept = select_candidates(c[None], at[None], self.k, self.margin).rows[0]
-        kept = kept[kept < c.size]
-        self.c, self.index, self.distances = c[kept], index[kept], dist[kept]
+        return kept[kept < c.size]
 
     def result(self) -> tuple[np.ndarray, tuple[tuple[int, ...], ...], bool, bool]:
         """(positions in the candidate arrays best first, tie groups as input indices, tie at

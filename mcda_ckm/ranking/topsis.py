@@ -448,11 +448,14 @@ def select_candidates(
     candidates, and to merge the candidates of two chunks (concatenated): an entry within the
     margin of the merged k-th is within it of every partial k-th, so no candidate is lost.
     """
-    c = np.where(np.isnan(closeness), -np.inf, closeness)
+    c = closeness
+    nan = np.isnan(c)
+    if nan.any():
+        c = np.where(nan, -np.inf, c)
     s, q = c.shape
     if q <= k:
         return KeyCandidates(c, np.asarray(index, dtype=np.int64))
-    kth = -np.partition(-c, k - 1, axis=1)[:, k - 1]
+    kth = np.partition(c, q - k, axis=1)[:, q - k]
     keep = c >= (kth - margin)[:, None]
     counts = keep.sum(axis=1)
     width = int(counts.max())
