@@ -19,11 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import DataError
-from mcda_ckm.model.matrix import (
-    check_header,
-    csv_rows,
-    tree_mismatch,
-)
+from mcda_ckm.model.matrix import check_header, csv_rows, tree_mismatch
 
 if TYPE_CHECKING:
     import pyarrow as pa

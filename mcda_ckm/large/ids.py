@@ -17,14 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mcda_ckm.large.chunks import (
-    Chunk,
-    Layout,
-    Scratch,
-    as_arrow,
-    is_text,
-    string_buffers,
-)
+from mcda_ckm.large.chunks import Chunk, Layout, Scratch, as_arrow, is_text, string_buffers
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -20,30 +20,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import DataError
-from mcda_ckm.large.chunks import (
-    Chunk,
-    Layout,
-    NeedExact,
-    first_stray,
-    read_layout,
-    stray_error,
-)
-from mcda_ckm.large.ids import (
-    IdCheck,
-    first_duplicate,
-)
-from mcda_ckm.large.read import (
-    csv_exact_chunks,
-    csv_fast_chunks,
-    parquet_chunks,
-    prefetched,
-)
+from mcda_ckm.large.chunks import Chunk, Layout, NeedExact, first_stray, read_layout, stray_error
+from mcda_ckm.large.ids import IdCheck, first_duplicate
+from mcda_ckm.large.read import csv_exact_chunks, csv_fast_chunks, parquet_chunks, prefetched
 from mcda_ckm.model.matrix import direction_signs
-from mcda_ckm.ranking.topsis import (
-    balance_scales,
-    check_directions,
-    check_weights,
-)
+from mcda_ckm.ranking.topsis import balance_scales, check_directions, check_weights
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree

@@ -28,13 +28,8 @@ from mcda_ckm.large.chunks import (
     is_text,
     string_buffers,
 )
-from mcda_ckm.large.ids import (
-    IdCheck,
-)
-from mcda_ckm.model.matrix import (
-    MISSING_HINT,
-    NUMBER_HINT,
-)
+from mcda_ckm.large.ids import IdCheck
+from mcda_ckm.model.matrix import MISSING_HINT, NUMBER_HINT
 
 if TYPE_CHECKING:
     import pyarrow as pa

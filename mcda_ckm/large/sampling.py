@@ -14,15 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mcda_ckm.large.chunks import (
-    CHUNK_ROWS,
-)
-from mcda_ckm.large.prepare import (
-    prepare,
-)
-from mcda_ckm.large.topk import (
-    ids_at,
-)
+from mcda_ckm.large.chunks import CHUNK_ROWS
+from mcda_ckm.large.prepare import prepare
+from mcda_ckm.large.topk import ids_at
 from mcda_ckm.ranking.topsis import (
     KEY_MARGIN,
     KeyCandidates,

@@ -31,39 +31,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.large.chunks import (
-    CHUNK_ROWS,
-    Chunk,
-    Layout,
-    Scratch,
-    read_layout,
-)
-from mcda_ckm.large.ids import (
-    IdCheck,
-)
-from mcda_ckm.large.prepare import (
-    Prepared,
-    file_stamp,
-    prepare,
-    raise_id_error,
-)
-from mcda_ckm.large.topk import (
-    TOP_MARGIN,
-    RankSink,
-    TopK,
-    add_top,
-)
-from mcda_ckm.large.write import (
-    Writer,
-    result_table,
-)
-from mcda_ckm.model.matrix import (
-    NORMALIZATIONS,
-    direction_words,
-)
-from mcda_ckm.ranking.topsis import (
-    score_columns,
-)
+from mcda_ckm.large.chunks import CHUNK_ROWS, Chunk, Layout, Scratch, read_layout
+from mcda_ckm.large.ids import IdCheck
+from mcda_ckm.large.prepare import Prepared, file_stamp, prepare, raise_id_error
+from mcda_ckm.large.topk import TOP_MARGIN, RankSink, TopK, add_top
+from mcda_ckm.large.write import Writer, result_table
+from mcda_ckm.model.matrix import NORMALIZATIONS, direction_words
+from mcda_ckm.ranking.topsis import score_columns
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree

@@ -12,14 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mcda_ckm.large.chunks import (
-    CHUNK_ROWS,
-    Chunk,
-    as_arrow,
-)
-from mcda_ckm.large.write import (
-    Writer,
-)
+from mcda_ckm.large.chunks import CHUNK_ROWS, Chunk, as_arrow
+from mcda_ckm.large.write import Writer
 from mcda_ckm.ranking.topsis import (
     KEY_MARGIN,
     KeyCandidates,

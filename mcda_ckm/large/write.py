@@ -12,11 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.files import usual_mode
-from mcda_ckm.large.chunks import (
-    Chunk,
-    as_arrow,
-    is_text,
-)
+from mcda_ckm.large.chunks import Chunk, as_arrow, is_text
 
 if TYPE_CHECKING:
     import pyarrow as pa

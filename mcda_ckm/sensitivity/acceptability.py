@@ -12,9 +12,7 @@ from functools import reduce
 
 import numpy as np
 
-from mcda_ckm.ranking.topsis import (
-    key_sets,
-)
+from mcda_ckm.ranking.topsis import key_sets, tie_order
 from mcda_ckm.sensitivity.problem import Problem, Progress
 
 __all__ = ["Acceptability", "smaa"]
@@ -109,7 +107,8 @@ def smaa(
     winners = np.flatnonzero(first_n)
     if winners.size:
         c = np.atleast_2d(p.closeness(central[winners]))
-        confidence[winners] = (np.argmax(c, axis=1) == winners).astype(float)
+        first = tie_order(c)[0][:, 0]  # first by the one tie rule
+        confidence[winners] = (first == winners).astype(float)
     return Acceptability(
         rank_acceptability=acc,
         key_probability=acc.sum(axis=1),

@@ -11,9 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import brentq
 
-from mcda_ckm.ranking.topsis import (
-    Deviations,
-)
+from mcda_ckm.ranking.topsis import Deviations
 from mcda_ckm.sensitivity.problem import Problem
 from mcda_ckm.sensitivity.sweeps import weight_line
 

@@ -12,13 +12,7 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.tree import CriteriaTree
-from mcda_ckm.ranking.topsis import (
-    Deviations,
-    best_first,
-    closeness_of,
-    deviations,
-    distances,
-)
+from mcda_ckm.ranking.topsis import Deviations, best_first, closeness_of, deviations, distances
 
 __all__ = ["Problem", "problem"]
 
