@@ -39,6 +39,9 @@ class NeedExact(Exception):
 
 @dataclass(frozen=True)
 class Layout:
+    """What a file's header says (from :func:`read_layout`): its columns, the criteria among
+    them in the tree's leaf order, whether it has a name column, and its header's line."""
+
     path: Path
     kind: str  # "csv" or "parquet"
     columns: tuple[str, ...]  # every column, in file order
@@ -46,10 +49,10 @@ class Layout:
     has_name: bool
     header_line: int = 1
     size: int = 0  # bytes (CSV) or rows (Parquet): the unit of progress
-    parquet_rows: int | None = None
 
     @property
     def in_file_order(self) -> tuple[str, ...]:
+        """The criteria in the file's column order (the order the readers decode them in)."""
         return tuple(c for c in self.columns if c in self.criteria)
 
 
@@ -133,7 +136,7 @@ def read_layout(path: Path, tree: CriteriaTree | None) -> tuple[Layout, DataErro
                     hint="Keep one of them",
                 )
             seen[name] = k
-        layout = Layout(path, "parquet", columns, (), False, 1, meta.num_rows, meta.num_rows)
+        layout = Layout(path, "parquet", columns, (), False, 1, meta.num_rows)
         pending = _header_error(layout, tree)
         if pending is not None:
             raise pending
