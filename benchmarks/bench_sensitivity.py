@@ -12,7 +12,7 @@ Goal (issue 5): >= 30x faster than the pymcdm loop and <= 2 s on two cores.
 
 Run::
 
-    python benchmarks/bench_sensitivity.py               # about a minute (the pymcdm loop)
+    python benchmarks/bench_sensitivity.py               # the pymcdm loop takes most of it
     python benchmarks/bench_sensitivity.py --samples 2000 --customers 2000
 """
 
@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
+from mcda_ckm import sensitivity as S
 from mcda_ckm.model.tree import flat_tree
-from mcda_ckm.sensitivity import analysis as S
 
 
 def pymcdm_loop(x: np.ndarray, w: np.ndarray, d: np.ndarray, k: int) -> tuple[np.ndarray, ...]:

@@ -10,7 +10,7 @@ Goals (issue 4): rank() <= 1.2x bare numpy, peak memory <= 4x the input matrix.
 
 Run::
 
-    python benchmarks/bench_topsis.py            # about a minute
+    python benchmarks/bench_topsis.py            # pymcdm with its validation takes most of it
     python benchmarks/bench_topsis.py --rows 100000 --skip-pymcdm-default
 """
 

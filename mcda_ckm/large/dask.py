@@ -23,14 +23,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.files import OutputFolder
-from mcda_ckm.large import stream
+from mcda_ckm.large.chunks import CHUNK_ROWS, Layout, read_layout
+from mcda_ckm.large.ids import first_empty_id, hash_ids, nonempty_hashes
+from mcda_ckm.large.prepare import (
+    Stats,
+    chunk_stats,
+    file_scales,
+    raise_first_error,
+    weights_and_directions,
+)
+from mcda_ckm.large.read import parquet_chunks
+from mcda_ckm.large.sampling import KeyProbabilities, probabilities_of
+from mcda_ckm.large.stream import StreamRanking
+from mcda_ckm.large.topk import TOP_MARGIN, TopK, add_top, ids_at
+from mcda_ckm.large.write import result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS
+from mcda_ckm.ranking.topsis import (
+    KEY_MARGIN,
+    KeyCandidates,
+    deviations,
+    merge_candidates,
+    pick_key_sets,
+    sample_candidates,
+    score_columns,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -89,26 +111,29 @@ def _partitions(path: Path) -> list[_Part]:
 def criteria_of(path: str | Path) -> list[str]:
     """The indicator columns (other than id and name) of a Parquet file or folder."""
     first = _partitions(Path(path))[0].path
-    layout, _ = stream._layout(first, None)
+    layout, _ = read_layout(first, None)
     return [c for c in layout.columns if c not in ("id", "name")]
 
 
-def _layout_for(part: _Part, layout: stream._Layout) -> stream._Layout:
+def _layout_for(part: _Part, layout: Layout) -> Layout:
     return replace(layout, path=part.path)
 
 
-def _part_pass1(part: _Part, start: int, layout: stream._Layout, normalization: str):  # type: ignore[no-untyped-def]
+def _part_pass1(
+    part: _Part, start: int, layout: Layout, normalization: str
+) -> tuple[Stats, tuple[np.ndarray, ...]]:
     """Statistics of one partition (rows numbered from ``start``) and its id hashes, split
     into :data:`HASH_BUCKETS` buckets by their top bits."""
-    stats = stream._Stats(len(layout.criteria))
+    stats = Stats(len(layout.criteria))
     hashes = []
     lay = _layout_for(part, layout)
-    for chunk in stream._parquet_chunks(lay, stream.CHUNK_ROWS, "all", [0], part.row_groups, start):
-        stream._chunk_stats(stats, chunk, layout.criteria, normalization == "vector")
+    for chunk in parquet_chunks(lay, CHUNK_ROWS, "all", [0], part.row_groups, start):
+        chunk_stats(stats, chunk, layout.criteria, normalization == "vector")
         if len(chunk.index):
             if stats.empty_id is None:
-                stats.empty_id = stream._first_empty_id(chunk)
-            hashes.append(stream._nonempty_hashes(chunk.ids))
+                stats.empty_id = first_empty_id(chunk)
+            if chunk.ids is not None:
+                hashes.append(nonempty_hashes(chunk.ids))
     h = np.sort(np.concatenate(hashes)) if hashes else np.empty(0, np.uint64)
     bits = int(np.log2(HASH_BUCKETS))
     edges = np.searchsorted(h, np.arange(1, HASH_BUCKETS, dtype=np.uint64) << np.uint64(64 - bits))
@@ -120,12 +145,16 @@ def _bucket_duplicates(*parts: np.ndarray) -> np.ndarray:
     return np.unique(h[1:][h[1:] == h[:-1]])
 
 
-def _part_duplicates(part: _Part, start: int, layout: stream._Layout, duplicated: np.ndarray):  # type: ignore[no-untyped-def]
+def _part_duplicates(
+    part: _Part, start: int, layout: Layout, duplicated: np.ndarray
+) -> list[tuple[int, str]]:
     """(row, id) of every id in the partition whose hash is among ``duplicated``."""
     found = []
     lay = _layout_for(part, layout)
-    for chunk in stream._parquet_chunks(lay, stream.CHUNK_ROWS, "ids", [0], part.row_groups, start):
-        mask = np.isin(stream.hash_ids(chunk.ids), duplicated)  # nulls: empty or 0, skipped
+    for chunk in parquet_chunks(lay, CHUNK_ROWS, "ids", [0], part.row_groups, start):
+        if chunk.ids is None:
+            continue
+        mask = np.isin(hash_ids(chunk.ids), duplicated)  # nulls: empty or 0, skipped
         for i in np.flatnonzero(mask).tolist():
             value = chunk.ids[i].as_py()
             if value not in (None, ""):
@@ -133,8 +162,8 @@ def _part_duplicates(part: _Part, start: int, layout: stream._Layout, duplicated
     return found
 
 
-def _combine(parts: list[stream._Stats], n: int) -> stream._Stats:
-    total = stream._Stats(n)
+def _combine(parts: list[Stats], n: int) -> Stats:
+    total = Stats(n)
     for st in parts:
         total.count += st.count
         total.lo = np.minimum(total.lo, st.lo)
@@ -154,10 +183,10 @@ def _combine(parts: list[stream._Stats], n: int) -> stream._Stats:
 
 @dataclass(frozen=True)
 class _Prepared:
-    layout: stream._Layout
+    layout: Layout
     parts: list[_Part]
     starts: list[int]
-    stats: stream._Stats
+    stats: Stats
     weights: np.ndarray
     d: np.ndarray
     sums: np.ndarray
@@ -179,9 +208,9 @@ def _prepare(
             hint='Use "vector" (the default) or "minmax"',
         )
     parts = _partitions(path)
-    layout, _ = stream._layout(parts[0].path, tree)
+    layout, _ = read_layout(parts[0].path, tree)
     for part in parts[1:]:
-        other, _ = stream._layout(part.path, tree)
+        other, _ = read_layout(part.path, tree)
         if other.columns != layout.columns:
             raise DataError(
                 f"the columns differ from those of {parts[0].path.name}",
@@ -190,7 +219,7 @@ def _prepare(
                 hint="Write every partition with the same columns",
             )
     layout = replace(layout, path=path)
-    w, d = stream._weights_and_directions(weights, directions, tree, layout.criteria)
+    w, d = weights_and_directions(weights, directions, tree, layout.criteria)
     starts = list(np.cumsum([0] + [p.rows for p in parts[:-1]]).tolist())
     futures = client.map(
         _part_pass1, parts, starts, layout=layout, normalization=normalization, pure=False
@@ -207,9 +236,8 @@ def _prepare(
         )
         for b in range(HASH_BUCKETS)
     ]
-    stats = _combine(
-        [client.submit(operator.getitem, f, 0).result() for f in futures], len(layout.criteria)
-    )
+    parts_stats = [cast(Stats, client.submit(operator.getitem, f, 0).result()) for f in futures]
+    stats = _combine(parts_stats, len(layout.criteria))
     duplicated = np.unique(np.concatenate(client.gather(buckets)))
     duplicate = None
     if duplicated.size:
@@ -233,48 +261,40 @@ def _prepare(
                 duplicate = (row, cid, seen[cid])
                 break
             seen[cid] = row
-    stream._raise_first_error(layout, stats, duplicate, w, normalization)
-    _, _, sums, scale2 = stream._scale2(stats, normalization)
+    raise_first_error(layout, stats, duplicate, w, normalization)
+    _, _, sums, scale2 = file_scales(stats, normalization)
     return _Prepared(layout, parts, starts, stats, w, d, sums, scale2)
 
 
-def _part_pass2(  # type: ignore[no-untyped-def]
+def _part_pass2(
     part: _Part,
     start: int,
     number: int,
-    layout: stream._Layout,
+    layout: Layout,
     prep: dict[str, Any],
     folder: str | None,
     k: int,
     margin: float,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
     """Score one partition, write it to ``folder/part-NNNNN.parquet``, return its top-k
     candidates (closeness, index, d_plus, d_minus, ids)."""
     import pyarrow.parquet as pq
 
-    top = stream.TopK(k, margin)
+    top = TopK(k, margin)
     kept: dict[int, tuple[str, str]] = {}
     writer = None
     lay = _layout_for(part, layout)
     try:
-        for chunk in stream._parquet_chunks(
-            lay, stream.CHUNK_ROWS, "scores", [0], part.row_groups, start
-        ):
+        for chunk in parquet_chunks(lay, CHUNK_ROWS, "scores", [0], part.row_groups, start):
             if not len(chunk.index):
                 continue
-            scores = stream._chunk_scores(
-                chunk,
-                layout,
-                prep["d"],
-                prep["lo"],
-                prep["hi"],
-                prep["scale2"],
-                prep["w"],
-                prep["normalization"],
+            columns = [chunk.columns[c] for c in layout.criteria]
+            scores = score_columns(
+                columns, prep["d"], prep["lo"], prep["hi"], prep["scale2"], prep["w"]
             )
-            stream._add_top(top, kept, chunk, *scores)
+            add_top(top, kept, chunk, *scores)
             if folder is not None:
-                table = stream._result_table(chunk, *scores)
+                table = result_table(chunk, *scores)
                 if writer is None:
                     writer = pq.ParquetWriter(
                         os.path.join(folder, f"part-{number:05d}.parquet"),
@@ -286,7 +306,7 @@ def _part_pass2(  # type: ignore[no-untyped-def]
         if writer is not None:
             writer.close()
     names = {i: kept[int(i)] for i in top.index.tolist()}
-    return top.c, top.index, top.extra_data, names
+    return top.c, top.index, top.distances, names
 
 
 def rank_dask(
@@ -299,7 +319,7 @@ def rank_dask(
     normalization: str = "vector",
     top_k: int = 5,
     out: str | Path | None = None,
-) -> stream.StreamRanking:
+) -> StreamRanking:
     """Rank a partitioned Parquet customer base on a Dask cluster; the same numbers as
     :func:`mcda_ckm.large.stream.rank_stream` and :func:`mcda_ckm.ranking.topsis.rank`.
 
@@ -317,7 +337,7 @@ def rank_dask(
 
     Returns
     -------
-    mcda_ckm.large.stream.StreamRanking
+    mcda_ckm.large.StreamRanking
     """
     path = Path(path)
     if isinstance(top_k, bool) or int(top_k) < 1:
@@ -337,7 +357,7 @@ def rank_dask(
         target = OutputFolder(out, protect=[path], kind="scores")  # checks, lock, temporary
         folder = str(target.tmp)
     try:
-        margin = stream.TOP_MARGIN
+        margin = TOP_MARGIN
         while True:
             results = client.gather(
                 client.map(
@@ -353,7 +373,7 @@ def rank_dask(
                     pure=False,
                 )
             )
-            top = stream.TopK(k, margin)
+            top = TopK(k, margin)
             names: dict[int, tuple[str, str]] = {}
             for c, index, data, kept in results:
                 if c.size:
@@ -373,7 +393,7 @@ def rank_dask(
             target.abort()
     rows = top.index[positions]
     lo, hi = prep.stats.lo, prep.stats.hi
-    return stream.StreamRanking(
+    return StreamRanking(
         path=path,
         out=None if out is None else Path(out),
         customers=prep.stats.count,
@@ -392,34 +412,40 @@ def rank_dask(
         top_ids=tuple(names[int(i)][0] for i in rows),
         top_names=tuple(names[int(i)][1] for i in rows),
         top_closeness=top.c[positions],
-        top_d_plus=top.extra_data[positions, 0],
-        top_d_minus=top.extra_data[positions, 1],
+        top_d_plus=top.distances[positions, 0],
+        top_d_minus=top.distances[positions, 1],
         ties=ties,
         tie_at_cutoff=straddle,
     )
 
 
-def _part_samples(  # type: ignore[no-untyped-def]
-    part: _Part, start: int, layout: stream._Layout, prep: dict[str, Any], samples, k: int
-):
-    """Per sample, the top k of one partition: (ratio, index) of shape (s, k), and the ids."""
+def _part_samples(
+    part: _Part,
+    start: int,
+    layout: Layout,
+    prep: dict[str, Any],
+    samples: np.ndarray,
+    k: int,
+    margin: float,
+) -> tuple[KeyCandidates | None, dict[int, str]]:
+    """Per sample, the key-set candidates of one partition
+    (:func:`mcda_ckm.ranking.topsis.sample_candidates`), and their ids."""
     best = None
     ids: dict[int, str] = {}
     lay = _layout_for(part, layout)
-    for chunk in stream._parquet_chunks(
-        lay, stream.CHUNK_ROWS, "scores", [0], part.row_groups, start
-    ):
+    for chunk in parquet_chunks(lay, CHUNK_ROWS, "scores", [0], part.row_groups, start):
         if not len(chunk.index):
             continue
         values = np.stack([chunk.columns[c] for c in layout.criteria]).T
-        dev = stream._deviations_of(
+        dev = deviations(
             values, prep["d"], prep["normalization"], prep["lo"], prep["hi"], prep["scale2"]
         )
-        got = stream.sample_top_k(dev, samples, chunk.index, k)
-        best = got if best is None else stream.merge_top_k(best, got)
+        got = sample_candidates(dev, samples, k, chunk.index, margin)
+        best = got if best is None else merge_candidates(best, got, k, margin)
         first = int(chunk.index[0])
-        new = np.unique(best[1][(best[1] >= first) & (best[1] < first + len(chunk.index))])
-        ids.update(zip(new.tolist(), stream._ids_at(chunk, new - first), strict=True))
+        rows = best.rows
+        new = np.unique(rows[(rows >= first) & (rows < first + len(chunk.index))])
+        ids.update(zip(new.tolist(), ids_at(chunk, new - first), strict=True))
     return best, ids
 
 
@@ -432,9 +458,10 @@ def key_probabilities_dask(
     k: int = 5,
     directions: Any = None,
     normalization: str = "vector",
-) -> stream.KeyProbabilities:
-    """Key-source probabilities of the whole base on the cluster: the per-sample top k of every
-    partition, merged across partitions (as :func:`mcda_ckm.large.stream.key_probabilities`)."""
+) -> KeyProbabilities:
+    """Key-source probabilities of the whole base on the cluster: the per-sample key-set
+    candidates of every partition, merged across partitions, then the key sets by the one tie
+    rule (as :func:`mcda_ckm.large.sampling.key_probabilities`)."""
     samples = np.asarray(samples, dtype=np.float64)
     prep = _prepare(client, Path(path), samples.mean(axis=0), tree, directions, normalization)
     shared = {
@@ -444,26 +471,32 @@ def key_probabilities_dask(
         "scale2": prep.scale2,
         "normalization": normalization,
     }
-    [scattered] = client.scatter([samples], broadcast=True)
-    futures = client.map(
-        _part_samples,
-        prep.parts,
-        prep.starts,
-        layout=prep.layout,
-        prep=shared,
-        samples=scattered,
-        k=k,
-        pure=False,
-    )
-    best = None
-    ids: dict[int, str] = {}
-    from distributed import as_completed
-
-    for future in as_completed(futures):
-        got, names = future.result()
-        if got is not None:
-            best = got if best is None else stream.merge_top_k(best, got)
-        ids.update(names)
-    assert best is not None
     kk = min(k, prep.stats.count)
-    return stream._probabilities(best[1][:, :kk], ids, kk)
+    [scattered] = client.scatter([samples], broadcast=True)
+    from distributed import as_completed  # an optional dependency, imported on use
+
+    margin = KEY_MARGIN
+    while True:
+        futures = client.map(
+            _part_samples,
+            prep.parts,
+            prep.starts,
+            layout=prep.layout,
+            prep=shared,
+            samples=scattered,
+            k=kk,
+            margin=margin,
+            pure=False,
+        )
+        best = None
+        ids: dict[int, str] = {}
+        for future in as_completed(futures):
+            got, names = future.result()
+            if got is not None:
+                best = got if best is None else merge_candidates(best, got, kk, margin)
+            ids.update(names)
+        assert best is not None
+        top, exact = pick_key_sets(best, kk, margin)
+        if exact.all():
+            return probabilities_of(top, ids, kk)
+        margin *= 1000

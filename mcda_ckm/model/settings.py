@@ -126,7 +126,7 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 Source = Literal["panel", "uniform", "around"]
 SOURCES: tuple[Source, ...] = get_args(Source)
-"""Where sampled weights come from (see :func:`mcda_ckm.sensitivity.analysis.sample_weights`)."""
+"""Where sampled weights come from (see :func:`mcda_ckm.sensitivity.sampling.sample_weights`)."""
 
 Engine = Literal["memory", "stream", "dask"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)

@@ -23,7 +23,7 @@ from mcda_ckm.report.narrative import figure_text
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
-    from mcda_ckm.sensitivity.analysis import Acceptability, Sweep, Tolerance
+    from mcda_ckm.sensitivity import Acceptability, Sweep, Tolerance
 
 __all__ = [
     "CJK_FAMILIES",

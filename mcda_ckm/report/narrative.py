@@ -25,7 +25,7 @@ from mcda_ckm.weights.panel import PanelResult
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
-    from mcda_ckm.sensitivity.analysis import Bound, JudgementTolerance
+    from mcda_ckm.sensitivity import Bound, JudgementTolerance
     from mcda_ckm.weights.panel import ExpertNode, Suggestion
     from mcda_ckm.workflows.study import Study
 

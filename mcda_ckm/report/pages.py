@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
+from mcda_ckm import sensitivity as sens
 from mcda_ckm.report import figures
 from mcda_ckm.report import narrative as N
-from mcda_ckm.sensitivity import analysis as sens
 from mcda_ckm.workflows.study import Study
 
 __all__ = [

@@ -298,11 +298,10 @@ def _eigenvector(a: np.ndarray, known: np.ndarray) -> np.ndarray:
     Harker, P. T. (1987). Alternative modes of questioning in the analytic hierarchy process.
     Mathematical Modelling, 9(3-5), 353-360: missing ``a_ij`` are set to 0 and ``a_ii`` to
     1 + the number of missing judgements in row ``i``; the principal eigenvector of that matrix
-    is the principal eigenvector of the matrix completed with ``w_i / w_j``.
+    is the principal eigenvector of the matrix completed with ``w_i / w_j``. Computed by the
+    batched kernel (:func:`priorities_batch`) on a stack of one.
     """
-    c = np.where(known, a, 0.0)
-    np.fill_diagonal(c, 1.0 + (~known).sum(axis=1))
-    return _principal(c)[1]
+    return priorities_batch(np.where(known, a, np.nan)[None], "eigenvector")[0]
 
 
 def _lambda_max(a: np.ndarray) -> float:
@@ -396,16 +395,49 @@ def _geometric_mean(a: np.ndarray, known: np.ndarray) -> np.ndarray:
     On optimal completion of incomplete pairwise comparison matrices. Mathematical and Computer
     Modelling, 52, 318-333, Theorem 4: the LLSM weights solve ``L y = r`` with ``L`` the
     Laplacian of the comparison graph and ``r_i = sum_j ln a_ij`` over the known ``j``.
+    Computed by the batched kernel (:func:`priorities_batch`) on a stack of one.
     """
-    n = len(a)
-    logs = np.where(known, np.log(np.where(known, a, 1.0)), 0.0)
-    laplacian = -known.astype(float)
-    np.fill_diagonal(laplacian, 0.0)
-    np.fill_diagonal(laplacian, -laplacian.sum(axis=1))
-    # Adding the all-ones matrix pins sum(y) = 0 and makes L invertible on a connected graph.
-    y = np.linalg.solve(laplacian + np.ones((n, n)), logs.sum(axis=1))
-    w = np.exp(y - y.max())
-    return w / w.sum()
+    return priorities_batch(np.where(known, a, np.nan)[None], "geometric_mean")[0]
+
+
+def principal_batch(matrices: np.ndarray) -> np.ndarray:
+    """Principal right eigenvectors, scaled to sum to 1, of a stack of positive matrices:
+    shape (..., n, n) -> (..., n). No validation (the batched sampling calls it on thousands
+    of matrices it builds itself)."""
+    values, vectors = np.linalg.eig(matrices)
+    k = np.argmax(values.real, axis=-1)
+    v = np.take_along_axis(vectors.real, k[..., None, None], axis=-1)[..., 0]
+    v = np.abs(v)
+    return v / v.sum(axis=-1, keepdims=True)
+
+
+def priorities_batch(matrices: np.ndarray, method: str = "eigenvector") -> np.ndarray:
+    """The weights of :func:`priorities` for a stack of reciprocal matrices (..., n, n), ``nan``
+    for a missing judgement: shape (..., n).
+
+    The same methods, vectorised over the stack: Harker's (1987) eigenvector for incomplete
+    matrices (the ``"harker"`` completion; the ``"optimal"`` one is an iterative search per
+    matrix), or the logarithmic least-squares geometric mean through the Laplacian (Bozóki,
+    Fülöp & Rónyai 2010, Theorem 4). No validation: each matrix must be positive, reciprocal
+    and linked (see :func:`priorities`). Used by the sensitivity analysis to turn sampled
+    judgements into weights.
+    """
+    a = np.asarray(matrices, dtype=np.float64)
+    known = ~np.isnan(a)
+    n = a.shape[-1]
+    idx = np.arange(n)
+    if method == "geometric_mean":
+        logs = np.where(known, np.log(np.where(known, a, 1.0)), 0.0)
+        lap = -known.astype(float)
+        lap[..., idx, idx] = 0.0
+        lap[..., idx, idx] = -lap.sum(axis=-1)
+        # Adding the all-ones matrix pins sum(y) = 0 and makes L invertible on a linked graph.
+        y = np.linalg.solve(lap + 1.0, logs.sum(axis=-1)[..., None])[..., 0]
+        w = np.exp(y - y.max(axis=-1, keepdims=True))
+        return w / w.sum(axis=-1, keepdims=True)
+    c = np.where(known, a, 0.0)
+    c[..., idx, idx] = 1.0 + (~known).sum(axis=-1)
+    return principal_batch(c)
 
 
 def koczkodaj(matrix: np.ndarray | Sequence[Sequence[float]]) -> float:

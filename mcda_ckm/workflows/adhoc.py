@@ -19,8 +19,9 @@ import numpy as np
 from mcda_ckm.errors import CkmError
 from mcda_ckm.files import check_file, check_folder, csv_cell, write_file
 from mcda_ckm.large import dask as cluster
-from mcda_ckm.large import stream
-from mcda_ckm.large.stream import AUTO_STREAM_BYTES, KeyProbabilities, StreamRanking
+from mcda_ckm.large.chunks import read_layout
+from mcda_ckm.large.sampling import KeyProbabilities, key_probabilities
+from mcda_ckm.large.stream import AUTO_STREAM_BYTES, StreamRanking, rank_stream
 from mcda_ckm.model.case import Case
 from mcda_ckm.model.directions import ALIASES, Direction
 from mcda_ckm.model.matrix import DecisionMatrix, direction_words, load_customers, read_table
@@ -36,7 +37,8 @@ from mcda_ckm.model.settings import (
 )
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
 from mcda_ckm.ranking.topsis import Deviations, Ranking, rank
-from mcda_ckm.sensitivity.analysis import Problem, sample_weights
+from mcda_ckm.sensitivity.problem import Problem
+from mcda_ckm.sensitivity.sampling import sample_weights
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
 __all__ = [
@@ -282,7 +284,8 @@ def criteria_of_large(data: Path, engine: Engine) -> list[str]:
     header only."""
     if engine == "dask":
         return cluster.criteria_of(data)
-    return stream.criteria_of(data)
+    layout, _ = read_layout(data, None)
+    return [c for c in layout.columns if c not in ("id", "name")]
 
 
 def weighting_for_file(
@@ -325,7 +328,7 @@ def rank_large(
     """Rank a file of any size (``engine`` "stream") or a partitioned Parquet base on Dask
     (``engine`` "dask"). With ``samples``, also the key-source probability of every customer
     under sampled weights: the case's panel when the weighting has one, else around the given
-    weights (``"around"`` of :func:`mcda_ckm.sensitivity.analysis.sample_weights`); ``seed``
+    weights (``"around"`` of :func:`mcda_ckm.sensitivity.sampling.sample_weights`); ``seed``
     defaults to the case's, else :data:`mcda_ckm.model.settings.DEFAULT_SEED`."""
     data = Path(data)
     if not 0 <= samples <= MAX_SAMPLES:
@@ -359,9 +362,9 @@ def rank_large(
                 else None
             )
         return LargeRanking(ranking, probabilities)
-    ranking = stream.rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
+    ranking = rank_stream(data, w, tree, full_ranks=full_ranks, progress=progress, **kwargs)
     probabilities = (
-        stream.key_probabilities(data, sampled, tree, k=ranking.k, normalization=norm)
+        key_probabilities(data, sampled, tree, k=ranking.k, normalization=norm)
         if sampled is not None
         else None
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mcda_ckm import sensitivity as sens
 from mcda_ckm.errors import CaseError
 from mcda_ckm.model.case import Case, sha256
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
@@ -26,7 +27,6 @@ from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
 from mcda_ckm.ranking.topsis import Ranking, rank
-from mcda_ckm.sensitivity import analysis as sens
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
 __all__ = ["Sensitivity", "Study", "run_study"]
@@ -34,7 +34,7 @@ __all__ = ["Sensitivity", "Study", "run_study"]
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """The sensitivity analyses of a study (see :mod:`mcda_ckm.sensitivity.analysis`)."""
+    """The sensitivity analyses of a study (see :mod:`mcda_ckm.sensitivity`)."""
 
     problem: sens.Problem = field(repr=False)
     tolerances: list[sens.Tolerance]
@@ -128,10 +128,9 @@ def run_study(
         Replaces the case's ``[ahp]`` settings.
     top_k, normalization : optional
         Override the case's ``[ranking]`` settings.
-    samples, seed, source, spread : optional
-        Override the case's ``[sensitivity]`` settings, the SMAA sampling (see
-        :func:`mcda_ckm.sensitivity.analysis.sample_weights`); ``source`` defaults to "panel"
-        when the case has a panel, "around" when it has fixed weights.
+    samples, seed, source, spread :
+        The SMAA sampling (see :func:`mcda_ckm.sensitivity.sampling.sample_weights`); ``source``
+        defaults to "panel" when the case has a panel, "around" when it has fixed weights.
     progress : callable, optional
         Called as ``progress(done, total)`` during the long steps.
 

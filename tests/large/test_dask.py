@@ -13,8 +13,7 @@ import pytest
 from mcda_ckm.errors import DataError
 from mcda_ckm.large import dask as cluster
 from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import deviations
-from mcda_ckm.sensitivity.analysis import _top_k
+from mcda_ckm.ranking.topsis import deviations, key_sets
 
 distributed = pytest.importorskip("distributed")
 
@@ -68,7 +67,7 @@ def test_key_probabilities_dask_equal_in_memory(tmp_path, client):
     got = cluster.key_probabilities_dask(
         tmp_path / "base", samples, directions=D, client=client, k=4
     )
-    top = _top_k(deviations(x, D, "vector"), samples, 4)
+    top = key_sets(deviations(x, D, "vector"), samples, 4)
     expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
     assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
     np.testing.assert_allclose(got.key_probability, expected[got.rows])

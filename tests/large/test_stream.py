@@ -12,17 +12,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from mcda_ckm.cli.main import app
 from mcda_ckm.errors import CkmError, DataError
-from mcda_ckm.large import stream
+from mcda_ckm.large import ids as large_ids
+from mcda_ckm.large import read, stream, topk
+from mcda_ckm.large.sampling import key_probabilities
 from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking import topsis
-from mcda_ckm.ranking.topsis import deviations
-from mcda_ckm.sensitivity.analysis import _top_k
+from mcda_ckm.ranking.topsis import deviations, key_sets
 from mcda_ckm.workflows.adhoc import rank_file
 
 W = np.array([0.3, 0.1, 0.2, 0.25, 0.15])
@@ -95,7 +94,7 @@ def test_full_ranks_equal_in_memory_ranks_csv_out(tmp_path):
 
 def test_full_ranks_across_bucket_edges(tmp_path, monkeypatch):
     """Ties that fall across the out-of-core sort's bucket edges are still in input order."""
-    monkeypatch.setattr(stream, "BUCKET_ROWS", 64)
+    monkeypatch.setattr(topk, "BUCKET_ROWS", 64)
     x = np.repeat(np.arange(1.0, 21.0)[:, None], 50, axis=0) * np.ones((1, 3))
     x = x[np.random.default_rng(3).permutation(len(x))]
     data = _write_parquet(tmp_path / "t.parquet", x, row_group=128)
@@ -113,7 +112,7 @@ def test_parquet_read_mapped_in_windows_or_buffered_gives_in_memory_numbers(
     # window) buffered reads: the same closeness as the in-memory path.
     x = _matrix(m=2000)
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=300)
-    monkeypatch.setattr(stream, "MAP_BYTES", map_bytes)
+    monkeypatch.setattr(read, "MAP_BYTES", map_bytes)
     out = tmp_path / "s.parquet"
     r = stream.rank_stream(data, W, directions=D, top_k=4, out=out, chunk_rows=450)
     ref = topsis.rank(x, W, D, contributions=False)
@@ -127,8 +126,8 @@ def test_key_probabilities_equal_in_memory_top_k(tmp_path):
     x = _matrix(m=1500)
     data = _write_parquet(tmp_path / "c.parquet", x, row_group=200)
     samples = np.random.default_rng(1).dirichlet(np.ones(5), size=40)
-    got = stream.key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
-    top = _top_k(deviations(x, D, "vector"), samples, 3)
+    got = key_probabilities(data, samples, directions=D, k=3, chunk_rows=170)
+    top = key_sets(deviations(x, D, "vector"), samples, 3)
     expected = np.bincount(top.ravel(), minlength=len(x)) / len(samples)
     assert set(got.rows.tolist()) == set(np.flatnonzero(expected).tolist())
     np.testing.assert_allclose(got.key_probability, expected[got.rows])
@@ -142,7 +141,7 @@ def test_blank_lines_keep_row_numbers_and_hash_is_chunk_independent(tmp_path):
     r = stream.rank_stream(data, [1, 1], top_k=3)
     assert r.key_sources == ("A3", "A2", "A1")
     ids = pa.array(["abc", "é" * 20, "x" * 17])
-    assert stream.hash_ids(ids)[0] == stream.hash_ids(pa.array(["abc"]))[0]
+    assert large_ids.hash_ids(ids)[0] == large_ids.hash_ids(pa.array(["abc"]))[0]
 
 
 # --- every validation rule: the same message as the in-memory path, with the file's row ----
@@ -290,26 +289,6 @@ def test_parquet_ids_of_any_type_follow_the_id_rules(tmp_path, ids, message):
         stream.rank_stream(data, [1], chunk_rows=2)
 
 
-def test_spilled_hashes_are_all_checked_whatever_the_spill_thread_does(monkeypatch):
-    # A slow spill thread: the repeat of a spilled hash is still found.
-    import time
-
-    real = stream._HashSpill._write
-
-    def slow(self, h):
-        time.sleep(0.05)
-        real(self, h)
-
-    monkeypatch.setattr(stream._HashSpill, "_write", slow)
-    spill = stream._HashSpill(limit=4, bits=2)
-    try:
-        spill.add(np.array([1, 2, 3, 4], np.uint64))
-        spill.add(np.array([1], np.uint64))
-        assert spill.duplicated().tolist() == [1]
-    finally:
-        spill.close()
-
-
 def test_output_folder_must_exist(tmp_path):
     data = _write_parquet(tmp_path / "c.parquet", _matrix(m=100))
     with pytest.raises(CkmError, match="not found"):
@@ -392,76 +371,12 @@ def test_cli_rank_stream_error_names_row(tmp_path):
     assert "d.csv" in r.stderr and "row 3" in r.stderr and '"a"' in r.stderr
 
 
-def _reference_hash(text: str) -> int:
-    """The string hash of :func:`mcda_ckm.large.stream.hash_ids` as its docstring states it, in
-    Python integers: the byte length times the multiplier, then per 8-byte little-endian word
-    (zero-padded) xor and multiply, then splitmix64's finaliser (Steele, Lea & Flood 2014)."""
-    mask, m = 2**64 - 1, 0x9E3779B97F4A7C15
-    data = text.encode()
-    h = (len(data) * m) & mask
-    for k in range(0, len(data), 8):
-        h = ((h ^ int.from_bytes(data[k : k + 8].ljust(8, b"\0"), "little")) * m) & mask
-    h ^= h >> 30
-    h = (h * 0xBF58476D1CE4E5B9) & mask
-    h ^= h >> 27
-    h = (h * 0x94D049BB133111EB) & mask
-    return h ^ (h >> 31)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.text(max_size=40), min_size=1, max_size=60),
-    st.integers(0, 5),
-    st.booleans(),
-)
-def test_hash_ids_is_the_stated_hash_of_each_id_alone(texts, cut, large):
-    # Each id's hash is its own (not the other ids' of the array, nor the block's), whatever
-    # the lengths, the characters, a slice offset or 64-bit offsets.
-    array = pa.array(texts, pa.large_string() if large else pa.string())[min(cut, len(texts)) :]
-    want = [_reference_hash(t) for t in texts[min(cut, len(texts)) :]]
-    assert stream.hash_ids(array).tolist() == want
-
-
-def test_hash_ids_across_blocks_and_distinct_ids_differ(monkeypatch):
-    monkeypatch.setattr(stream, "HASH_BLOCK", 5)
-    texts = [f"C{i}" + "x" * (i % 19) for i in range(200)]
-    got = stream.hash_ids(pa.array(texts))
-    assert got.tolist() == [_reference_hash(t) for t in texts]
-    assert len(set(got.tolist())) == len(texts)
-
-
-@pytest.mark.parametrize("limit", [4, 7, 1000])
-def test_hash_spill_finds_every_repeat_in_memory_and_spilled(limit):
-    rng = np.random.default_rng(3)
-    values = rng.integers(0, 2**64, 40, dtype=np.uint64)
-    parts = [values[:3], values[3:15], np.concatenate([values[15:30], values[[2, 9]]]), values[30:]]
-    parts.append(values[[20, 20, 39]])
-    spill = stream._HashSpill(limit=limit, bits=2)
-    try:
-        for part in parts:
-            spill.add(part)
-        got = spill.duplicated()
-    finally:
-        spill.close()
-    assert got.tolist() == sorted(values[[2, 9, 20, 39]].tolist())
-
-
-def test_blank_ids_are_not_hashed_and_hashes_match_filtered():
-    ids = pa.array(["a1", "", "b22", "", "c333"])
-    got = stream._nonempty_hashes(ids)
-    assert got.tolist() == stream.hash_ids(pa.array(["a1", "b22", "c333"])).tolist()
-    mixed = pa.array(["é1", "", None, "zz"])
-    assert (
-        stream._nonempty_hashes(mixed).tolist() == stream.hash_ids(pa.array(["é1", "zz"])).tolist()
-    )
-
-
 @pytest.mark.parametrize("normalization", ["vector", "minmax"])
 @pytest.mark.parametrize("scale", [1.0, 2.0**400, 2.0**-400])
 def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, scale):
     # Blocks of 7 rows in chunks of 100 (a partial block at each chunk's end), and columns so
     # large or small that they are scaled by a power of two (topsis.balance_scales).
-    monkeypatch.setattr(stream, "SCORE_BLOCK", 7)
+    monkeypatch.setattr(topsis, "SCORE_BLOCK", 7)
     x = _matrix(m=500) * scale
     data = _write_parquet(tmp_path / "c.parquet", x)
     ref = topsis.rank(x, W, D, normalization, top_k=5)
@@ -473,56 +388,3 @@ def test_scores_in_blocks_match_in_memory(tmp_path, monkeypatch, normalization, 
     scores = pq.read_table(out)
     np.testing.assert_allclose(scores["closeness"].to_numpy(), ref.closeness, rtol=0, atol=1e-9)
     np.testing.assert_allclose(scores["d_minus"].to_numpy(), ref.d_minus, rtol=1e-9)
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.lists(st.text(max_size=12), min_size=1, max_size=40), st.booleans(), st.integers(1, 7))
-def test_ids_in_order_are_checked_without_hashes_and_repeats_still_found(texts, sort, chunk):
-    # Ascending ids (as text, or shorter first) skip the hashes; any repeat, in order or
-    # not, is still found, and found by its hash once the order fails.
-    if sort:
-        texts = sorted(texts, key=lambda t: (len(t.encode()), t.encode()))
-    ids = pa.array(texts)
-    check = stream._IdCheck()
-    try:
-        for a in range(0, len(texts), chunk):
-            part = ids.slice(a, chunk)
-            check.add(
-                stream._Chunk(
-                    np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
-                )
-            )
-
-        def again():
-            for a in range(0, len(texts), chunk):
-                part = ids.slice(a, chunk)
-                yield stream._Chunk(
-                    np.arange(a, a + len(part)), np.arange(a, a + len(part)) + 2, part, None, {}
-                )
-
-        _, repeated = check.result(again)
-    finally:
-        check.close()
-    seen = {}
-    for t in texts:
-        if t:
-            seen[t] = seen.get(t, 0) + 1
-    hashes = stream.hash_ids(ids).tolist()
-    want = [h for t, h in zip(texts, hashes, strict=True) if t and seen[t] > 1]
-    assert repeated.tolist() == sorted(set(want))
-
-
-def test_ascending_orders_by_text_and_by_length():
-    scratch = stream._Scratch()
-    assert stream._ascending(pa.array(["C8", "C9", "C10"]), None, scratch) == {"length"}
-    assert stream._ascending(pa.array(["C08", "C09", "C10"]), "C07", scratch) == {"text", "length"}
-    assert stream._ascending(pa.array(["a", "ab", "b"]), None, scratch) == {"text"}
-    assert stream._ascending(pa.array(["x" * 9 + "a", "x" * 9 + "b"]), None, scratch) == {
-        "text",
-        "length",
-    }
-    assert stream._ascending(pa.array(["b", "a"]), None, scratch) == set()
-    assert stream._ascending(pa.array(["a", "a"]), None, scratch) == set()
-    assert stream._ascending(pa.array(["é", "ê"]), "e", scratch) == {"text", "length"}
-    assert stream._ascending(pa.array([3, 5, 9]), 2, scratch) == {"text", "length"}
-    assert stream._ascending(pa.array([3, 5, 5]), None, scratch) == set()

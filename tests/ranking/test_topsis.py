@@ -117,6 +117,24 @@ def test_batched_kernel_equals_pymcdm_per_weight_vector(normalization):
     )
 
 
+@pytest.mark.parametrize("normalization", ["vector", "minmax"])
+@pytest.mark.parametrize("scale", [1.0, 2.0**400])
+def test_blocked_scorer_equals_pymcdm(monkeypatch, normalization, scale):
+    """The bounded-memory engines' scorer (score_columns: columns in blocks of 7 rows, with the
+    whole matrix's statistics) against pymcdm, also on columns so large that the kernel scales
+    them by a power of two (pymcdm sees the unscaled values: closeness is scale-invariant)."""
+    monkeypatch.setattr(topsis, "SCORE_BLOCK", 7)
+    values, weights, directions = random_problem(3, negative=normalization == "minmax")
+    x = values * scale
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    scale2 = topsis.deviations(x, directions, normalization).scale2
+    w = np.asarray(weights) / np.sum(weights)
+    columns = [np.ascontiguousarray(x[:, j]) for j in range(x.shape[1])]
+    closeness, *_ = topsis.score_columns(columns, directions, lo, hi, scale2, w)
+    expected, *_ = pymcdm_topsis(values, weights, directions, normalization)
+    np.testing.assert_allclose(closeness, expected, rtol=0, atol=1e-12)
+
+
 def test_weights_are_scaled_to_sum_to_one():
     a = rank(FIGHTER_X, FIGHTER_W, FIGHTER_D)
     b = rank(FIGHTER_X, FIGHTER_W * 40, FIGHTER_D)

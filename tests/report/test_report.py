@@ -159,7 +159,7 @@ def test_plot_functions_take_ax_and_return_it(study):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mcda_ckm.sensitivity import analysis as S
+    from mcda_ckm import sensitivity as S
 
     s = study.sensitivity
     fig, axes = plt.subplots(2, 3)

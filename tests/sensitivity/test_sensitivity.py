@@ -1,4 +1,4 @@
-"""Tests of mcda_ckm.sensitivity.analysis: sweeps, exact tolerances against a fine grid, judgement
+"""Tests of mcda_ckm.sensitivity: sweeps, exact tolerances against a fine grid, judgement
 tolerance, sampling and SMAA against pymcdm as the oracle."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import minmax_normalization, vector_normalization
 
+from mcda_ckm import sensitivity as S
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.matrix import load_customers
 from mcda_ckm.model.tree import flat_tree
-from mcda_ckm.sensitivity import analysis as S
+from mcda_ckm.sensitivity import intervals, judgements
 from mcda_ckm.weights.panel import evaluate
 from tests.conftest import CASE
 
@@ -133,7 +134,7 @@ def test_judgement_tolerance(bundled):
     from mcda_ckm.model import scale
 
     def key_with(v):
-        trial = [S._with_value(x, j, v) if x is e else x for x in case.experts]
+        trial = [judgements._with_value(x, j, v) if x is e else x for x in case.experts]
         w = evaluate(case.tree, trial).global_weights
         return {p.ids[i] for i in p.top(w)}
 
@@ -210,6 +211,6 @@ def test_candidate_screen_does_not_change_the_tolerance(seed, monkeypatch):
     """The exact bounds with the outsiders screened out equal those computed with everyone."""
     p, *_ = random_problem(seed, m=400, k=5)
     fast = [S.tolerance(p, n) for n in ("c0", "c3", "c5")]
-    monkeypatch.setattr(S, "_candidates", lambda p, line, inside, ts: np.ones_like(inside))
+    monkeypatch.setattr(intervals, "_candidates", lambda p, line, inside, ts: np.ones_like(inside))
     slow = [S.tolerance(p, n) for n in ("c0", "c3", "c5")]
     assert fast == slow
