@@ -54,6 +54,8 @@ from mcda_ckm.ranking.topsis import (
     score_columns,
 )
 
+__all__ = ["connect", "criteria_of", "key_probabilities_dask", "rank_dask"]
+
 if TYPE_CHECKING:
     from distributed import Client
 

@@ -23,6 +23,36 @@ from mcda_ckm.model.settings import COMPLETIONS, METHODS, Completion, Method
 from mcda_ckm.model.settings import DEFAULT_RI_TABLE as DEFAULT_RI_TABLE
 from mcda_ckm.model.settings import DEFAULT_RULE as DEFAULT_THRESHOLD_RULE
 
+__all__ = [
+    "COMPLETIONS",
+    "CONSENSUS_BANDS",
+    "CONSENSUS_SOURCE",
+    "DEFAULT_RI_TABLE",
+    "DEFAULT_THRESHOLD_RULE",
+    "GCI_SOURCE",
+    "METHODS",
+    "RI_TABLES",
+    "THRESHOLD_RULES",
+    "Consensus",
+    "Priorities",
+    "RandomIndexTable",
+    "Revision",
+    "aggregate",
+    "aggregate_priorities",
+    "check_matrix",
+    "consensus",
+    "consensus_band",
+    "cr_threshold",
+    "diagnose",
+    "gci",
+    "gci_threshold",
+    "koczkodaj",
+    "principal_batch",
+    "priorities",
+    "priorities_batch",
+    "s_star",
+]
+
 
 @dataclass(frozen=True)
 class RandomIndexTable:
