@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,9 @@ class CashFlows:
     clv : numpy.ndarray
         Shape (customers,): ``sum_i flows[:, i-1] (1 + discount_rate)^(-i)``.
     path : Path or None
+    rows : numpy.ndarray or None
+        Shape (customers, horizon): the file row of each flow (header = row 1), so that a
+        problem with a customer's CLV names the rows it comes from.
     """
 
     ids: tuple[str, ...]
@@ -105,6 +108,48 @@ class CashFlows:
     horizon: int
     clv: np.ndarray
     path: Path | None = None
+    rows: np.ndarray | None = field(default=None, repr=False)
+
+    def where(self, k: int) -> str:
+        """The rows of customer ``k``'s flows, for error messages: ``rows 2, 9, 16``."""
+        if self.rows is None:
+            return f'customer "{self.ids[k]}"'
+        return "rows " + ", ".join(str(int(r)) for r in sorted(self.rows[k]))
+
+    def check_for(self, normalization: str, column: str) -> None:
+        """Check that the CLV can replace the customers file's ``column`` under
+        ``normalization``, naming this file and the rows of the customer at fault.
+
+        Vector normalisation (``x / sqrt(sum x^2)``, Hwang & Yoon 1981, p. 131) needs values
+        >= 0; a loss-making customer's flows discount to a negative CLV. The customers file
+        holds no such value, so the error must name the cash flows.
+
+        Raises
+        ------
+        DataError
+            A CLV that is not finite (flows too large), or negative under "vector".
+        """
+        bad = np.flatnonzero(~np.isfinite(self.clv))
+        if bad.size:
+            k = int(bad[0])
+            raise DataError(
+                f'customer "{self.ids[k]}": its cash flows discount to a CLV that is not finite',
+                path=self.path,
+                where=self.where(k),
+                hint="Check the size of these flows (the unit is the same for every customer)",
+            )
+        negative = np.flatnonzero(self.clv < 0)
+        if normalization == "vector" and negative.size:
+            k = int(negative[0])
+            raise DataError(
+                f'customer "{self.ids[k]}": its cash flows discount to a CLV of '
+                f"{self.clv[k]:g}, negative; vector normalisation (x / sqrt(sum x^2)) of the "
+                f'column "{column}" needs values >= 0',
+                path=self.path,
+                where=self.where(k),
+                hint='Use [ranking] normalization = "minmax", which takes any values, or check '
+                "these flows",
+            )
 
     def as_dict(self) -> dict[str, float]:
         """CLV keyed by customer id."""
@@ -218,4 +263,5 @@ def load_cash_flows(
         horizon=horizon,
         clv=clv(flows, rate),
         path=table.path,
+        rows=first_row,
     )

@@ -91,13 +91,16 @@ class Study:
 
 
 def _with_clv(
-    clv: ClvSettings | None, dm: DecisionMatrix
+    clv: ClvSettings | None, dm: DecisionMatrix, normalization: str
 ) -> tuple[DecisionMatrix, CashFlows | None]:
     """The matrix with the ``[clv] column`` replaced by the CLV computed from the cash flows
-    (the column was checked against the tree when the case was loaded)."""
+    (the column was checked against the tree when the case was loaded). A CLV the ranking
+    cannot take is blamed on the cash-flow file and its rows, not on the customers file's
+    cell it replaces."""
     if clv is None:
         return dm, None
     flows = load_cash_flows(clv.cashflows, dm.ids, clv.discount_rate, clv.horizon)
+    flows.check_for(normalization, clv.column)
     values = dm.values.copy()
     values[:, dm.criteria.index(clv.column)] = flows.clv
     values.flags.writeable = False
@@ -182,7 +185,7 @@ def _run(
         weights, local = panel.global_weights, panel.local_weights
     dm = load_customers(customers, case.tree)
     inputs = {**case.inputs, customers.name: sha256(customers)}
-    dm, flows = _with_clv(case.settings.clv, dm)
+    dm, flows = _with_clv(case.settings.clv, dm, norm)
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     ranking = rank(dm, weights, normalization=norm, top_k=k)
