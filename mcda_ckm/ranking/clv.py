@@ -78,7 +78,8 @@ def clv(cash_flows: Any, discount_rate: float) -> Any:
     if not np.isfinite(flows).all():
         raise CkmError("a cash flow is NaN or infinite", hint="Give every period a finite flow")
     factors = (1.0 + rate) ** -np.arange(1, flows.shape[-1] + 1, dtype=np.float64)
-    values = flows @ factors
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_for
+        values = flows @ factors
     return float(values) if flows.ndim == 1 else values
 
 
