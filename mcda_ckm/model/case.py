@@ -161,8 +161,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it is a loop of symbolic links (Python
+    3.11 raises RuntimeError there): the reader of the file then names the loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
 def _rel(path: Path, base: Path) -> str:
-    return os.path.relpath(path.resolve(), base.resolve())
+    return os.path.relpath(resolved(path), resolved(base))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -231,7 +240,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
     ahp = read_ahp(doc.get("ahp", {}), toml)
     ranking = read_ranking(doc.get("ranking", {}), toml)
     sensitivity = read_sensitivity(doc.get("sensitivity", {}), toml)
-    tree_path = resolve_tree(meta["tree"], folder, path=toml, where="[case] tree").resolve()
+    tree_path = resolved(resolve_tree(meta["tree"], folder, path=toml, where="[case] tree"))
     tree = load_tree(tree_path)
     tree_key = bundled_id(tree_path) or _rel(tree_path, folder)
     warnings: list[SettingWarning] = []
@@ -268,7 +277,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
         tree=tree,
         settings=Settings(ahp=ahp, ranking=ranking, clv=clv, sensitivity=sensitivity),
         panel=None if fixed is not None else folder / meta.get("panel", "panel"),
-        customers=(folder / meta["customers"]).resolve() if "customers" in meta else None,
+        customers=resolved(folder / meta["customers"]) if "customers" in meta else None,
         fixed_weights=fixed,
         inputs=inputs,
         warnings=tuple(warnings),

@@ -494,15 +494,17 @@ def check_separator(text: str, path: Path) -> None:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if "," in first:
         return
-    for sep, name in ((";", "semicolons (;)"), ("\t", "tabs")):
+    for sep, name, why in (
+        (";", "semicolons (;)", "Excel writes ';' where the decimal separator is a comma"),
+        ("\t", "tabs", "a 'Text (Tab delimited)' export"),
+    ):
         if sep in first:
             raise DataError(
-                f"the columns are separated by {name}, not commas",
+                f"the columns are separated by {name}, not commas ({why})",
                 path=path,
                 where="row 1 (header)",
-                hint="Save it as 'CSV UTF-8 (Comma delimited)' with '.' as decimal separator "
-                f"(Excel uses {sep!r} where the decimal separator is a comma), or replace the "
-                "separators by commas",
+                hint="Save it as 'CSV UTF-8 (Comma delimited)' with '.' as decimal separator, "
+                "or replace the separators by commas",
             )
 
 

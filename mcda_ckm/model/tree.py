@@ -459,7 +459,10 @@ def bundled_id(path: str | Path) -> str | None:
     Provenance records a bundled tree by its id rather than by a path into the installation,
     which differs from machine to machine (its SHA-256 pins the content either way).
     """
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except RuntimeError:  # a loop of symbolic links (Python 3.11): not a bundled tree
+        return None
     return path.stem if path.parent == bundled_folder().resolve() else None
 
 

@@ -189,15 +189,17 @@ def check_memory(estimate: MemoryEstimate, budget: int | None, path: Path) -> No
     """
     if budget is None or estimate.bytes <= budget:
         return
-    fewer = ""
+    ways = [f"rank this file with 'ckm rank {path.name}' (it streams the file in bounded memory)"]
     if estimate.samples > 1000:
-        fewer = f"fewer --samples (e.g. --samples {max(1000, estimate.samples // 10):,}); "
+        ways.append(f"use fewer --samples (e.g. --samples {max(1000, estimate.samples // 10):,})")
+    ways.append(
+        f"raise the budget with --max-memory (e.g. --max-memory "
+        f"{math.ceil(estimate.bytes * 1.2 / 2**30)}G) on a machine that has it"
+    )
     raise DataError(
         f"ckm run would need {estimate}, over its memory budget of {gib(budget)}",
         path=path,
-        hint=f"Rank this file with 'ckm rank {path.name}' (it streams the file in bounded "
-        f"memory), or use {fewer}or raise the budget with --max-memory (e.g. --max-memory "
-        f"{math.ceil(estimate.bytes * 1.2 / 2**30)}G) on a machine that has it",
+        hint="R" + "; or ".join(ways)[1:],
     )
 
 
