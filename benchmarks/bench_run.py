@@ -39,8 +39,8 @@ def run(case: Path, out: Path, samples: int) -> tuple[float, float | None]:
     """(wall seconds, peak RSS in bytes or None) of one ``ckm run``."""
     command = [
         sys.executable,
-        "-m",
-        "mcda_ckm.cli.main",
+        "-c",
+        "from mcda_ckm.cli.main import main; main()",
         "run",
         str(case),
         "--out",

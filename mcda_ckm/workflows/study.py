@@ -94,8 +94,12 @@ class Study:
 
 # -- the memory estimate -----------------------------------------------------------------------
 
-BASE_BYTES = 300 * 2**20
+BASE_BYTES = 200 * 2**20
 """The interpreter with numpy, networkx and matplotlib loaded, and the report's figures."""
+CROSS_PAIR_BYTES = 10
+"""Bytes per pair of customers and indicator in the PROMETHEE II cross-check (its pairwise
+preference arrays), which compares at most ``PROMETHEE_LIMIT`` customers: 8 per float64 and
+the temporaries."""
 TABLE_FACTOR = 20
 """Bytes held while reading a CSV, per byte of the file: every cell becomes a Python string
 (about 50 bytes for a few characters), about 18 times the file's size for a file of short
@@ -162,7 +166,8 @@ def estimate_memory(
     count, before anything is read.
 
     ``BASE + TABLE_FACTOR x file size + MATRIX_COPIES x 8 m n`` for reading and ranking
-    ``m`` customers on ``n`` indicators, plus, with the sensitivity analysis, ``16 s n`` for
+    ``m`` customers on ``n`` indicators, ``CROSS_PAIR_BYTES x n h^2`` for the cross-check of
+    ``h = min(m, PROMETHEE_LIMIT)`` customers, plus, with the sensitivity analysis, ``16 s n`` for
     ``s`` weight samples, ``2 x 8 x workers x chunk x m`` for the SMAA chunks in flight and
     ``8 m (k + 1 + n)`` per chunk of results kept until the end (``k`` = top_k). The
     coefficients were measured with ``benchmarks/bench_run.py``; the estimate is meant to be
@@ -171,6 +176,7 @@ def estimate_memory(
     m = count_rows(path)
     factor = TABLE_FACTOR * (4 if path.suffix.lower() in (".xlsx", ".xlsm") else 1)
     total = BASE_BYTES + factor * path.stat().st_size + MATRIX_COPIES * 8 * m * criteria
+    total += CROSS_PAIR_BYTES * criteria * min(m, PROMETHEE_LIMIT) ** 2
     if with_sensitivity:
         chunks = math.ceil(samples / SMAA_CHUNK)
         total += 16 * samples * criteria
