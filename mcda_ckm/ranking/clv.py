@@ -24,6 +24,8 @@ import numpy as np
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import parse_numbers, read_table
 
+__all__ = ["COLUMNS", "CashFlows", "clv", "load_cash_flows"]
+
 COLUMNS: tuple[str, ...] = ("customer_id", "period", "net_cash_flow")
 
 
