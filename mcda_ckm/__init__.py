@@ -66,7 +66,7 @@ API: dict[str, str] = {
     "diagnose": "mcda_ckm.weights.ahp",
     "evaluate": "mcda_ckm.weights.panel",
     "evaluate_case": "mcda_ckm.weights.panel",
-    "judgement_tolerances": "mcda_ckm.sensitivity",
+    "judgement_tolerances": "mcda_ckm.sensitivity.judgements",
     "key_probabilities": "mcda_ckm.large.sampling",
     "load_case": "mcda_ckm.model.case",
     "load_customers": "mcda_ckm.model.matrix",
@@ -75,18 +75,64 @@ API: dict[str, str] = {
     "load_tree": "mcda_ckm.model.tree",
     "objective_weights": "mcda_ckm.weights.objective",
     "priorities": "mcda_ckm.weights.ahp",
-    "problem": "mcda_ckm.sensitivity",
+    "problem": "mcda_ckm.sensitivity.problem",
     "rank": "mcda_ckm.ranking.topsis",
     "rank_stream": "mcda_ckm.large.stream",
     "reading": "mcda_ckm.ranking.reading",
     "run_study": "mcda_ckm.workflows.study",
-    "sample_weights": "mcda_ckm.sensitivity",
-    "smaa": "mcda_ckm.sensitivity",
-    "tolerances": "mcda_ckm.sensitivity",
+    "sample_weights": "mcda_ckm.sensitivity.sampling",
+    "smaa": "mcda_ckm.sensitivity.acceptability",
+    "tolerances": "mcda_ckm.sensitivity.intervals",
     "write_report": "mcda_ckm.report.writers",
 }
 
-__all__ = ["API", "__version__", *sorted(API)]
+__all__ = [
+    "API",
+    "AhpSettings",
+    "Case",
+    "CaseError",
+    "CkmError",
+    "ConsistencyError",
+    "CriteriaTree",
+    "DataError",
+    "DecisionMatrix",
+    "IncompleteMatrixError",
+    "JudgementError",
+    "OutputError",
+    "PanelResult",
+    "Ranking",
+    "RankingSettings",
+    "Settings",
+    "Study",
+    "TreeError",
+    "__version__",
+    "aggregate",
+    "bundled_trees",
+    "combine",
+    "consensus",
+    "cross_check",
+    "diagnose",
+    "evaluate",
+    "evaluate_case",
+    "judgement_tolerances",
+    "key_probabilities",
+    "load_case",
+    "load_customers",
+    "load_expert",
+    "load_panel",
+    "load_tree",
+    "objective_weights",
+    "priorities",
+    "problem",
+    "rank",
+    "rank_stream",
+    "reading",
+    "run_study",
+    "sample_weights",
+    "smaa",
+    "tolerances",
+    "write_report",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -124,13 +170,11 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from mcda_ckm.ranking.reading import reading
     from mcda_ckm.ranking.topsis import Ranking, rank
     from mcda_ckm.report.writers import write_report
-    from mcda_ckm.sensitivity import (
-        judgement_tolerances,
-        problem,
-        sample_weights,
-        smaa,
-        tolerances,
-    )
+    from mcda_ckm.sensitivity.acceptability import smaa
+    from mcda_ckm.sensitivity.intervals import tolerances
+    from mcda_ckm.sensitivity.judgements import judgement_tolerances
+    from mcda_ckm.sensitivity.problem import problem
+    from mcda_ckm.sensitivity.sampling import sample_weights
     from mcda_ckm.weights.ahp import aggregate, consensus, diagnose, priorities
     from mcda_ckm.weights.combine import combine
     from mcda_ckm.weights.objective import objective_weights

@@ -22,6 +22,7 @@ from mcda_ckm.cli.options import (
     CompletionOpt,
     JsonOpt,
     LangOpt,
+    MaxMemoryOpt,
     MethodOpt,
     OutOpt,
     PolicyOpt,
@@ -44,7 +45,7 @@ from mcda_ckm.cli.show import (
 )
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import Case, from_judgements, load_case
-from mcda_ckm.model.settings import AhpSettings
+from mcda_ckm.model.settings import AhpSettings, parse_memory
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -136,15 +137,17 @@ def study_of(
     source: StrEnum | None,
     spread: float | None,
     quiet: bool,
+    max_memory: str | None = None,
 ) -> Study:
     """Load a case, show its warnings and run its study with the options given."""
     from mcda_ckm.workflows.study import run_study
 
+    budget = parse_memory(max_memory) if max_memory is not None else None
     c = load_case(case)
     print_warnings(c.warnings)
     settings = ahp_of(c, *ahp)
     with progress(quiet, "sensitivity") as update:
-        return run_study(
+        study = run_study(
             c,
             ahp=settings,
             top_k=top,
@@ -153,7 +156,12 @@ def study_of(
             source=value(source),
             spread=spread,
             progress=update,
+            max_memory=budget,
+            check_memory_budget=max_memory is None or budget is not None,
         )
+    if study.matrix.encoding != "utf-8" and not quiet:
+        err.print(f"note: {study.matrix.path} read as {study.matrix.encoding} (not UTF-8)")
+    return study
 
 
 def target_of(case: Path, out_dir: Path | None) -> Path:
@@ -191,6 +199,7 @@ def run(
     lang: LangOpt = DEFAULT_LANG,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """The main job: weights, ranking, cross-check, sensitivity and the report folder.
 
@@ -201,7 +210,7 @@ def run(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
         written = write(study, target, lang)
     if json_:
         print(to_json(study_to_dict(study, command_line(), value(lang))))
@@ -230,12 +239,13 @@ def report(
     completion: CompletionOpt = None,
     lang: LangOpt = DEFAULT_LANG,
     quiet: QuietOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Write the report folder of a case (the same as 'ckm run', printing only where)."""
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
@@ -258,13 +268,14 @@ def sensitivity(
     json_: JsonOpt = False,
     lang: LangOpt = DEFAULT_LANG,
     quiet: QuietOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """How firm the key sources are: weight and judgement tolerances, SMAA-2 probabilities."""
     from mcda_ckm.report.results import sensitivity_to_dict, to_json
 
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
     if study.panel is not None and not json_:
         print_quality(study.panel, value(lang), study)
     if json_:

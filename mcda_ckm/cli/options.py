@@ -17,6 +17,7 @@ import typer
 from mcda_ckm.model.settings import (
     AGGREGATIONS,
     COMPLETIONS,
+    DEFAULT_MEMORY_FRACTION,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     ENGINES,
@@ -141,8 +142,8 @@ SamplesOpt = Annotated[
     typer.Option(
         min=1,
         max=MAX_SAMPLES,
-        help=f"Weight samples for the SMAA analysis (default: the case's, else "
-        f"{DEFAULT_SAMPLES:,}).",
+        help=f"Weight samples for the SMAA analysis, 1 to {MAX_SAMPLES:,} (default: the "
+        f"case's, else {DEFAULT_SAMPLES:,}).",
     ),
 ]
 SeedOpt = Annotated[
@@ -174,5 +175,15 @@ EngineOpt = Annotated[
     typer.Option(
         help="Where to compute (default: stream for Parquet and CSV files of 64 MiB or more, "
         "else memory)."
+    ),
+]
+MaxMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help=f"Memory budget: the run stops before reading the customers if it expects to need "
+        f"more (e.g. 4G, 512M, 80%; 0 for no limit; default {DEFAULT_MEMORY_FRACTION:.0%} of "
+        "the machine's memory).",
+        show_default=False,
     ),
 ]

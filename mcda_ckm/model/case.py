@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from mcda_ckm.errors import CaseError
+from mcda_ckm.model import toml as tomlfile
 from mcda_ckm.model.judgements import ExpertJudgements, load_panel
 from mcda_ckm.model.settings import (
     AHP_CHOICES,
@@ -172,30 +172,29 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it is a loop of symbolic links (Python
+    3.11 raises RuntimeError there): the reader of the file then names the loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
 def _rel(path: Path, base: Path) -> str:
-    return os.path.relpath(path.resolve(), base.resolve())
+    return os.path.relpath(resolved(path), resolved(base))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's tables; a UTF-8 byte-order mark is accepted (Windows editors write one).
+    """A TOML file's tables, read by :func:`mcda_ckm.model.toml.read_toml` (UTF-8, a
+    byte-order mark accepted).
 
     Raises
     ------
     CaseError
-        On bytes that are not UTF-8 or on a syntax error, naming the file.
+        On an unreadable path, bytes that are not UTF-8 or a syntax error, naming the file.
     """
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CaseError(
-            f"not UTF-8 text (byte {exc.start + 1})",
-            path=path,
-            hint="Save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
-        ) from None
-    try:
-        return tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
+    return tomlfile.read_toml(path, CaseError)
 
 
 def read_case_file(folder: str | Path) -> CaseFile:
@@ -213,7 +212,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
     folder = Path(folder)
     toml = folder if folder.is_file() else folder / "case.toml"
     folder = toml.parent
-    if not toml.exists():
+    if not toml.exists() and not toml.is_symlink():
         raise CaseError(
             "no case.toml here",
             path=toml,
@@ -253,7 +252,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
     ranking = read_ranking(doc.get("ranking", {}), toml)
     panel_settings = read_panel(doc.get("panel", {}), toml)
     sensitivity = read_sensitivity(doc.get("sensitivity", {}), toml)
-    tree_path = resolve_tree(meta["tree"], folder, path=toml, where="[case] tree").resolve()
+    tree_path = resolved(resolve_tree(meta["tree"], folder, path=toml, where="[case] tree"))
     tree = load_tree(tree_path)
     tree_key = bundled_id(tree_path) or _rel(tree_path, folder)
     warnings: list[SettingWarning] = []
@@ -292,7 +291,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
             ahp=ahp, ranking=ranking, panel=panel_settings, clv=clv, sensitivity=sensitivity
         ),
         panel=None if fixed is not None else folder / meta.get("panel", "panel"),
-        customers=(folder / meta["customers"]).resolve() if "customers" in meta else None,
+        customers=resolved(folder / meta["customers"]) if "customers" in meta else None,
         fixed_weights=fixed,
         inputs=inputs,
         warnings=tuple(warnings),

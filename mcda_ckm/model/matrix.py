@@ -20,6 +20,7 @@ import dataclasses
 import difflib
 import io
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +30,29 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.directions import Direction
+from mcda_ckm.model.encoding import ENCODING_HINT, check_separator, detect_encoding
 from mcda_ckm.model.settings import NORMALIZATIONS
+from mcda_ckm.model.toml import read_bytes
 
 if TYPE_CHECKING:
-    from mcda_ckm.model.tree import CriteriaTree
+    from mcda_ckm.model.tree import CriteriaTree, Scale
+
+__all__ = [
+    "DecisionMatrix",
+    "Table",
+    "cell_error",
+    "check_for_normalization",
+    "check_scales",
+    "load_customers",
+    "read_table",
+]
 
 NUMBER_HINT = (
     "Write a plain number with a dot as decimal separator, without units or thousands separators"
 )
+INFINITE_HINT = "Write a finite number (check for a division by zero upstream)"
+THOUSANDS = re.compile(r"[+-]?\d{1,3}([,\u00a0 ']\d{3})+(\.\d*)?")
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 MISSING_HINT = (
     "Fill in a value (estimate it if unknown) or remove the customer: one blank cell would make "
     "every score NaN"
@@ -66,6 +82,9 @@ class DecisionMatrix:
         add nothing to any customer's distances.
     rows : tuple of int
         For each customer, its row in the file (header = row 1); empty when not read from a file.
+    encoding : str
+        The text encoding the file was read in ("utf-8", or "gb18030" / "cp1252" for a CSV
+        saved by Excel in a Chinese or Western code page), for the caller to report.
     """
 
     ids: tuple[str, ...]
@@ -76,6 +95,7 @@ class DecisionMatrix:
     path: Path | None = None
     constant_columns: tuple[str, ...] = ()
     rows: tuple[int, ...] = ()
+    encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
         values = self.values
@@ -354,12 +374,15 @@ class Table:
     """The cells of a CSV file or of an XLSX workbook's first sheet, as stripped strings.
 
     ``lines[k]`` is the row number in the file of ``rows[k]``; blank rows are skipped.
+    ``encoding`` is the text encoding the file was read in (see :func:`detect_encoding`;
+    "utf-8" for a workbook).
     """
 
     path: Path
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     lines: tuple[int, ...]
+    encoding: str = "utf-8"
 
 
 def _cell_text(value: Any) -> str:
@@ -370,8 +393,15 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
+def _raw_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise DataError(
+            f"unsupported file type {suffix or '(none)'!r}",
+            path=path,
+            hint="Use a .csv file (comma-separated, UTF-8) or an .xlsx workbook",
+        )
+    raw = read_bytes(path, DataError)
     if suffix in (".xlsx", ".xlsm"):
         import zipfile
 
@@ -379,8 +409,8 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
         from openpyxl.utils.exceptions import InvalidFileException
 
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise DataError(
                 f"not a readable XLSX workbook ({exc})",
                 path=path,
@@ -391,25 +421,24 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
             return [
                 (line, [_cell_text(v) for v in row])
                 for line, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            ], "utf-8"
         finally:
             book.close()
-    if suffix not in (".csv", ".txt"):
-        raise DataError(
-            f"unsupported file type {suffix or '(none)'!r}",
-            path=path,
-            hint="Use a .csv file (comma-separated, UTF-8) or an .xlsx workbook",
-        )
-    return list(csv_rows(path))
+    encoding = detect_encoding(raw, path)
+    check_separator(raw.decode(encoding, errors="replace"), path)
+    return list(csv_rows(path, io.BytesIO(raw), encoding)), encoding
 
 
-def csv_rows(path: Path, raw: IO[bytes] | None = None) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(
+    path: Path, raw: IO[bytes] | None = None, encoding: str = "utf-8"
+) -> Iterator[tuple[int, list[str]]]:
     """(row, stripped cells) of a CSV file, row 1 first; a quoted value spanning lines keeps
     the row of its first line. ``raw``: the file's bytes already open (the stream counts
-    them for its progress bar)."""
+    them for its progress bar). A UTF-8 byte-order mark is skipped."""
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
         with io.TextIOWrapper(
-            raw if raw is not None else open(path, "rb"), encoding="utf-8-sig", newline=""
+            raw if raw is not None else open(path, "rb"), encoding=codec, newline=""
         ) as fh:
             reader = csv.reader(fh)
             line = 0
@@ -421,7 +450,7 @@ def csv_rows(path: Path, raw: IO[bytes] | None = None) -> Iterator[tuple[int, li
         raise DataError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
             path=path,
-            hint="Save the file as CSV UTF-8",
+            hint=ENCODING_HINT,
         ) from None
     except csv.Error as exc:
         raise DataError(f"not valid CSV ({exc})", path=path) from None
@@ -503,9 +532,8 @@ def read_table(path: str | Path) -> Table:
         has values beyond the header's columns.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError("file not found", path=path, hint="Check the path")
-    raw = [(line, cells) for line, cells in _raw_rows(path) if any(cells)]
+    all_rows, encoding = _raw_rows(path)
+    raw = [(line, cells) for line, cells in all_rows if any(cells)]
     if not raw:
         raise DataError(
             "the file is empty", path=path, hint="Write a header row and one row per customer"
@@ -531,7 +559,112 @@ def read_table(path: str | Path) -> Table:
             cells = cells + [""] * (width - len(cells))
         rows.append(tuple(cells))
         lines.append(line)
-    return Table(path=path, header=tuple(header), rows=tuple(rows), lines=tuple(lines))
+    return Table(
+        path=path, header=tuple(header), rows=tuple(rows), lines=tuple(lines), encoding=encoding
+    )
+
+
+def cell_error(text: str) -> tuple[str, str] | None:
+    """What is wrong with a cell that should hold a number: (message, hint), or None.
+
+    Numbers are read strictly: Python's ``float`` (and numpy's) accept ``"3_20"`` as 320, so
+    an underscore is refused; a thousands separator (``1,234``) or a decimal comma (``0,46``),
+    as Excel writes them in many locales, is refused with a hint rather than guessed. The one
+    rule for the in-memory reader and the streaming engine.
+
+    Examples
+    --------
+    >>> cell_error("0.46") is None
+    True
+    >>> cell_error("0,46")[1][:48]
+    'Write a plain number with a dot as decimal separ'
+    >>> cell_error("3_20")[1][:45]
+    'Write a plain number without underscores (3_2'
+    """
+    if not text:
+        return "empty cell", MISSING_HINT
+    if "_" in text:
+        return f"{text!r} is not a number", (
+            "Write a plain number without underscores (3_20 would otherwise be read as 320)"
+        )
+    try:
+        value = float(text)
+    except ValueError:
+        if THOUSANDS.fullmatch(text):
+            return f"{text!r} is not a number", (
+                "Write a plain number without thousands separators (1234.5, not 1,234.5); if "
+                "the comma is a decimal comma, set Excel's decimal separator to '.' before "
+                "saving as CSV"
+            )
+        if DECIMAL_COMMA.fullmatch(text):
+            return f"{text!r} is not a number", (
+                "Write a plain number with a dot as decimal separator (0.46, not 0,46): set "
+                "Excel's decimal separator to '.' before saving as CSV"
+            )
+        return f"{text!r} is not a number", NUMBER_HINT
+    if math.isnan(value):
+        return f"value is NaN ({text!r})", MISSING_HINT
+    if math.isinf(value):
+        return f"{text!r} is infinite", INFINITE_HINT
+    return None
+
+
+def check_scales(
+    values: np.ndarray,
+    scales: Sequence[Scale | None],
+    *,
+    ranges: tuple[np.ndarray, np.ndarray] | None = None,
+    where: Where = array_where,
+    path: Path | None = None,
+) -> None:
+    """Check that every value lies on the scale the tree declares for its column.
+
+    A value off its scale is not a typo that ranking would survive: a Likert 1-7 answer typed
+    as 70, or a rate of 46 (%) for 0.46, dominates its column after normalisation and moves the
+    customer up the ranking. The column minima and maxima decide (``ranges``, when the caller
+    has them); the offending cell is searched for only on error.
+
+    Parameters
+    ----------
+    values : numpy.ndarray, shape (m, n)
+    scales : sequence of Scale or None, length n
+        :attr:`mcda_ckm.model.tree.CriteriaTree.scales` (None: no check for that column).
+    ranges : (lo, hi), optional
+        The column minima and maxima, if already computed.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row and the column of the first value (row by row) off its scale,
+        the scale and its bounds.
+    """
+    lo, hi = ranges if ranges is not None else column_min_max(values)
+    first: tuple[int, int] | None = None
+    for j, scale in enumerate(scales):
+        if scale is None:
+            continue
+        low = -math.inf if scale.low is None else scale.low
+        high = math.inf if scale.high is None else scale.high
+        if lo[j] >= low and hi[j] <= high:
+            continue
+        i = int(np.flatnonzero((values[:, j] < low) | (values[:, j] > high))[0])
+        if first is None or i < first[0]:
+            first = (i, j)
+    if first is None:
+        return
+    i, j = first
+    scale = scales[j]
+    assert scale is not None
+    value = float(values[i, j])
+    hint = f"The tree declares {scale.meaning}"
+    if scale.name == "rate" and 1 < value <= 100:
+        hint = f"Did you mean {value / 100:g} ({value:g}%)? {hint}"
+    raise DataError(
+        f'{value:g} is off the scale "{scale.name}" ({scale.bounds()})',
+        path=path,
+        where=where(i, j),
+        hint=hint + "; correct the value, or change the indicator's scale in the tree file",
+    )
 
 
 def parse_numbers(table: Table, columns: Sequence[str]) -> np.ndarray:
@@ -547,33 +680,20 @@ def parse_numbers(table: Table, columns: Sequence[str]) -> np.ndarray:
     """
     index = [table.header.index(c) for c in columns]
     cells = [[row[k] for k in index] for row in table.rows]
-    try:
-        values = np.array(cells, dtype=np.float64).reshape(len(cells), len(index))
-        if np.isfinite(values).all():
-            return values
-    except ValueError:
-        pass
+    if not any("_" in text for row in cells for text in row):
+        try:
+            values = np.array(cells, dtype=np.float64).reshape(len(cells), len(index))
+            if np.isfinite(values).all():
+                return values
+        except ValueError:
+            pass
     for row, line in zip(cells, table.lines, strict=True):
         for text, column in zip(row, columns, strict=True):
-            where = f'row {line}, column "{column}"'
-            if not text:
-                raise DataError("empty cell", path=table.path, where=where, hint=MISSING_HINT)
-            try:
-                value = float(text)
-            except ValueError:
+            found = cell_error(text)
+            if found is not None:
+                message, hint = found
                 raise DataError(
-                    f"{text!r} is not a number", path=table.path, where=where, hint=NUMBER_HINT
-                ) from None
-            if math.isnan(value):
-                raise DataError(
-                    f"value is NaN ({text!r})", path=table.path, where=where, hint=MISSING_HINT
-                )
-            if math.isinf(value):
-                raise DataError(
-                    f"{text!r} is infinite",
-                    path=table.path,
-                    where=where,
-                    hint="Write a finite number (check for a division by zero upstream)",
+                    message, path=table.path, where=f'row {line}, column "{column}"', hint=hint
                 )
     raise AssertionError("unreachable: numpy rejected a block whose cells all parse")
 
@@ -654,6 +774,8 @@ def load_customers(path: str | Path, tree: CriteriaTree) -> DecisionMatrix:
         directions=tree.directions,
         path=table.path,
         rows=table.lines,
+        encoding=table.encoding,
     )
     lo, hi = column_ranges(matrix)
+    check_scales(matrix.values, tree.scales, ranges=(lo, hi), where=matrix.where, path=table.path)
     return matrix.replace(constant_columns=_constant(leaves, lo, hi))

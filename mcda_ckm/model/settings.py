@@ -28,6 +28,7 @@ from mcda_ckm.errors import CaseError, CkmError
 __all__ = [
     "AGGREGATIONS",
     "COMPLETIONS",
+    "DEFAULT_MEMORY_FRACTION",
     "DEFAULT_RI_TABLE",
     "DEFAULT_RULE",
     "DEFAULT_SAMPLES",
@@ -60,6 +61,9 @@ __all__ = [
     "Settings",
     "Source",
     "Unfinished",
+    "machine_memory",
+    "memory_budget",
+    "parse_memory",
     "read_ahp",
     "read_clv",
     "read_panel",
@@ -142,6 +146,85 @@ one percentage point between seeds at this count."""
 MAX_SAMPLES = 10_000_000
 """The largest sample count accepted: the samples alone take ``samples x indicators x 8``
 bytes (about 1 GB for twelve indicators at this count), before the customers are scored."""
+
+
+DEFAULT_MEMORY_FRACTION = 0.5
+"""The share of the machine's memory ``ckm run`` may plan to use (``--max-memory`` changes it):
+half leaves room for the operating system, the desktop and other programs, so that a case too
+large for memory is refused before it makes the machine swap."""
+
+
+def machine_memory() -> int | None:
+    """The machine's physical memory in bytes (``sysconf``, else ``/proc/meminfo``'s
+    MemTotal), or None where neither is available."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_UNITS = {"": 1, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+
+def parse_memory(text: str, where: str = "--max-memory") -> int | None:
+    """A memory size as written on the command line, in bytes; None for ``0`` or ``none``
+    (no budget).
+
+    ``4G``, ``4GiB``, ``512M``, ``2.5g`` (binary units: 1G = 2**30 bytes), a plain number of
+    bytes, or a share of the machine's memory such as ``80%``.
+
+    Raises
+    ------
+    CkmError
+        Naming ``where``, for anything else.
+
+    Examples
+    --------
+    >>> parse_memory("4G"), parse_memory("512MiB"), parse_memory("none")
+    (4294967296, 536870912, None)
+    """
+    raw = text.strip().lower().replace(" ", "")
+    if raw in ("0", "none", "off"):
+        return None
+    try:
+        if raw.endswith("%"):
+            share = float(raw[:-1]) / 100
+            total = machine_memory()
+            if not 0 < share <= 1 or total is None:
+                raise ValueError(raw)
+            return int(share * total)
+        number = raw.removesuffix("ib").removesuffix("b")
+        unit = number[-1] if number and number[-1] in _UNITS else ""
+        value = float(number[: len(number) - len(unit)]) * _UNITS[unit]
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, IndexError, KeyError):
+        raise CkmError(
+            f"{text!r} is not a memory size",
+            where=where,
+            hint="Write a size such as 4G, 512M or 80% (of the machine's memory), or 0 for no "
+            "limit",
+        ) from None
+
+
+def memory_budget(max_memory: int | None = None) -> int | None:
+    """The memory ``ckm run`` may plan to use: ``max_memory`` bytes if given, else
+    :data:`DEFAULT_MEMORY_FRACTION` of :func:`machine_memory` (None if unknown)."""
+    if max_memory is not None:
+        return max_memory
+    total = machine_memory()
+    return None if total is None else int(DEFAULT_MEMORY_FRACTION * total)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ works wherever the case folder is; :func:`resolve_tree` states the rule.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,12 +22,18 @@ import numpy as np
 
 from mcda_ckm.errors import TreeError
 from mcda_ckm.model.directions import ALIASES, Direction
+from mcda_ckm.model.settings import did_you_mean
+from mcda_ckm.model.toml import read_toml
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "NODE_KEYS",
+    "SCALES",
+    "TREE_KEYS",
     "CriteriaTree",
+    "Scale",
     "bundled_folder",
     "bundled_id",
     "bundled_trees",
@@ -36,6 +41,67 @@ __all__ = [
     "load_tree",
     "resolve_tree",
 ]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The range of values a leaf indicator's scale allows (``scale = "likert7"`` in a tree).
+
+    Attributes
+    ----------
+    name : str
+    low, high : float or None
+        The bounds, both included; None for no bound.
+    meaning : str
+        What the values are, in words, for error messages.
+    """
+
+    name: str
+    low: float | None
+    high: float | None
+    meaning: str
+
+    def bounds(self) -> str:
+        """The range in words: ``"1 to 7"``, ``">= 0"``, ``"any value"``."""
+        if self.low is not None and self.high is not None:
+            return f"{self.low:g} to {self.high:g}"
+        if self.low is not None:
+            return f">= {self.low:g}"
+        if self.high is not None:
+            return f"<= {self.high:g}"
+        return "any value"
+
+
+SCALES: dict[str, Scale] = {
+    s.name: s
+    for s in (
+        Scale("likert5", 1.0, 5.0, "a Likert 1-5 score (or a mean of such answers)"),
+        Scale("likert7", 1.0, 7.0, "a Likert 1-7 score (or a mean of such answers)"),
+        Scale("rate", 0.0, 1.0, "a share written as a fraction from 0 to 1 (0.46 for 46%)"),
+        Scale("count", 0.0, None, "a count or frequency, 0 or more"),
+        Scale("money", None, None, "an amount of money, of either sign"),
+        Scale("score", None, None, "a value in the indicator's own unit"),
+    )
+}
+"""The scales a tree may declare on a leaf: Likert items are answered from 1 to 5 or 1 to 7
+(Likert 1932; the 1-7 form in Huang, Han & Meng 2008, section 3.2), rates are fractions of 1,
+counts are never negative; money (a CLV may be negative) and scores have no bound."""
+
+TREE_KEYS: tuple[str, ...] = ("id", "title", "title_zh", "source")
+"""The keys of a tree file's ``[tree]`` table."""
+NODE_KEYS: tuple[str, ...] = (
+    "id",
+    "parent",
+    "label",
+    "label_zh",
+    "description",
+    "description_zh",
+    "unit",
+    "scale",
+    "direction",
+)
+"""The keys of a ``[[node]]`` table."""
+TREE_TABLES: tuple[str, ...] = ("tree", "node")
 
 
 @dataclass(frozen=True)
@@ -97,6 +163,15 @@ class CriteriaTree:
     def leaves(self) -> tuple[str, ...]:
         """The indicators, in the order of the decision matrix's columns."""
         return tuple(n for n in self._preorder() if self.graph.out_degree(n) == 0)
+
+    @property
+    def scales(self) -> tuple[Scale | None, ...]:
+        """The declared scale of each leaf (None where the file declares none), in leaf
+        order: what :func:`mcda_ckm.model.matrix.check_scales` checks values against."""
+        return tuple(
+            SCALES[name] if (name := self.graph.nodes[n].get("scale")) else None
+            for n in self.leaves
+        )
 
     @property
     def directions(self) -> np.ndarray:
@@ -172,16 +247,6 @@ class CriteriaTree:
         return local
 
 
-def _read_toml(path: Path, error: type[TreeError]) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise error("file not found", path=path, hint="Check the path") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"not valid TOML ({exc})", path=path, hint="Fix the syntax") from None
-
-
 def load_tree(path: str | Path) -> CriteriaTree:
     """Load and validate a criteria tree file.
 
@@ -201,10 +266,19 @@ def load_tree(path: str | Path) -> CriteriaTree:
     import networkx as nx
 
     path = Path(path)
-    data = _read_toml(path, TreeError)
+    data = read_toml(path, TreeError)
+    for key in data:
+        if key not in TREE_TABLES:
+            raise TreeError(
+                f"unknown table or key {key!r}{did_you_mean(key, TREE_TABLES)}",
+                path=path,
+                where=key,
+                hint="A tree file holds a [tree] table and [[node]] tables",
+            )
     meta = data.get("tree", {})
     if not isinstance(meta, dict):
         raise TreeError("[tree] must be a table", path=path, hint="Write [tree] with id and title")
+    check_tree_keys(meta, TREE_KEYS, "[tree]", path)
     raw_nodes = data.get("node")
     if not isinstance(raw_nodes, list) or not raw_nodes:
         raise TreeError(
@@ -218,6 +292,7 @@ def load_tree(path: str | Path) -> CriteriaTree:
             raise TreeError("has no id", path=path, where=where, hint='Add id = "some_name"')
         node = raw["id"]
         where = f'node "{node}"'
+        check_tree_keys(raw, NODE_KEYS, f'[[node]] "{node}"', path)
         if node in graph:
             raise TreeError(
                 "duplicate id", path=path, where=where, hint="Give each node its own id"
@@ -293,6 +368,7 @@ def load_tree(path: str | Path) -> CriteriaTree:
                     hint='Use direction = "benefit" or "cost"',
                 )
             graph.nodes[node]["direction"] = Direction.parse(direction).value
+            check_scale(graph.nodes[node].get("scale"), node, path)
     if graph.out_degree(root) == 0:
         raise TreeError("the root has no children", path=path, where=f'node "{root}"')
     return CriteriaTree(
@@ -303,6 +379,42 @@ def load_tree(path: str | Path) -> CriteriaTree:
         graph=graph,
         root=root,
         path=path,
+    )
+
+
+def check_tree_keys(
+    table: Mapping[str, Any], known: tuple[str, ...], where: str, path: Path
+) -> None:
+    """Refuse a key of a tree file's table that is not in ``known`` (with a did-you-mean),
+    and a value that is not text (every key of a tree file is text)."""
+    for key, value in table.items():
+        if key not in known:
+            raise TreeError(
+                f"unknown key {key!r}{did_you_mean(key, known)}",
+                path=path,
+                where=f"{where} {key}",
+                hint=f"The keys of {where.split()[0]} are {', '.join(known)}",
+            )
+        if not isinstance(value, str):
+            raise TreeError(
+                f"{value!r} is not text",
+                path=path,
+                where=f"{where} {key}",
+                hint='Put the value in quotes: "..."',
+            )
+
+
+def check_scale(name: Any, node: str, path: Path) -> None:
+    """Refuse a leaf's ``scale`` that is not one of :data:`SCALES`."""
+    if name is None or name in SCALES:
+        return
+    raise TreeError(
+        f"unknown scale {name!r}{did_you_mean(str(name), SCALES)}",
+        path=path,
+        where=f'[[node]] "{node}" scale',
+        hint="Scales: "
+        + "; ".join(f"{s.name} ({s.bounds()})" for s in SCALES.values())
+        + ". Leave scale out for no check",
     )
 
 
@@ -347,7 +459,10 @@ def bundled_id(path: str | Path) -> str | None:
     Provenance records a bundled tree by its id rather than by a path into the installation,
     which differs from machine to machine (its SHA-256 pins the content either way).
     """
-    path = Path(path).resolve()
+    try:
+        path = Path(path).resolve()
+    except RuntimeError:  # a loop of symbolic links (Python 3.11): not a bundled tree
+        return None
     return path.stem if path.parent == bundled_folder().resolve() else None
 
 
@@ -392,8 +507,8 @@ def resolve_tree(
     """
     text = str(ref)
     candidate = Path(base) / Path(text).expanduser()
-    if candidate.is_file():
-        return candidate
+    if candidate.is_file() or candidate.is_symlink():
+        return candidate  # a broken or looping link is named by load_tree
     bundled = bundled_trees()
     if text in bundled:
         return bundled[text]

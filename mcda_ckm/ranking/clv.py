@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import parse_numbers, read_table
+
+__all__ = ["COLUMNS", "CashFlows", "clv", "load_cash_flows"]
 
 COLUMNS: tuple[str, ...] = ("customer_id", "period", "net_cash_flow")
 
@@ -78,7 +80,8 @@ def clv(cash_flows: Any, discount_rate: float) -> Any:
     if not np.isfinite(flows).all():
         raise CkmError("a cash flow is NaN or infinite", hint="Give every period a finite flow")
     factors = (1.0 + rate) ** -np.arange(1, flows.shape[-1] + 1, dtype=np.float64)
-    values = flows @ factors
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_for
+        values = flows @ factors
     return float(values) if flows.ndim == 1 else values
 
 
@@ -97,6 +100,9 @@ class CashFlows:
     clv : numpy.ndarray
         Shape (customers,): ``sum_i flows[:, i-1] (1 + discount_rate)^(-i)``.
     path : Path or None
+    rows : numpy.ndarray or None
+        Shape (customers, horizon): the file row of each flow (header = row 1), so that a
+        problem with a customer's CLV names the rows it comes from.
     """
 
     ids: tuple[str, ...]
@@ -105,6 +111,48 @@ class CashFlows:
     horizon: int
     clv: np.ndarray
     path: Path | None = None
+    rows: np.ndarray | None = field(default=None, repr=False)
+
+    def where(self, k: int) -> str:
+        """The rows of customer ``k``'s flows, for error messages: ``rows 2, 9, 16``."""
+        if self.rows is None:
+            return f'customer "{self.ids[k]}"'
+        return "rows " + ", ".join(str(int(r)) for r in sorted(self.rows[k]))
+
+    def check_for(self, normalization: str, column: str) -> None:
+        """Check that the CLV can replace the customers file's ``column`` under
+        ``normalization``, naming this file and the rows of the customer at fault.
+
+        Vector normalisation (``x / sqrt(sum x^2)``, Hwang & Yoon 1981, p. 131) needs values
+        >= 0; a loss-making customer's flows discount to a negative CLV. The customers file
+        holds no such value, so the error must name the cash flows.
+
+        Raises
+        ------
+        DataError
+            A CLV that is not finite (flows too large), or negative under "vector".
+        """
+        bad = np.flatnonzero(~np.isfinite(self.clv))
+        if bad.size:
+            k = int(bad[0])
+            raise DataError(
+                f'customer "{self.ids[k]}": its cash flows discount to a CLV that is not finite',
+                path=self.path,
+                where=self.where(k),
+                hint="Check the size of these flows (the unit is the same for every customer)",
+            )
+        negative = np.flatnonzero(self.clv < 0)
+        if normalization == "vector" and negative.size:
+            k = int(negative[0])
+            raise DataError(
+                f'customer "{self.ids[k]}": its cash flows discount to a CLV of '
+                f"{self.clv[k]:g}, negative; vector normalisation (x / sqrt(sum x^2)) of the "
+                f'column "{column}" needs values >= 0',
+                path=self.path,
+                where=self.where(k),
+                hint='Use [ranking] normalization = "minmax", which takes any values, or check '
+                "these flows",
+            )
 
     def as_dict(self) -> dict[str, float]:
         """CLV keyed by customer id."""
@@ -218,4 +266,5 @@ def load_cash_flows(
         horizon=horizon,
         clv=clv(flows, rate),
         path=table.path,
+        rows=first_row,
     )

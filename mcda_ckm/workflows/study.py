@@ -6,13 +6,14 @@ writers turn into files.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from mcda_ckm import sensitivity as sens
-from mcda_ckm.errors import CaseError
+from mcda_ckm.errors import CaseError, DataError
 from mcda_ckm.model.case import Case, sha256
 from mcda_ckm.model.matrix import DecisionMatrix, load_customers
 from mcda_ckm.model.settings import (
@@ -22,6 +23,7 @@ from mcda_ckm.model.settings import (
     RankingSettings,
     SensitivitySettings,
     Source,
+    memory_budget,
 )
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
@@ -29,7 +31,7 @@ from mcda_ckm.ranking.reading import Reading, reading
 from mcda_ckm.ranking.topsis import Ranking, rank
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
-__all__ = ["Sensitivity", "Study", "run_study"]
+__all__ = ["MemoryEstimate", "Sensitivity", "Study", "estimate_memory", "run_study"]
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,134 @@ class Study:
     seed: int | None = None
 
 
+# -- the memory estimate -----------------------------------------------------------------------
+
+BASE_BYTES = 200 * 2**20
+"""The interpreter with numpy, networkx and matplotlib loaded, and the report's figures."""
+CROSS_PAIR_BYTES = 10
+"""Bytes per pair of customers and indicator in the PROMETHEE II cross-check (its pairwise
+preference arrays), which compares at most ``PROMETHEE_LIMIT`` customers: 8 per float64 and
+the temporaries."""
+TABLE_FACTOR = 20
+"""Bytes held while reading a CSV, per byte of the file: every cell becomes a Python string
+(about 50 bytes for a few characters), about 18 times the file's size for a file of short
+numbers; an XLSX file is compressed about 4 times more."""
+MATRIX_COPIES = 10
+"""Copies of the m x n matrix of float64 alive at once: the values, the normalised and
+weighted matrices, the deviations of the sensitivity problem and their temporaries."""
+SMAA_CHUNK = 512
+SMAA_WORKERS = 2
+""":func:`mcda_ckm.sensitivity.analysis.smaa`'s defaults: each worker holds a chunk of
+samples x customers of closeness and distances."""
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """What ``ckm run`` expects to need, estimated before it reads the customers.
+
+    Attributes
+    ----------
+    customers : int
+        The number of customers, estimated from the file's size and its first rows.
+    criteria, samples : int
+    bytes : int
+        The estimated peak memory.
+    """
+
+    customers: int
+    criteria: int
+    samples: int
+    bytes: int
+
+    def __str__(self) -> str:
+        return (
+            f"about {gib(self.bytes)} for {self.customers:,} customers x {self.criteria} "
+            f"indicators and {self.samples:,} samples"
+        )
+
+
+def gib(n: float) -> str:
+    """A size for people: ``1.5 GiB``, ``300 MiB``."""
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+def count_rows(path: Path) -> int:
+    """The number of data rows of a customers file, estimated from its size and the mean
+    length of its first rows (exact for a file under 1 MiB); an XLSX file counts as a CSV
+    4 times its size."""
+    size = path.stat().st_size
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return max(1, 4 * size // 80)
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    lines = head.count(b"\n")
+    if len(head) == size or lines < 2:
+        return max(1, lines - 1)  # the header is not a customer
+    first = head.index(b"\n") + 1
+    return max(1, math.ceil((size - first) / ((head.rindex(b"\n") + 1 - first) / (lines - 1))))
+
+
+def estimate_memory(
+    path: Path, criteria: int, samples: int, top_k: int, *, with_sensitivity: bool = True
+) -> MemoryEstimate:
+    """Estimate the peak memory of :func:`run_study` from the customers file and the sample
+    count, before anything is read.
+
+    ``BASE + TABLE_FACTOR x file size + MATRIX_COPIES x 8 m n`` for reading and ranking
+    ``m`` customers on ``n`` indicators, ``CROSS_PAIR_BYTES x n h^2`` for the cross-check of
+    ``h = min(m, PROMETHEE_LIMIT)`` customers, plus, with the sensitivity analysis, ``16 s n`` for
+    ``s`` weight samples, ``2 x 8 x workers x chunk x m`` for the SMAA chunks in flight and
+    ``8 m (k + 1 + n)`` per chunk of results kept until the end (``k`` = top_k). The
+    coefficients were measured with ``benchmarks/bench_run.py``; the estimate is meant to be
+    within a factor of about 1.5 of the peak resident memory.
+    """
+    m = count_rows(path)
+    factor = TABLE_FACTOR * (4 if path.suffix.lower() in (".xlsx", ".xlsm") else 1)
+    total = BASE_BYTES + factor * path.stat().st_size + MATRIX_COPIES * 8 * m * criteria
+    total += CROSS_PAIR_BYTES * criteria * min(m, PROMETHEE_LIMIT) ** 2
+    if with_sensitivity:
+        chunks = math.ceil(samples / SMAA_CHUNK)
+        total += 16 * samples * criteria
+        total += 2 * 8 * SMAA_WORKERS * min(SMAA_CHUNK, samples) * m
+        total += 8 * m * (top_k + 1 + criteria) * chunks
+    return MemoryEstimate(customers=m, criteria=criteria, samples=samples, bytes=int(total))
+
+
+def check_memory(estimate: MemoryEstimate, budget: int | None, path: Path) -> None:
+    """Refuse a run whose estimate is over ``budget`` bytes, saying what to do instead.
+
+    Raises
+    ------
+    DataError
+        Naming the customers file, the estimate and the budget.
+    """
+    if budget is None or estimate.bytes <= budget:
+        return
+    ways = [f"rank this file with 'ckm rank {path.name}' (it streams the file in bounded memory)"]
+    if estimate.samples > 1000:
+        ways.append(f"use fewer --samples (e.g. --samples {max(1000, estimate.samples // 10):,})")
+    ways.append(
+        f"raise the budget with --max-memory (e.g. --max-memory "
+        f"{math.ceil(estimate.bytes * 1.2 / 2**30)}G) on a machine that has it"
+    )
+    raise DataError(
+        f"ckm run would need {estimate}, over its memory budget of {gib(budget)}",
+        path=path,
+        hint="R" + "; or ".join(ways)[1:],
+    )
+
+
 def _with_clv(
-    clv: ClvSettings | None, dm: DecisionMatrix
+    clv: ClvSettings | None, dm: DecisionMatrix, normalization: str
 ) -> tuple[DecisionMatrix, CashFlows | None]:
     """The matrix with the ``[clv] column`` replaced by the CLV computed from the cash flows
-    (the column was checked against the tree when the case was loaded)."""
+    (the column was checked against the tree when the case was loaded). A CLV the ranking
+    cannot take is blamed on the cash-flow file and its rows, not on the customers file's
+    cell it replaces."""
     if clv is None:
         return dm, None
     flows = load_cash_flows(clv.cashflows, dm.ids, clv.discount_rate, clv.horizon)
+    flows.check_for(normalization, clv.column)
     values = dm.values.copy()
     values[:, dm.criteria.index(clv.column)] = flows.clv
     values.flags.writeable = False
@@ -116,6 +238,8 @@ def run_study(
     spread: float | None = None,
     with_sensitivity: bool = True,
     progress: sens.Progress | None = None,
+    max_memory: int | None = None,
+    check_memory_budget: bool = True,
 ) -> Study:
     """Run a case: weights (panel or fixed), ranking, cross-check, reading, sensitivity.
 
@@ -133,11 +257,18 @@ def run_study(
         defaults to "panel" when the case has a panel, "around" when it has fixed weights.
     progress : callable, optional
         Called as ``progress(done, total)`` during the long steps.
+    max_memory : int, optional
+        The memory budget in bytes; default
+        :data:`mcda_ckm.model.settings.DEFAULT_MEMORY_FRACTION` of the machine's memory.
+    check_memory_budget : bool
+        False to run whatever :func:`estimate_memory` says.
 
     Raises
     ------
     CkmError
         On an override out of its range, before anything is computed.
+    DataError
+        When the estimated memory is over the budget, before anything is read.
     """
     ranking_settings = RankingSettings(
         top_k=case.settings.ranking.top_k if top_k is None else top_k,
@@ -159,6 +290,15 @@ def run_study(
             where="[case] customers",
             hint='Add customers = "customers.csv" (one row per customer, one column per indicator)',
         )
+    if check_memory_budget and customers.is_file():  # a missing file: load_customers says so
+        estimate = estimate_memory(
+            customers,
+            len(case.tree.leaves),
+            sampling.samples,
+            ranking_settings.top_k,
+            with_sensitivity=with_sensitivity,
+        )
+        check_memory(estimate, memory_budget(max_memory), customers)
     return _run(case, customers, ahp, ranking_settings, sampling, with_sensitivity, progress)
 
 
@@ -181,7 +321,7 @@ def _run(
         weights, local = panel.global_weights, panel.local_weights
     dm = load_customers(customers, case.tree)
     inputs = {**case.inputs, customers.name: sha256(customers)}
-    dm, flows = _with_clv(case.settings.clv, dm)
+    dm, flows = _with_clv(case.settings.clv, dm, norm)
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     ranking = rank(dm, weights, normalization=norm, top_k=k)

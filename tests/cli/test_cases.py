@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mcda_ckm.cli.main import app
+from mcda_ckm.model.tree import load_tree
 from tests.conftest import CASE, FIGHTER, ROOT
 
 runner = CliRunner()
@@ -53,6 +54,14 @@ def test_fighter_case_copied_elsewhere_runs(tmp_path, monkeypatch):
     assert json.loads(r.stdout)["ranking"]["key_sources"] == ["A1"]
 
 
+def on_scale(v, scale):
+    if scale is not None and scale.name == "rate":
+        return v / 10
+    if scale is not None and scale.name == "likert7":
+        return 1 + (v - 1) * 0.75
+    return v
+
+
 def _fill_in(folder):
     """Data for a scaffolded Huang (2008) case: every pair "equal" for every expert, and six
     customers of which C1 is best and C6 worst on every indicator."""
@@ -61,6 +70,8 @@ def _fill_in(folder):
         path.write_text(text, encoding="utf-8")
     header = (folder / "customers.csv").read_text(encoding="utf-8").strip().split(",")
     leaves = header[2:]
+    tree = load_tree(folder / "tree.toml")
+    scales = [tree.scales[tree.leaves.index(leaf)] for leaf in leaves]
     rows = [",".join(header)]
     values = {"C1": 9, "C2": 6, "C3": 5, "C4": 4, "C5": 3, "C6": 1}
     for k, (cid, v) in enumerate(values.items()):
@@ -68,7 +79,9 @@ def _fill_in(folder):
         bump = [
             2 if (i + k) % 4 == 0 and cid not in ("C1", "C6") else 0 for i in range(len(leaves))
         ]
-        cells = [v + b for b in bump]
+        # values 1..9 mapped onto each indicator's declared scale (rates 0..1, Likert 1..7),
+        # increasingly, so that C1 stays the ideal and C6 the anti-ideal
+        cells = [on_scale(v + b, scale) for b, scale in zip(bump, scales, strict=True)]
         rows.append(",".join([cid, f"Customer {cid}", *map(str, cells)]))
     (folder / "customers.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return len(leaves)

@@ -244,3 +244,148 @@ def test_fighter_case_is_hwang_yoon_table():
         ],
     )
     np.testing.assert_array_equal(m.directions, [1, 1, 1, -1, 1, 1])
+
+
+# --- values on their declared scale, numbers read strictly (issue 13, point 5) ---------------
+
+SCALED = """[tree]
+id = "scaled"
+[[node]]
+id = "goal"
+[[node]]
+id = "trust"
+parent = "goal"
+scale = "likert7"
+direction = "benefit"
+[[node]]
+id = "acceptance"
+parent = "goal"
+scale = "rate"
+direction = "benefit"
+[[node]]
+id = "visits"
+parent = "goal"
+scale = "count"
+direction = "benefit"
+[[node]]
+id = "clv"
+parent = "goal"
+scale = "money"
+direction = "benefit"
+"""
+
+
+@pytest.fixture
+def scaled(write):
+    from mcda_ckm.model.tree import load_tree
+
+    return load_tree(write("scaled.toml", SCALED))
+
+
+def test_values_on_their_scales_are_read(write, scaled):
+    path = write("c.csv", "id,trust,acceptance,visits,clv\nA,1,0,0,-50\nB,7,1,12,300\n")
+    np.testing.assert_array_equal(load_customers(path, scaled).values[:, 3], [-50, 300])
+
+
+@pytest.mark.parametrize(
+    ("cells", "where", "what"),
+    [
+        ("70,0.5,3,1", 'row 3, column "trust"', r'70 is off the scale "likert7" \(1 to 7\)'),
+        ("0,0.5,3,1", 'row 3, column "trust"', r'0 is off the scale "likert7"'),
+        ("5,46,3,1", 'row 3, column "acceptance"', r"46 is off .*Did you mean 0\.46 \(46%\)\?"),
+        ("5,-0.1,3,1", 'row 3, column "acceptance"', r'-0\.1 is off the scale "rate" \(0 to 1\)'),
+        ("5,0.5,-2,1", 'row 3, column "visits"', r'-2 is off the scale "count" \(>= 0\)'),
+    ],
+)
+def test_value_off_its_declared_scale(write, scaled, cells, where, what):
+    """Issue 13: trust = 70 on a Likert 1-7 indicator, or a rate typed as 46 for 0.46, moved
+    a customer from rank 30 to 14 without a word."""
+    path = write("c.csv", f"id,trust,acceptance,visits,clv\nA,4,0.5,1,1\nB,{cells}\n")
+    with pytest.raises(DataError, match=rf"c\.csv: {where}: {what}"):
+        load_customers(path, scaled)
+
+
+def test_first_off_scale_value_in_file_order(write, scaled):
+    text = "id,trust,acceptance,visits,clv\nA,4,0.5,-1,1\nB,9,0.5,1,1\n"
+    with pytest.raises(DataError, match=r'row 2, column "visits"'):
+        load_customers(write("c.csv", text), scaled)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("3_20", "without underscores"),
+        ("1,234", "without thousands separators"),
+        ("1,234.5", "without thousands separators"),
+        ("0,46", r"with a dot as decimal separator \(0\.46, not 0,46\)"),
+    ],
+)
+def test_numbers_are_parsed_strictly(write, text, hint):
+    """Python's float reads "3_20" as 320; Excel writes 1,234 and 0,46 in many locales."""
+    path = write("c.csv", f'id,speed,cost,trust\nA,1,2,3\nB,"{text}",2,3\n')
+    with pytest.raises(
+        DataError,
+        match=rf"row 3, column \"speed\": '{text}' is not a number\. "
+        rf"Write a plain number {hint}",
+    ):
+        load_customers(path, TREE)
+
+
+# --- encodings and separators (issue 13, point 6) --------------------------------------------
+
+
+def test_gbk_csv_from_chinese_excel_is_read_and_its_encoding_reported(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes("id,name,speed,cost,trust\nA,苏州恒力,1,2,3\nB,宁波永信,2,1,4\n".encode("gbk"))
+    m = load_customers(path, TREE)
+    assert m.names == ("苏州恒力", "宁波永信") and m.encoding == "gb18030"
+
+
+def test_cp1252_csv_from_western_excel_is_read_and_its_encoding_reported(tmp_path):
+    path = tmp_path / "c.csv"
+    text = "id,name,speed,cost,trust\nA,Café Müller,1,2,3\nB,Société Générale,2,1,4\n"
+    path.write_bytes(text.encode("cp1252"))
+    m = load_customers(path, TREE)
+    assert m.names == ("Café Müller", "Société Générale") and m.encoding == "cp1252"
+
+
+def test_utf8_with_bom_is_utf8(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    m = load_customers(path, TREE)
+    assert m.ids == ("A", "B", "C") and m.encoding == "utf-8"
+
+
+def test_bytes_in_no_known_encoding(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"id,name,speed,cost,trust\nA,\x81\x20,1,2,3\n")
+    with pytest.raises(
+        DataError,
+        match=r"c\.csv: not UTF-8 text \(byte 28\), nor GB18030 or "
+        r"cp1252\. Save the file as CSV UTF-8",
+    ):
+        load_customers(path, TREE)
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_semicolon_separator_is_named(write, sep, name):
+    path = write("c.csv", GOOD.replace(",", sep))
+    with pytest.raises(
+        DataError,
+        match=rf"c\.csv: row 1 \(header\): the columns are separated "
+        rf"by {name}",
+    ):
+        load_customers(path, TREE)
+
+
+def test_symlink_loop_is_named(tmp_path):
+    path = tmp_path / "c.csv"
+    path.symlink_to(path)
+    with pytest.raises(DataError, match=r"c\.csv: the path is a loop of symbolic links"):
+        load_customers(path, TREE)
+
+
+def test_folder_instead_of_file_is_named(tmp_path):
+    (tmp_path / "c.csv").mkdir()
+    with pytest.raises(DataError, match=r"c\.csv: is a folder, not a file"):
+        load_customers(tmp_path / "c.csv", TREE)

@@ -221,3 +221,101 @@ def test_bundled_id_names_only_bundled_files(tmp_path):
     copy = tmp_path / "ckm-zou2006.toml"
     copy.write_bytes(ZOU.read_bytes())
     assert bundled_id(copy) is None
+
+
+# --- unknown keys, types and scales of a tree file (issue 13, points 4 and 5) ----------------
+
+SMALL = """[tree]
+id = "small"
+title = "Small"
+[[node]]
+id = "goal"
+[[node]]
+id = "a"
+parent = "goal"
+direction = "benefit"
+scale = "likert7"
+[[node]]
+id = "b"
+parent = "goal"
+direction = "cost"
+"""
+
+
+def test_scales_are_read_in_leaf_order(write):
+    tree = load_tree(write("t.toml", SMALL))
+    assert [s.name if s else None for s in tree.scales] == ["likert7", None]
+    assert (tree.scales[0].low, tree.scales[0].high) == (1.0, 7.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "what"),
+    [
+        (
+            'title = "Small"',
+            'titel = "Small"',
+            r"\[tree\] titel",
+            r"unknown key 'titel' \(did you "
+            r"mean 'title'\?\)",
+        ),
+        (
+            'direction = "cost"',
+            'direction = "cost"\nunits = "CNY"',
+            r'\[\[node\]\] "b" units',
+            r"unknown key 'units' \(did you mean 'unit'\?\)",
+        ),
+        (
+            'direction = "cost"',
+            'direction = "cost"\nlabel = 3',
+            r'\[\[node\]\] "b" label',
+            r"3 is not text",
+        ),
+        (
+            "[tree]",
+            "[trees]\nid = 'x'\n[tree]",
+            "trees",
+            r"unknown table or key 'trees' \(did you "
+            r"mean 'tree'\?\)",
+        ),
+        (
+            'scale = "likert7"',
+            'scale = "likert-7"',
+            r'\[\[node\]\] "a" scale',
+            r"unknown scale 'likert-7' \(did you mean 'likert7'\?\)",
+        ),
+        ('scale = "likert7"', "scale = 7", r'\[\[node\]\] "a" scale', r"7 is not text"),
+    ],
+)
+def test_tree_file_errors_name_file_table_and_key(write, old, new, where, what):
+    path = write("t.toml", SMALL.replace(old, new, 1))
+    with pytest.raises(TreeError, match=rf"t\.toml: {where}: {what}"):
+        load_tree(path)
+
+
+def test_bundled_trees_declare_known_scales():
+    from mcda_ckm.model.tree import bundled_trees
+
+    for path in bundled_trees().values():
+        assert all(s is not None for s in load_tree(path).scales), path
+
+
+def test_tree_with_a_bom_loads(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.encode())
+    assert load_tree(path).leaves == ("a", "b")
+
+
+def test_tree_in_latin1_is_a_tree_error(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_bytes(SMALL.replace('"Small"', '"Société"').encode("latin-1"))
+    with pytest.raises(TreeError, match=r"t\.toml: not UTF-8 text"):
+        load_tree(path)
+
+
+def test_tree_symlink_loop_named_from_a_case(tmp_path):
+    from mcda_ckm.model.tree import resolve_tree
+
+    (tmp_path / "tree.toml").symlink_to(tmp_path / "tree.toml")
+    path = resolve_tree("tree.toml", tmp_path)
+    with pytest.raises(TreeError, match=r"tree\.toml: the path is a loop of symbolic links"):
+        load_tree(path)

@@ -128,3 +128,20 @@ def test_bundled_case_base_potential_is_the_clv_of_its_cash_flows():
     table = load_cash_flows(CASE / "cashflows.csv", customers.ids, 0.08, 5)
     base = customers.values[:, customers.criteria.index("base_potential")]
     np.testing.assert_allclose(table.clv, base, atol=0.05 + 1e-9)
+
+
+def test_clv_too_large_to_be_finite_names_the_rows(write):
+    path = write(
+        "flows.csv", "customer_id,period,net_cash_flow\nA,1,1e308\nA,2,1e308\nB,1,1\nB,2,1\n"
+    )
+    flows = load_cash_flows(path, ["A", "B"], 0.0, 2)
+    with pytest.raises(DataError, match=r'flows\.csv: rows 2, 3: customer "A": .* not finite'):
+        flows.check_for("minmax", "base_potential")
+
+
+def test_negative_clv_is_fine_under_minmax_only(write):
+    path = write("flows.csv", "customer_id,period,net_cash_flow\nA,1,-10\nB,1,5\n")
+    flows = load_cash_flows(path, ["A", "B"], 0.0, 1)
+    flows.check_for("minmax", "clv")
+    with pytest.raises(DataError, match=r'flows\.csv: rows 2: customer "A": .* CLV of -10, '):
+        flows.check_for("vector", "clv")

@@ -78,3 +78,24 @@ def test_clv_comes_from_the_typed_settings(case_copy):
     column = s.matrix.criteria.index("base_potential")
     got = dict(zip(s.matrix.ids, s.matrix.values[:, column], strict=True))
     assert got == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_a_negative_clv_is_blamed_on_the_cash_flows_and_their_rows(case_copy):
+    """Issue 13, point 7: C-02's flows made losses discount to a negative CLV; the error names
+    cashflows.csv and C-02's rows (7 to 11), not the customers file's positive cell."""
+    path = case_copy / "cashflows.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for k in range(6, 11):  # rows 7..11 (header = row 1): C-02, periods 1..5
+        cid, period, _ = lines[k].split(",")
+        assert cid == "C-02"
+        lines[k] = f"{cid},{period},-100"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        CkmError,
+        match=r"cashflows\.csv: rows 7, 8, 9, 10, 11: customer \"C-02\": "
+        r"its cash flows discount to a CLV of -399\.271, negative",
+    ):
+        run_study(load_case(case_copy), with_sensitivity=False)
+    # under min-max normalisation the same flows are fine
+    s = run_study(load_case(case_copy), normalization="minmax", with_sensitivity=False)
+    assert s.matrix.values[1, 0] == pytest.approx(-100 * sum(1.08**-i for i in range(1, 6)))
