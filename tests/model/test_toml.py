@@ -3,6 +3,8 @@ another encoding, a symlink loop or an unreadable path is an error naming the fi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mcda_ckm.errors import CaseError, TreeError
