@@ -5,6 +5,7 @@ file names)."""
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from collections.abc import Callable, Iterable
 
@@ -241,7 +242,8 @@ def test_judgement_in_chinese_follows_saatys_scale():
 
 def test_chinese_report_pages_hold_no_english_words(study):
     """Every paragraph, table header and caption of a --lang zh report (table cells are data)."""
-    if figures.cjk_font() is None:
+    if figures.cjk_font() is None and os.environ.get("CI") != "true":
+        # .ci/run installs a CJK font: in CI a missing font is a failure, not a skip
         pytest.skip("no CJK font: the zh figures cannot be drawn")
     allowed = {*NAMES, *data_names(study), "ckm run x"}
     for sec in pages.sections(study, lang="zh", command="ckm run x"):
