@@ -61,7 +61,7 @@ API: dict[str, str] = {
     "aggregate": "mcda_ckm.weights.ahp",
     "bundled_trees": "mcda_ckm.model.tree",
     "combine": "mcda_ckm.weights.combine",
-    "consensus": "mcda_ckm.weights.ahp",
+    "consensus": "mcda_ckm.weights.consensus",
     "cross_check": "mcda_ckm.ranking.crosscheck",
     "diagnose": "mcda_ckm.weights.ahp",
     "evaluate": "mcda_ckm.weights.panel",
@@ -175,8 +175,9 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from mcda_ckm.sensitivity.judgements import judgement_tolerances
     from mcda_ckm.sensitivity.problem import problem
     from mcda_ckm.sensitivity.sampling import sample_weights
-    from mcda_ckm.weights.ahp import aggregate, consensus, diagnose, priorities
+    from mcda_ckm.weights.ahp import aggregate, diagnose, priorities
     from mcda_ckm.weights.combine import combine
+    from mcda_ckm.weights.consensus import consensus
     from mcda_ckm.weights.objective import objective_weights
     from mcda_ckm.weights.panel import PanelResult, evaluate, evaluate_case
     from mcda_ckm.workflows.study import Study, run_study

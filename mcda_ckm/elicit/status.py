@@ -14,6 +14,7 @@ from mcda_ckm.elicit.interview import Setup
 from mcda_ckm.errors import IncompleteMatrixError
 from mcda_ckm.model.judgements import ExpertJudgements, load_expert
 from mcda_ckm.weights import ahp
+from mcda_ckm.weights import consensus as goepel
 
 __all__ = ["LOW_CONSENSUS_OK", "ExpertNodeStatus", "NodeStatus", "PanelStatus", "panel_status"]
 
@@ -53,12 +54,12 @@ class NodeStatus:
     """The panel at one node: each expert's state, Goepel's consensus and the outlier.
 
     ``outlier`` is the expert whose removal raises S* the most (three or more experts with
-    priorities), after Goepel (2013), see :data:`mcda_ckm.weights.ahp.CONSENSUS_SOURCE`.
+    priorities), after Goepel (2013), see :data:`mcda_ckm.weights.consensus.CONSENSUS_SOURCE`.
     """
 
     node: str
     experts: tuple[ExpertNodeStatus, ...]
-    consensus: ahp.Consensus | None
+    consensus: goepel.Consensus | None
     outlier: str | None
 
 
@@ -154,7 +155,7 @@ def panel_status(setup: Setup) -> PanelStatus:
         with_p = [(r.expert, r.priorities) for r in rows if r.priorities is not None]
         cons, outlier = None, None
         if len(with_p) >= 2:
-            cons = ahp.consensus(np.array([p.weights for _, p in with_p]))
+            cons = goepel.consensus(np.array([p.weights for _, p in with_p]))
             if cons.farthest is not None:
                 outlier = with_p[cons.farthest][0]
         nodes[node] = NodeStatus(node, tuple(rows), cons, outlier)

@@ -21,6 +21,7 @@ from mcda_ckm.ranking.crosscheck import CrossCheck
 from mcda_ckm.ranking.reading import GENERIC_LEVER, KEY_VALUE_LEVER, Reading, customer_id
 from mcda_ckm.report import phrases as P
 from mcda_ckm.weights import ahp
+from mcda_ckm.weights import consensus as goepel
 from mcda_ckm.weights.panel import PanelResult
 
 if TYPE_CHECKING:
@@ -304,7 +305,7 @@ def method_notes(result: PanelResult) -> dict[str, str]:
         "aggregation": result.aggregation,
         "inconsistent_experts": result.policy,
         "completion": result.completion,
-        "consensus": ahp.CONSENSUS_SOURCE,
+        "consensus": goepel.CONSENSUS_SOURCE,
     }
 
 

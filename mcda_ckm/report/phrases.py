@@ -158,7 +158,7 @@ BANDS: dict[str, str] = {
     "high": "高",
     "very high": "很高",
 }
-"""Goepel's consensus bands (:data:`mcda_ckm.weights.ahp.CONSENSUS_BANDS`) in Chinese."""
+"""Goepel's consensus bands (:data:`mcda_ckm.weights.consensus.CONSENSUS_BANDS`) in Chinese."""
 
 JUDGEMENT_WORDS_ZH: dict[int, str] = {
     1: "同等重要",

@@ -32,6 +32,7 @@ from mcda_ckm.model.settings import (
 )
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.weights import ahp
+from mcda_ckm.weights import consensus as goepel
 
 __all__ = [
     "AGGREGATIONS",
@@ -90,7 +91,7 @@ class NodeResult:
         included experts' priorities under AIP.
     suggestions : tuple of Suggestion
         Judgements to revise in the group matrix when it is over its threshold.
-    consensus : ahp.Consensus or None
+    consensus : goepel.Consensus or None
         None with fewer than two experts.
     """
 
@@ -100,7 +101,7 @@ class NodeResult:
     group: ahp.Priorities
     weights: np.ndarray
     suggestions: tuple[Suggestion, ...]
-    consensus: ahp.Consensus | None
+    consensus: goepel.Consensus | None
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,7 @@ def evaluate_node(
         () if group.consistent or not diagnose else _suggestions(group_matrix, criteria, settings)
     )
     cons = (
-        ahp.consensus(np.array([r.priorities.weights for r in rows]))
+        goepel.consensus(np.array([r.priorities.weights for r in rows]))
         if len(rows) >= 2 and diagnose
         else None
     )

@@ -21,6 +21,7 @@ from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import figures, narrative, pages, phrases
 from mcda_ckm.report.pages import Figure, Table
 from mcda_ckm.weights import ahp
+from mcda_ckm.weights import consensus as goepel
 from mcda_ckm.workflows.study import Study, run_study
 from tests.conftest import CASE, FIGHTER
 
@@ -72,7 +73,7 @@ def data_names(study: Study) -> set[str]:
     out |= {str(tree.attr(leaf, "unit", "")) for leaf in tree.leaves}
     out |= {t.source for t in ahp.RI_TABLES.values()} | set(ahp.RI_TABLES)
     out |= set(ahp.THRESHOLD_RULES.values()) | set(ahp.THRESHOLD_RULES)
-    out |= {ahp.GCI_SOURCE, ahp.CONSENSUS_SOURCE}
+    out |= {ahp.GCI_SOURCE, goepel.CONSENSUS_SOURCE}
     return {s for s in out if s}
 
 
