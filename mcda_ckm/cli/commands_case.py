@@ -24,6 +24,7 @@ from mcda_ckm.cli.options import (
     LangOpt,
     MethodOpt,
     OutOpt,
+    PdfOpt,
     PolicyOpt,
     QuietOpt,
     RiOpt,
@@ -35,7 +36,13 @@ from mcda_ckm.cli.options import (
     TopOpt,
     value,
 )
-from mcda_ckm.cli.show import print_ranking, print_sensitivity, print_warnings, print_weights
+from mcda_ckm.cli.show import (
+    print_ranking,
+    print_sensitivity,
+    print_summary,
+    print_warnings,
+    print_weights,
+)
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import Case, from_judgements, load_case
 from mcda_ckm.model.settings import AhpSettings
@@ -160,11 +167,18 @@ def target_of(case: Path, out_dir: Path | None) -> Path:
     return target
 
 
-def write(study: Study, target: Path, lang: StrEnum) -> Path:
-    """Write the report folder of a study."""
+def write(study: Study, target: Path, lang: StrEnum, pdf: bool = False) -> Path:
+    """Write the report of a study in ``lang`` into its folder (each language its own files)."""
     from mcda_ckm.report.writers import write_report
 
-    return write_report(study, target, command=command_line(), lang=value(lang))
+    return write_report(study, target, command=command_line(), lang=value(lang), pdf=pdf)
+
+
+def html_of(folder: Path, lang: StrEnum) -> Path:
+    """The report's HTML file for ``lang`` in ``folder``."""
+    from mcda_ckm.report.writers import output_names
+
+    return folder / output_names(value(lang))["html"]
 
 
 def run(
@@ -184,10 +198,12 @@ def run(
     lang: LangOpt = DEFAULT_LANG,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
+    pdf: PdfOpt = False,
 ) -> None:
     """The main job: weights, ranking, cross-check, sensitivity and the report folder.
 
-    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically.
+    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically (with
+    --lang zh: report.zh.html, results.zh.json... beside them; --pdf adds report.pdf).
     """
     from mcda_ckm.report.results import study_to_dict, to_json
 
@@ -195,15 +211,18 @@ def run(
     with friendly_errors():
         target = target_of(case, out_dir)
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
-        written = write(study, target, lang)
+        written = write(study, target, lang, pdf)
     if json_:
         print(to_json(study_to_dict(study, command_line(), value(lang))))
         return
+    from mcda_ckm.report.narrative import report_written
+
     if study.panel is not None:
         print_weights(study.panel, value(lang))
     print_ranking(study, value(lang))
+    print_summary(study, value(lang))
     if not quiet:
-        err.print(f"Report written to {written}/ — open {written / 'report.html'} in a browser.")
+        err.print(report_written(str(written), str(html_of(written, lang)), value(lang)))
 
 
 def report(
@@ -229,7 +248,7 @@ def report(
         target = target_of(case, out_dir)
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet)
         written = write(study, target, lang)
-    print(written / "report.html")
+    print(html_of(written, lang))
 
 
 def sensitivity(
