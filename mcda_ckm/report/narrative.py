@@ -48,6 +48,7 @@ __all__ = [
     "direction",
     "expert_verdict",
     "figure_text",
+    "foreign",
     "glossary",
     "group_name",
     "group_verdict",
@@ -86,6 +87,23 @@ __all__ = [
 def is_zh(lang: str) -> bool:
     """Whether ``lang`` asks for Chinese (every other value gives English, as the CLI's)."""
     return lang == "zh"
+
+
+FOREIGN = ("⟦", "⟧")
+"""Marks around text shown in its original language inside a Chinese report: bibliographic
+references (cited as published) and case data typed in English. The HTML renders them as
+``<span lang="en">``, so a reader, a screen reader and the report's language test know it."""
+
+
+def foreign(text: str, lang: str = "en") -> str:
+    """``text`` marked as kept in its original language when the report is in Chinese.
+
+    >>> foreign("Saaty (1980)", "zh"), foreign("Saaty (1980)", "en")
+    ('⟦Saaty (1980)⟧', 'Saaty (1980)')
+    """
+    if not is_zh(lang) or not text:
+        return text
+    return f"{FOREIGN[0]}{text}{FOREIGN[1]}"
 
 
 def percent(p: float, digits: int = 0) -> str:
@@ -479,7 +497,7 @@ def case_lines(study: Study, lang: str = "en") -> list[str]:
         head = f"{len(dm.ids)} {t['customers']}，{len(tree.leaves)} {t['indicators']}" + (
             f"，{len(case.experts)} {t['experts']}" if case.experts else ""
         )
-        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{tree.source}）。"]
+        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{foreign(tree.source, lang)}）。"]
     else:
         out = [
             f"{len(dm.ids)} {t['customers']}, {len(tree.leaves)} {t['indicators']}"
@@ -503,8 +521,8 @@ def panel_method(pr: PanelResult, lang: str = "en") -> str:
     if is_zh(lang):
         return (
             f"优先级计算方法：{_choice(pr.method)}。"
-            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{ri}）；"
-            f"接受规则 {pr.rule}（{rule}）。专家组判断按 {pr.aggregation.upper()} 集结；"
+            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{foreign(ri, lang)}）；"
+            f"接受规则 {pr.rule}（{foreign(rule, lang)}）。专家组判断按 {pr.aggregation.upper()} 集结；"
             f"超过阈值的专家：{_choice(pr.policy)}。"
         )
     return (
@@ -725,9 +743,11 @@ def notes(study: Study, lang: str = "en") -> list[str]:
             [
                 f"AHP 优先级：{_choice(mn['priorities'])}；缺失判断的补全："
                 f"{_choice(mn['completion'])}。",
-                f"随机一致性指标表：{mn['random_index_table']} — {mn['random_index_source']}。",
-                f"CR 规则：{mn['cr_rule']} — {mn['cr_rule_source']}。GCI：{mn['gci_thresholds']}。",
-                f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{mn['consensus']}。",
+                f"随机一致性指标表：{mn['random_index_table']} — "
+                f"{foreign(mn['random_index_source'], lang)}。",
+                f"CR 规则：{mn['cr_rule']} — {foreign(mn['cr_rule_source'], lang)}。"
+                f"GCI：{foreign(mn['gci_thresholds'], lang)}。",
+                f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{foreign(mn['consensus'], lang)}。",
             ]
             if zh
             else [
@@ -774,7 +794,9 @@ def notes(study: Study, lang: str = "en") -> list[str]:
 
 
 def reproducibility(study: Study, command: str, lang: str = "en", run_at: str = "") -> str:
-    """Version, command line, seed and date and time of the run."""
+    """Version, command line, seed and date and time of the run (ISO 8601, shown with a space
+    for the "T": 2026-03-31 14:05:09+08:00)."""
+    run_at = run_at.replace("T", " ")
     if is_zh(lang):
         return (
             f"mcda_ckm {__version__}；命令：`{command}`"

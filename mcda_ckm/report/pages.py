@@ -239,7 +239,7 @@ def sections(
         blocks.append(
             table(
                 ["expert", "role", "weight"],
-                [[e.name, e.role, f"{e.weight:g}"] for e in case.experts],
+                [[e.name, N.foreign(e.role, lang), f"{e.weight:g}"] for e in case.experts],
                 align_right={2},
             )
         )
@@ -475,8 +475,13 @@ def sections(
 # ---------------------------------------------------------------- renderers
 
 
+def _unmark(text: str) -> str:
+    """Markdown has no language spans: the marks of :func:`narrative.foreign` are dropped."""
+    return text.replace(N.FOREIGN[0], "").replace(N.FOREIGN[1], "")
+
+
 def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _unmark(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures") -> str:
@@ -513,7 +518,7 @@ def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures")
             elif isinstance(b, Meta):
                 lines.append(f"*{b.text}*")
             else:
-                lines.append(b)
+                lines.append(_unmark(b))
             lines.append("")
     return "\n".join(lines)
 
@@ -549,7 +554,14 @@ def _inline(text: str) -> str:
     """Escape, then render **bold** and `code` as the Markdown does."""
     out = html.escape(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+    out = re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+    return _foreign_html(out)
+
+
+def _foreign_html(escaped: str) -> str:
+    """The marks of :func:`narrative.foreign` as ``<span lang="en">`` (text already escaped)."""
+    a, b = N.FOREIGN
+    return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', escaped)
 
 
 def _table_html(b: Table) -> list[str]:
@@ -560,9 +572,8 @@ def _table_html(b: Table) -> list[str]:
         parts.append('<tr class="key">' if k in b.highlight else "<tr>")
         for j, c in enumerate(row):
             cls = " ".join(n for n, on in (("r", j in b.align_right), ("id", j in b.nowrap)) if on)
-            parts.append(
-                f'<td class="{cls}">{html.escape(c)}</td>' if cls else f"<td>{html.escape(c)}</td>"
-            )
+            cell = _foreign_html(html.escape(c))
+            parts.append(f'<td class="{cls}">{cell}</td>' if cls else f"<td>{cell}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     return parts

@@ -59,6 +59,8 @@ NAMES = (
     "ranking.csv",
     "results.json",
     "out/x",
+    "Saaty (1980)",
+    "Sales director",
     "out/x/r.html",
     "case.toml",
     "cashflows.csv",
@@ -186,6 +188,9 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
         "index_name": lambda lang: [narrative.index_name(k, lang) for k in ("CR", "GCI")],
         "unit": lambda lang: [narrative.unit(u, lang) for u in phrases.UNITS_ZH],
         "report_written": lambda lang: [narrative.report_written("out/x", "out/x/r.html", lang)],
+        "foreign": lambda lang: [
+            narrative.foreign(t, lang) for t in ("Saaty (1980)", "Sales director")
+        ],
         "showing": lambda lang: [narrative.showing(12, 104, lang)],
         "glossary": lambda lang: [t for pair in narrative.glossary(lang) for t in pair],
         "figure_text": lambda lang: [
