@@ -497,7 +497,8 @@ def case_lines(study: Study, lang: str = "en") -> list[str]:
         head = f"{len(dm.ids)} {t['customers']}，{len(tree.leaves)} {t['indicators']}" + (
             f"，{len(case.experts)} {t['experts']}" if case.experts else ""
         )
-        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{foreign(tree.source, lang)}）。"]
+        source = foreign(tree.source, lang)
+        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{source}）。"]
     else:
         out = [
             f"{len(dm.ids)} {t['customers']}, {len(tree.leaves)} {t['indicators']}"
@@ -747,7 +748,8 @@ def notes(study: Study, lang: str = "en") -> list[str]:
                 f"{foreign(mn['random_index_source'], lang)}。",
                 f"CR 规则：{mn['cr_rule']} — {foreign(mn['cr_rule_source'], lang)}。"
                 f"GCI：{foreign(mn['gci_thresholds'], lang)}。",
-                f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{foreign(mn['consensus'], lang)}。",
+                f"集结方法：{agg}（Forman & Peniwati 1998）；"
+                f"共识度：{foreign(mn['consensus'], lang)}。",
             ]
             if zh
             else [

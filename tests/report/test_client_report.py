@@ -75,7 +75,7 @@ def test_plain_words_replace_jargon(study):
     assert "after this change" in text
     assert "probability of being a key source" in text and "P(key)" not in text
     assert "consistency ratio" in text
-    assert [s.key for s in secs][0] == "summary"
+    assert secs[0].key == "summary"
     assert "glossary" in [s.key for s in secs]
 
 
