@@ -183,7 +183,7 @@ def print_summary(study: Study, lang: Language) -> None:
     out.print(f"[bold]{escape(N.phrase('summary', lang))}[/] — {escape(S.meta_line(study, lang))}")
     out.print(escape(w["headline"]))
     table = Table(show_header=True)
-    for col in N.headers(["id", "probability of being a key source", "label", "name"], lang):
+    for col in N.headers(["id", "probability of being a key source", "how firm", "name"], lang):
         table.add_column(col)
     for src in (*b.key, *b.challengers[: S.MAX_CHALLENGERS]):
         table.add_row(

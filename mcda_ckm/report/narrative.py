@@ -523,7 +523,8 @@ def panel_method(pr: PanelResult, lang: str = "en") -> str:
         return (
             f"优先级计算方法：{_choice(pr.method)}。"
             f"一致性比率采用随机一致性指标表 {pr.ri_table}（{foreign(ri, lang)}）；"
-            f"接受规则 {pr.rule}（{foreign(rule, lang)}）。专家组判断按 {pr.aggregation.upper()} 集结；"
+            f"接受规则 {pr.rule}（{foreign(rule, lang)}）。"
+            f"专家组判断按 {pr.aggregation.upper()} 集结；"
             f"超过阈值的专家：{_choice(pr.policy)}。"
         )
     return (

@@ -189,7 +189,7 @@ def summary_section(study: Study, lang: str = "en", today: str = "") -> Section:
     blocks.append(
         Table(
             N.headers(
-                ["id", "probability of being a key source", "label", "strength", "name"], lang
+                ["id", "probability of being a key source", "how firm", "strength", "name"], lang
             ),
             rows,
             highlight=set(range(len(b.key))),
@@ -542,7 +542,8 @@ tr.key td{background:#fff4cc;font-weight:600}figure{margin:1em 0}img{max-width:1
 figcaption{font-size:.85em;color:#555}cite{font-style:normal}
 nav{font-size:.85em;margin:.8em 0;color:#555}nav a{margin-right:.9em;white-space:nowrap}
 @media (max-width:600px){body{padding:0 .6em}h1{font-size:1.2em}table{font-size:.8em}
-#summary{padding:.2em .5em}#summary td,#summary th{white-space:nowrap}}
+#summary{padding:.2em .5em}#summary td{white-space:nowrap}}
+.nw{white-space:nowrap}
 @media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10pt}
 nav{display:none}h2{break-before:page}#summary{break-after:page;border:none;padding:0;
 background:none}#summary h2{break-before:auto}figure,table,tr{break-inside:avoid}
@@ -558,10 +559,17 @@ def _inline(text: str) -> str:
     return _foreign_html(out)
 
 
+HYPHENATED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+"""A token with hyphens (ids such as C-06, dates, saaty-1980): kept on one line, since a
+browser may break a line after a hyphen and print "C-" / "06"."""
+
+
 def _foreign_html(escaped: str) -> str:
-    """The marks of :func:`narrative.foreign` as ``<span lang="en">`` (text already escaped)."""
+    """The marks of :func:`narrative.foreign` as ``<span lang="en">``, and hyphenated tokens
+    kept whole (text already escaped)."""
     a, b = N.FOREIGN
-    return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', escaped)
+    out = HYPHENATED.sub(r'<span class="nw">\1</span>', escaped)
+    return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', out)
 
 
 def _table_html(b: Table) -> list[str]:
@@ -597,7 +605,7 @@ def _block_html(b: Block) -> list[str]:
     if isinstance(b, Meta):
         *rest, status = b.text.split(" · ")
         cls = "status" if b.draft else "final"
-        head = html.escape(" · ".join(rest))
+        head = _foreign_html(html.escape(" · ".join(rest)))
         return [f'<p class="meta">{head} · <span class="{cls}">{html.escape(status)}</span></p>']
     return [f"<p>{_inline(b)}</p>"]
 

@@ -139,7 +139,7 @@ HEADERS_ZH: dict[str, str] = {
     "input file": "输入文件",
     "Kendall's tau": "肯德尔 τ",
     "probability of being a key source": "成为关键源的概率",
-    "label": "稳定性",
+    "how firm": "稳定性",
     "strength": "优势维度",
     "weakness": "短板维度",
     "steps down": "下调步数",

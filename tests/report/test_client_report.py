@@ -174,18 +174,21 @@ class VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
-        self.hidden = 0
+        self.open: list[tuple[str, bool]] = []  # (tag, hides its text)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script", "code") or (tag == "span" and ("lang", "en") in attrs):
-            self.hidden += 1
+        if tag in ("meta", "img", "br", "link"):
+            return
+        hides = tag in ("style", "script", "code") or ("lang", "en") in attrs
+        self.open.append((tag, hides))
 
     def handle_endtag(self, tag):
-        if tag in ("style", "script", "code", "span") and self.hidden:
-            self.hidden -= 1
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
 
     def handle_data(self, data):
-        if not self.hidden:
+        if not any(h for _, h in self.open):
             self.parts.append(data)
 
 
@@ -195,7 +198,7 @@ def test_the_chinese_report_has_no_english_words(both, study):
     hashes. Bibliographic references and roles typed in English are marked lang="en"."""
     parser = VisibleText()
     parser.feed((both / "report.zh.html").read_text("utf-8"))
-    text = re.sub(r"\b[0-9a-f]{64}\b", " ", " ".join(parser.parts))
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", "".join(parser.parts))
     allowed = {*NAMES, *data_names(study), "ckm run x --lang zh", "Harker"}
     words = english_words(text, allowed)
     assert not words, sorted(set(words))
