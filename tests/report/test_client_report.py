@@ -218,3 +218,32 @@ def test_no_absolute_path_in_any_output(both):
     assert data["clv"]["file"] == "cashflows.csv"
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", data["provenance"]["run_at"])
     assert re.search(r"run at \d{4}-\d\d-\d\d \d\d:\d\d", (both / "report.md").read_text("utf-8"))
+
+
+# --- the CLI: ckm init asks for client and consultant; ckm run speaks the chosen language ----
+
+
+def test_init_writes_client_and_consultant(tmp_path, monkeypatch):
+    from mcda_ckm.model.case import read_case_file
+    from tests.cli.test_main import invoke
+
+    monkeypatch.chdir(tmp_path)
+    r = invoke("init", "acme", "--client", 'ACME "Tools"', "--consultant", "Li Wei")
+    assert r.exit_code == 0, r.stderr
+    case = read_case_file(tmp_path / "acme")
+    assert (case.client, case.consultant, case.status) == ('ACME "Tools"', "Li Wei", "draft")
+
+
+def test_run_in_chinese_prints_chinese_and_keeps_the_english_report(tmp_path):
+    from tests.cli.test_main import invoke
+
+    if figures.cjk_font() is None:
+        pytest.skip("no CJK font")
+    out = tmp_path / "rep"
+    assert invoke("run", str(CASE), "--out", str(out), "--samples", "200").exit_code == 0
+    r = invoke("run", str(CASE), "--out", str(out), "--samples", "200", "--lang", "zh")
+    assert r.exit_code == 0, r.stderr
+    assert "建议的下一步" in r.stdout and "结论摘要" in r.stdout
+    assert "Key customer knowledge sources" not in r.stdout
+    assert "report.zh.html" in r.stderr.replace("\n", "")
+    assert (out / "report.html").is_file() and (out / "report.zh.html").is_file()
