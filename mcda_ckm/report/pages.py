@@ -17,6 +17,7 @@ from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
@@ -124,22 +125,49 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
             _png(figures.tree_diagram(tree, study.local, study.weights, lang=lang)),
         )
     }
+    if study.panel is not None:
+        names = {e.id: e.name for e in study.case.experts}
+        for node, n in study.panel.nodes.items():
+            label = tree.label(node, lang)
+            ax = figures.expert_priorities(
+                [tree.label(c, lang) for c in n.criteria],
+                [names.get(e.expert, e.expert) for e in n.experts],
+                np.array([e.priorities.weights for e in n.experts]),
+                n.weights,
+                lang=lang,
+            )
+            out[f"experts_{node}"] = Figure(
+                f"experts_{node}", N.caption("experts", lang, label=label), _png(ax)
+            )
     s = study.sensitivity
     if s is None:
         return out
     p = s.problem
     ids = study.matrix.ids
+    cnames = study.matrix.names
     key = tuple(int(i) for i in study.ranking.top_k)
+    b = S.briefing(study)
+    rivals = tuple(c.index for c in b.challengers[: S.MAX_CHALLENGERS])
     by_node = {t.node: t for t in s.tolerances}
-    for dim in tree.children(tree.root):
-        t = by_node[dim]
+    swept = list(tree.children(tree.root))
+    if b.decisive is not None and b.decisive.node not in swept:
+        swept.append(b.decisive.node)
+    for node in swept:
+        t = by_node[node]
         breaks = [b.t for b in (t.key_low, t.key_high) if b.leaves]
-        label = tree.label(dim, lang)
+        label = tree.label(node, lang)
         ax = figures.gradient(
-            sens.sweep(p, dim), ids, highlight=key, breaks=breaks, label=label, lang=lang
+            sens.sweep(p, node),
+            ids,
+            highlight=key,
+            challengers=rivals,
+            names=cnames,
+            breaks=breaks,
+            label=label,
+            lang=lang,
         )
-        out[f"gradient_{dim}"] = Figure(
-            f"gradient_{dim}", N.caption("gradient", lang, label=label), _png(ax)
+        out[f"gradient_{node}"] = Figure(
+            f"gradient_{node}", N.caption("gradient", lang, label=label), _png(ax)
         )
     labels = [tree.label(t.node, lang) for t in s.tolerances]
     out["tornado"] = Figure(
@@ -150,7 +178,7 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
     out["key_probability"] = Figure(
         "key_probability",
         N.caption("key_probability", lang),
-        _png(figures.key_probability_bars(s.acceptability, ids, lang=lang)),
+        _png(figures.key_probability_bars(s.acceptability, ids, lang=lang, names=cnames, key=key)),
     )
     out["acceptability"] = Figure(
         "acceptability",
@@ -304,6 +332,19 @@ def sections(
                 ]
             )
             blocks.append(f"**{tree.label(node, lang)}**")
+            blocks.append(figs[f"experts_{node}"])
+            blocks.append(
+                Table(
+                    [*N.headers(["expert"], lang), *(tree.label(c, lang) for c in n.criteria)],
+                    [
+                        [names.get(e.expert, e.expert), *(f"{w:.3f}" for w in e.priorities.weights)]
+                        for e in n.experts
+                    ]
+                    + [[N.group_name(lang), *(f"{w:.3f}" for w in n.weights)]],
+                    highlight={len(n.experts)},
+                    align_right=set(range(1, len(n.criteria) + 1)),
+                )
+            )
             blocks.append(
                 table(
                     [
@@ -423,8 +464,7 @@ def sections(
                 align_right={1, 2, 3},
             )
         )
-        for dim in tree.children(tree.root):
-            blocks.append(figs[f"gradient_{dim}"])
+        blocks += [f for k, f in figs.items() if k.startswith("gradient_")]
         blocks += [figs["tornado"], figs["key_probability"], figs["acceptability"]]
         appendix: Section | None = None
         if s.judgements:

@@ -306,19 +306,23 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "en": {
         "tree": "The criteria tree with local weights (under each node) and global weights.",
         "gradient": "Closeness as the weight of {label} moves (siblings rescaled in "
-        "proportion); dashed: current weight, dotted: where the key set changes.",
+        "proportion); key sources solid, challengers dashed; black dashed: current weight, "
+        "red dotted: where the key set changes.",
         "tornado": "Range of each local weight within which the key set stays the same (bar), "
         "and the current weight (tick); narrowest at the top.",
-        "key_probability": "Probability of being a key source under the sampled weights.",
+        "key_probability": "Probability of being a key source under the sampled weights, for "
+        "the customers that have a chance (key sources in orange).",
         "acceptability": "Rank acceptability indices (SMAA-2) of the leading candidates.",
+        "experts": "{label}: each expert's local priorities (markers) beside the group's (bars).",
     },
     "zh": {
         "tree": "评价指标体系：各节点下方为局部权重，指标旁为全局权重。",
-        "gradient": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；虚线：当前权重，"
-        "点线：关键集合改变之处。",
+        "gradient": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；实线：关键知识源，"
+        "彩色虚线：挑战者；黑色虚线：当前权重，红色点线：关键集合改变之处。",
         "tornado": "关键集合保持不变的各局部权重区间（条形）与当前权重（刻度）；最窄者在上。",
-        "key_probability": "在抽样权重下成为关键知识源的概率。",
+        "key_probability": "在抽样权重下有机会入选的客户成为关键知识源的概率（橙色为关键知识源）。",
         "acceptability": "领先候选客户的排名可接受度指数（SMAA-2）。",
+        "experts": "{label}：每位专家的局部优先级（标记）与专家组的局部优先级（条形）。",
     },
 }
 """Captions of the report's figures; ``{label}`` is a node's label."""
@@ -334,6 +338,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "key_probability": "probability of being a key source ({n} samples, {source})",
         "local": "local",
         "global": "global",
+        "group": "group",
+        "priority": "local priority",
     },
     "zh": {
         "local_weight_of": "{label}的局部权重",
@@ -345,6 +351,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "key_probability": "成为关键知识源的概率（{n} 个样本，{source}）",
         "local": "局部",
         "global": "全局",
+        "group": "专家组",
+        "priority": "局部优先级",
     },
 }
 """Axis labels and legends of :mod:`mcda_ckm.report.figures`."""

@@ -354,10 +354,17 @@ def step_sentence(study: Study, step: str, v: dict[str, Any], lang: str = "en") 
         ids = N.join(v["ids"], lang)
         node = "" if v["node"] is None else tree.label(v["node"], lang)
         rivals = N.join(v["challengers"], lang) if v["challengers"] else ""
+        panel = study.panel is not None
         if zh:
-            text = f"在投入 {ids} 之前，请专家组确认{node}的权重"
+            who = "请专家组确认" if panel else "请确认 case.toml 中给定的"
+            text = f"在投入 {ids} 之前，{who}{node}的权重"
             return text + (f"，并将其与 {rivals} 对比。" if rivals else "。")
-        text = f"Before committing to {ids}, have the panel confirm the weight of {node}"
+        who = "have the panel confirm" if panel else "confirm the fixed weight (case.toml) of"
+        text = (
+            f"Before committing to {ids}, {who} the weight of {node}"
+            if panel
+            else (f"Before committing to {ids}, {who} {node}")
+        )
         return text + (f" and compare them with {rivals}." if rivals else ".")
     if step == "revise":
         who, where = names.get(v["expert"], v["expert"]), tree.label(v["node"], lang)
