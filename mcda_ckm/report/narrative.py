@@ -41,6 +41,8 @@ __all__ = [
     "caption",
     "case_lines",
     "case_title",
+    "clv_intro",
+    "period_header",
     "consensus_line",
     "cross_check_verdict",
     "cross_paragraph",
@@ -68,6 +70,7 @@ __all__ = [
     "phrase",
     "ranking_intro",
     "ranking_notes",
+    "raw_values_intro",
     "report_written",
     "reproducibility",
     "revisions",
@@ -813,6 +816,39 @@ def reproducibility(study: Study, command: str, lang: str = "en", run_at: str = 
         + (f"; run at {run_at}" if run_at else "")
         + "."
     )
+
+
+def raw_values_intro(lang: str = "en") -> str:
+    """What the table of raw values under the key sources shows."""
+    if is_zh(lang):
+        return "关键知识源与挑战者的原始指标值（单位见第二列），即排序所依据的数据。"
+    return (
+        "The raw indicator values of the key sources and the challengers (units in the second "
+        "column): the data the ranking rests on."
+    )
+
+
+def clv_intro(study: Study, lang: str = "en") -> str:
+    """How the customer lifetime value was computed from the cash flows ("" without them)."""
+    cf = study.cash_flows
+    if cf is None:
+        return ""
+    if is_zh(lang):
+        return (
+            f"客户终身价值 CLV = Σ C_i (1+d)^-i（i = 1…{cf.horizon}），贴现率 d = "
+            f"{cf.discount_rate}，共 {cf.horizon} 期；C_i 为第 i 期的净现金流"
+            "（Huang, Han & Meng 2008）。关键知识源高亮显示。"
+        )
+    return (
+        f"Customer lifetime value CLV = Σ C_i (1+d)^-i over i = 1…{cf.horizon}, discount rate "
+        f"d = {cf.discount_rate}, {cf.horizon} periods; C_i is the net cash flow of period i "
+        "(Huang, Han & Meng 2008). Key sources highlighted."
+    )
+
+
+def period_header(t: int, lang: str = "en") -> str:
+    """The header of period ``t``'s net cash flow in the CLV table."""
+    return f"第 {t} 期" if is_zh(lang) else f"C_{t}"
 
 
 def report_written(folder: str, html_file: str, lang: str = "en") -> str:

@@ -417,7 +417,51 @@ def sections(
 
     # -- key sources
     blocks = [N.key_source_paragraph(study, i, lang) for i in map(int, r.top_k)]
+    shown_ids = [*map(int, r.top_k)] + [c.index for c in S.briefing(study).challengers]
+    blocks.append(N.raw_values_intro(lang))
+    blocks.append(
+        Table(
+            [
+                *N.headers(["indicator", "unit"], lang),
+                *(dm.ids[i] for i in shown_ids),
+            ],
+            [
+                [
+                    tree.label(c, lang),
+                    N.unit(str(tree.attr(c, "unit", "")), lang),
+                    *(f"{dm.values[i, j]:,.4g}" for i in shown_ids),
+                ]
+                for j, c in enumerate(dm.criteria)
+            ],
+            align_right=set(range(2, 2 + len(shown_ids))),
+        )
+    )
     out.append(Section("key", N.section_title("key", lang), blocks))
+
+    # -- customer lifetime value from the cash flows
+    cf = study.cash_flows
+    if cf is not None:
+        where = {cid: k for k, cid in enumerate(cf.ids)}
+        rows = []
+        for i in map(int, r.order):
+            k = where.get(dm.ids[i])
+            if k is None:
+                continue
+            rows.append(
+                [dm.ids[i], dm.names[i], *(f"{v:,.1f}" for v in cf.flows[k]), f"{cf.clv[k]:,.1f}"]
+            )
+        periods = [N.period_header(t, lang) for t in range(1, cf.flows.shape[1] + 1)]
+        blocks = [
+            N.clv_intro(study, lang),
+            Table(
+                [*N.headers(["id", "name"], lang), *periods, "CLV"],
+                rows,
+                highlight={k for k, i in enumerate(r.order) if int(i) in key},
+                align_right=set(range(2, 3 + len(periods))),
+                nowrap={0},
+            ),
+        ]
+        out.append(Section("clv", N.section_title("clv", lang), blocks))
 
     # -- cross-check
     cross = study.cross

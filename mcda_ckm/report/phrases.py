@@ -68,6 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
         "appendix": "Appendix: every judgement's tolerance",
         "run_at": "Run at",
         "global_weights": "Global indicator weights",
+        "clv": "Customer lifetime value from the cash flows",
     },
     "zh": {
         "report": "关键客户知识源识别报告",
@@ -102,6 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
         "appendix": "附录：每项判断的容差",
         "run_at": "运行时间",
         "global_weights": "指标全局权重",
+        "clv": "由现金流计算的客户终身价值",
     },
 }
 """Section titles and the counting words of the case summary."""

@@ -354,6 +354,14 @@ def study_to_dict(
             "discount_rate": study.cash_flows.discount_rate,
             "horizon": study.cash_flows.horizon,
             "clv": study.cash_flows.as_dict(),
+            "cash_flows": dict(
+                zip(study.cash_flows.ids, study.cash_flows.flows.tolist(), strict=True)
+            ),
+        },
+        "matrix": {
+            "criteria": list(dm.criteria),
+            "units": [str(tree.attr(c, "unit", "")) for c in dm.criteria],
+            "values": dict(zip(dm.ids, dm.values.tolist(), strict=True)),
         },
         "provenance": provenance(study.inputs, command, study.seed, run_at),
     }

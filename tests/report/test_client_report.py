@@ -114,6 +114,7 @@ def test_results_json_carries_the_summary(both):
     assert s["experts_over_threshold"][0]["expert"] == "sales_director"
     assert s["completed_pairs"][0]["expert"] == "service_manager"
     assert s["completed_pairs"][0]["value"] > 0
+    assert len(data["matrix"]["values"]) == 34 and data["clv"]["cash_flows"]["C-01"][0] == 1099.8
 
 
 # --- the title block from case.toml -------------------------------------------------------
@@ -247,3 +248,42 @@ def test_run_in_chinese_prints_chinese_and_keeps_the_english_report(tmp_path):
     assert "Key customer knowledge sources" not in r.stdout
     assert "report.zh.html" in r.stderr.replace("\n", "")
     assert (out / "report.html").is_file() and (out / "report.zh.html").is_file()
+
+
+# --- point 6: tables of raw values, CLV, and every judgement -------------------------------
+
+
+def test_tables_show_raw_values_clv_and_every_judgement(study):
+    """The key sources' and challengers' raw values with units; the CLV per customer recomputed
+    by hand from cashflows.csv, CLV = sum_i C_i (1 + d)^-i with d = 0.08 over 5 periods
+    (case.toml); the judgement table most fragile first with "Showing 12 of N", all N in the
+    appendix."""
+    import csv
+
+    secs = {s.key: s for s in pages.sections(study, command="x")}
+    raw = [b for b in secs["key"].blocks if isinstance(b, pages.Table)][0]
+    assert raw.header[:2] == ["indicator", "unit"]
+    assert raw.header[2 : 2 + len(study.ranking.key_sources)] == list(study.ranking.key_sources)
+    assert raw.rows[0][1] == "CNY thousand (present value)"
+    clv_table = [b for b in secs["clv"].blocks if isinstance(b, pages.Table)][0]
+    shown = {row[0]: float(row[-1].replace(",", "")) for row in clv_table.rows}
+    expected: dict[str, float] = {}
+    with open(CASE / "cashflows.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):  # customer_id, period, net_cash_flow
+            t, c = int(row["period"]), float(row["net_cash_flow"])
+            expected[row["customer_id"]] = expected.get(row["customer_id"], 0.0) + c * 1.08**-t
+    assert set(shown) == set(expected)
+    for cid, value in expected.items():
+        assert abs(shown[cid] - value) < 0.051, cid  # shown to 0.1
+    sens = secs["sensitivity"].blocks
+    m = len(study.sensitivity.judgements)
+    assert f"Showing 12 of {m}, most fragile first" in " ".join(
+        b for b in sens if isinstance(b, str)
+    )
+    appendix = [b for b in secs["appendix"].blocks if isinstance(b, pages.Table)][0]
+    assert len(appendix.rows) == m
+    steps = [
+        min(17 if r[3] == "∞" else int(r[3]), 17 if r[4] == "∞" else int(r[4]))
+        for r in appendix.rows
+    ]
+    assert steps == sorted(steps)

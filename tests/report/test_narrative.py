@@ -55,6 +55,10 @@ NAMES = (
     # the CLV formula and its symbols
     "CLV = Σ C_i (1+d)^-i",
     "d = ",
+    "C_i (1+d)^-i",
+    "C_i",
+    "i = 1…",
+    "i",
     # file names
     "ranking.csv",
     "results.json",
@@ -191,6 +195,9 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
         "foreign": lambda lang: [
             narrative.foreign(t, lang) for t in ("Saaty (1980)", "Sales director")
         ],
+        "raw_values_intro": lambda lang: [narrative.raw_values_intro(lang)],
+        "period_header": lambda lang: [narrative.period_header(t, lang) for t in (1, 5)],
+        "clv_intro": lambda lang: [narrative.clv_intro(study, lang)],
         "showing": lambda lang: [narrative.showing(12, 104, lang)],
         "glossary": lambda lang: [t for pair in narrative.glossary(lang) for t in pair],
         "figure_text": lambda lang: [
