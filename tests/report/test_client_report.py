@@ -261,11 +261,11 @@ def test_tables_show_raw_values_clv_and_every_judgement(study):
     import csv
 
     secs = {s.key: s for s in pages.sections(study, command="x")}
-    raw = [b for b in secs["key"].blocks if isinstance(b, pages.Table)][0]
+    raw = next(b for b in secs["key"].blocks if isinstance(b, pages.Table))
     assert raw.header[:2] == ["indicator", "unit"]
     assert raw.header[2 : 2 + len(study.ranking.key_sources)] == list(study.ranking.key_sources)
     assert raw.rows[0][1] == "CNY thousand (present value)"
-    clv_table = [b for b in secs["clv"].blocks if isinstance(b, pages.Table)][0]
+    clv_table = next(b for b in secs["clv"].blocks if isinstance(b, pages.Table))
     shown = {row[0]: float(row[-1].replace(",", "")) for row in clv_table.rows}
     expected: dict[str, float] = {}
     with open(CASE / "cashflows.csv", encoding="utf-8") as f:
@@ -280,7 +280,7 @@ def test_tables_show_raw_values_clv_and_every_judgement(study):
     assert f"Showing 12 of {m}, most fragile first" in " ".join(
         b for b in sens if isinstance(b, str)
     )
-    appendix = [b for b in secs["appendix"].blocks if isinstance(b, pages.Table)][0]
+    appendix = next(b for b in secs["appendix"].blocks if isinstance(b, pages.Table))
     assert len(appendix.rows) == m
     steps = [
         min(17 if r[3] == "∞" else int(r[3]), 17 if r[4] == "∞" else int(r[4]))
