@@ -85,11 +85,10 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
             fix = N.revisions(n.suggestions, g.index, tree, lang)
             out.print(f"  {escape(N.group_name(lang))}: {escape(fix)}")
         if n.consensus is not None:
-            c = n.consensus
-            who = None if c.farthest is None else names.get(n.experts[c.farthest].expert)
-            out.print(
-                "  " + escape(N.consensus_line(c.s_star, c.band, who, c.s_without_farthest, lang))
-            )
+            cons = n.consensus
+            far = None if cons.farthest is None else names.get(n.experts[cons.farthest].expert)
+            line = N.consensus_line(cons.s_star, cons.band, far, cons.s_without_farthest, lang)
+            out.print("  " + escape(line))
     table = Table(title=N.phrase("global_weights", lang), title_justify="left")
     for col in N.headers(["indicator", "dimension", "weight"], lang):
         table.add_column(col, justify="right" if col in ("weight", "权重") else "left")

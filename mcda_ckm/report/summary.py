@@ -26,7 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mcda_ckm.errors import CkmError
+from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
+from mcda_ckm.weights.panel import evaluate
 
 if TYPE_CHECKING:
     from mcda_ckm.sensitivity.analysis import Bound, JudgementTolerance, Tolerance
@@ -71,6 +74,8 @@ class Briefing:
     over_threshold: tuple[tuple[str, str, str, float, float, bool], ...]
     completed: tuple[tuple[str, str, str, str, float], ...]
     steps: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+    other_policy: str | None = None
+    key_other_policy: tuple[str, ...] = ()
 
 
 def _label(p: float | None) -> str:
@@ -134,6 +139,7 @@ def briefing(study: Study) -> Briefing:
                     crit = n.criteria
                     value = float(p.matrix[crit.index(a), crit.index(b)])
                     completed.append((e.expert, node, a, b, value))
+    other, key_other = _other_policy(study) if over else (None, ())
     cross = study.cross
     facts = Briefing(
         key=key,
@@ -147,8 +153,35 @@ def briefing(study: Study) -> Briefing:
         disputed=tuple(cross.disputed),
         over_threshold=tuple(over),
         completed=tuple(completed),
+        other_policy=other,
+        key_other_policy=key_other,
     )
     return Briefing(**{**facts.__dict__, "steps": tuple(_steps(study, facts))})
+
+
+def _other_policy(study: Study) -> tuple[str | None, tuple[str, ...]]:
+    """The key set under the other policy for experts over the threshold (excluded when the
+    case keeps them, kept when it excludes them): does the answer depend on them?"""
+    panel = study.panel
+    if panel is None or panel.settings.inconsistent_experts not in ("keep", "exclude"):
+        return None, ()
+    other = "exclude" if panel.settings.inconsistent_experts == "keep" else "keep"
+    try:
+        alt = evaluate(
+            study.case.tree,
+            study.case.experts,
+            panel.settings.with_overrides(inconsistent_experts=other),
+        )
+    except CkmError:  # e.g. every expert of a node over the threshold: no panel left
+        return None, ()
+    r = rank(
+        study.matrix,
+        alt.global_weights,
+        normalization=study.normalization,
+        top_k=study.top_k,
+        contributions=False,
+    )
+    return other, tuple(r.key_sources)
 
 
 def _steps(study: Study, b: Briefing) -> list[tuple[str, dict[str, Any]]]:
@@ -233,6 +266,9 @@ def facts_to_dict(study: Study, b: Briefing) -> dict[str, Any]:
             {"expert": e, "node": n, "first": a, "second": c, "value": v}
             for e, n, a, c, v in b.completed
         ],
+        "key_sources_other_policy": None
+        if b.other_policy is None
+        else {"inconsistent_experts": b.other_policy, "key_sources": list(b.key_other_policy)},
         "next_steps": [{"step": k, **v} for k, v in b.steps],
     }
 
@@ -333,6 +369,25 @@ def panel_sentences(study: Study, b: Briefing, lang: str = "en") -> list[str]:
             if zh
             else f"{who} left a pair unanswered; it was completed as: {pair}."
         )
+    if b.other_policy is not None:
+        now = [k.id for k in b.key]
+        gained = [i for i in b.key_other_policy if i not in now]
+        lost = [i for i in now if i not in b.key_other_policy]
+        ids = N.join(list(b.key_other_policy), lang)
+        if zh:
+            how = "排除" if b.other_policy == "exclude" else "保留"
+            diff = (
+                f"（{N.join(gained, lang)} 取代 {N.join(lost, lang)}）。"
+                if gained
+                else "（不变）。"
+            )
+            out.append(f"若{how}超过阈值的专家，关键知识源为 {ids}{diff}")
+        else:
+            how = "excluded" if b.other_policy == "exclude" else "kept"
+            diff = f" ({N.join(gained)} in place of {N.join(lost)})." if gained else " (the same)."
+            out.append(
+                f"With the experts above the threshold {how}, the key sources would be {ids}{diff}"
+            )
     if not out and study.panel is not None:
         out.append("专家组判断全部通过一致性检验。" if zh else "Every expert is consistent.")
     return out

@@ -114,6 +114,8 @@ def test_results_json_carries_the_summary(both):
     assert s["experts_over_threshold"][0]["expert"] == "sales_director"
     assert s["completed_pairs"][0]["expert"] == "service_manager"
     assert s["completed_pairs"][0]["value"] > 0
+    other = s["key_sources_other_policy"]  # Zhou Min (over the threshold) excluded
+    assert other["inconsistent_experts"] == "exclude" and len(other["key_sources"]) == 5
     assert len(data["matrix"]["values"]) == 34 and data["clv"]["cash_flows"]["C-01"][0] == 1099.8
 
 
