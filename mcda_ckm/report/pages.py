@@ -614,7 +614,7 @@ line-height:1.4}
 h1{font-size:1.55em;margin:.2em 0 .1em;border-bottom:3px solid #1f77b4;padding-bottom:.2em}
 h2{margin-top:2em;color:#1f4e79}h3{margin:.9em 0 .2em;font-size:1.02em;color:#1f4e79}
 .meta{color:#444;font-size:.92em;margin:.2em 0 .6em}.meta .status{font-weight:700;
-color:#a33;border:1px solid #a33;padding:0 .4em;border-radius:3px}
+color:#a33;border:1px solid #a33;padding:0 .4em;border-radius:3px;white-space:nowrap}
 #summary h2{display:none}#summary{background:#f7fafc;border:1px solid #d6e2ee;
 border-radius:6px;padding:.3em 1em .6em}#summary p,#summary li{margin:.25em 0}
 #summary ul,#summary ol{margin:.2em 0;padding-left:1.4em}
