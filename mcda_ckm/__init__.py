@@ -35,7 +35,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from mcda_ckm.version import __version__
 
 # Where each public name lives. The names are imported on first use (PEP 562): `ckm` imports
 # this package before every command, and importing all parts here would load matplotlib, scipy

@@ -70,8 +70,8 @@ from typing import Any
 
 import numpy as np
 
-from mcda_ckm import __version__
 from mcda_ckm.errors import OutputError
+from mcda_ckm.version import __version__
 
 try:
     import fcntl

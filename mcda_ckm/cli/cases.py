@@ -39,13 +39,26 @@ def init(
         list[str] | None,
         typer.Option("--expert", "-e", help="Expert names (repeat); one judgement template each."),
     ] = None,
+    client: Annotated[
+        str, typer.Option(help="The client the report is for (shown on its first screen).")
+    ] = "",
+    consultant: Annotated[
+        str, typer.Option(help="The consultant who signs the report (shown on its first screen).")
+    ] = "",
 ) -> None:
     """Scaffold a new case from a tree: case.toml, tree.toml, customers.csv header, judgement
     templates."""
     from mcda_ckm.model.scaffold import scaffold
 
     with friendly_errors():
-        files = scaffold(folder, tree, experts or ["expert_1"], base=Path.cwd())
+        files = scaffold(
+            folder,
+            tree,
+            experts or ["expert_1"],
+            base=Path.cwd(),
+            client=client,
+            consultant=consultant,
+        )
     for f in files:
         out.print(escape(str(f)))
     err.print(

@@ -25,6 +25,7 @@ from mcda_ckm.cli.options import (
     MaxMemoryOpt,
     MethodOpt,
     OutOpt,
+    PdfOpt,
     PolicyOpt,
     QuietOpt,
     RiOpt,
@@ -40,6 +41,7 @@ from mcda_ckm.cli.show import (
     print_quality,
     print_ranking,
     print_sensitivity,
+    print_summary,
     print_warnings,
     print_weights,
 )
@@ -175,11 +177,18 @@ def target_of(case: Path, out_dir: Path | None) -> Path:
     return target
 
 
-def write(study: Study, target: Path, lang: StrEnum) -> Path:
-    """Write the report folder of a study."""
+def write(study: Study, target: Path, lang: StrEnum, pdf: bool = False) -> Path:
+    """Write the report of a study in ``lang`` into its folder (each language its own files)."""
     from mcda_ckm.report.writers import write_report
 
-    return write_report(study, target, command=command_line(), lang=value(lang))
+    return write_report(study, target, command=command_line(), lang=value(lang), pdf=pdf)
+
+
+def html_of(folder: Path, lang: StrEnum) -> Path:
+    """The report's HTML file for ``lang`` in ``folder``."""
+    from mcda_ckm.report.writers import output_names
+
+    return folder / output_names(value(lang))["html"]
 
 
 def run(
@@ -200,10 +209,12 @@ def run(
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     max_memory: MaxMemoryOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """The main job: weights, ranking, cross-check, sensitivity and the report folder.
 
-    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically.
+    Writes report.html, report.md, results.json, ranking.csv and figures/ atomically (with
+    --lang zh: report.zh.html, results.zh.json... beside them; --pdf adds report.pdf).
     """
     from mcda_ckm.report.results import study_to_dict, to_json
 
@@ -211,16 +222,19 @@ def run(
     with friendly_errors():
         target = target_of(case, out_dir)
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
-        written = write(study, target, lang)
+        written = write(study, target, lang, pdf)
     if json_:
         print(to_json(study_to_dict(study, command_line(), value(lang))))
         return
+    from mcda_ckm.report.narrative import report_written
+
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
         print_weights(study.panel, value(lang))
     print_ranking(study, value(lang))
+    print_summary(study, value(lang))
     if not quiet:
-        err.print(f"Report written to {written}/ — open {written / 'report.html'} in a browser.")
+        err.print(report_written(str(written), str(html_of(written, lang)), value(lang)))
 
 
 def report(
@@ -249,7 +263,7 @@ def report(
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
-    print(written / "report.html")
+    print(html_of(written, lang))
 
 
 def sensitivity(

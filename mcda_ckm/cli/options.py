@@ -83,6 +83,12 @@ CaseArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")]
 LangOpt = Annotated[LanguageChoice, typer.Option(help="Language of labels and the report.")]
+PdfOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf", help="Also write report.pdf (printed by headless Chromium through Playwright)."
+    ),
+]
 DEFAULT_LANG: Any = LanguageChoice(LANGUAGES[0])
 OutOpt = Annotated[
     Path | None,

@@ -28,6 +28,7 @@ __all__ = [
     "print_quality",
     "print_ranking",
     "print_sensitivity",
+    "print_summary",
     "print_warnings",
     "print_weights",
 ]
@@ -85,8 +86,66 @@ def print_quality(result: PanelResult, lang: Language = "en", study: Study | Non
 
 
 def print_weights(result: PanelResult, lang: Language = "en") -> None:
-    """Per node: each expert's priorities and CR, the group, revisions, consensus; global
-    weights."""
+    """Per node: each expert's priorities and consistency, the group, revisions, consensus;
+    global weights. In Chinese every word comes from :mod:`mcda_ckm.report.narrative`."""
+    from mcda_ckm.report import narrative as N  # the report package only when a panel is shown
+
+    if not N.is_zh(lang):
+        print_weights_en(result, lang)
+        return
+
+    tree = result.tree
+    names = {e.id: e.name for e in result.experts}
+    out.print(escape(N.panel_method(result, lang)))
+    for node, n in result.nodes.items():
+        g = n.group
+        table = Table(title=f"{tree.label(node, lang)} ({node})", title_justify="left")
+        table.add_column(N.headers(["expert"], lang)[0])
+        for c in n.criteria:
+            table.add_column(tree.label(c, lang), justify="right")
+        table.add_column(N.headers([N.index_name(g.index, "en")], lang)[0], justify="right")
+        table.add_column(N.headers(["verdict"], lang)[0])
+        for e in n.experts:
+            p = e.priorities
+            colour = "green" if p.consistent else ("yellow" if e.excluded else "red")
+            table.add_row(
+                escape(names.get(e.expert, e.expert)),
+                *(f"{w:.4f}" for w in p.weights),
+                f"{p.value:.3f}",
+                f"[{colour}]{escape(N.expert_verdict(e, lang))}[/]",
+            )
+        table.add_row(
+            f"[bold]{escape(N.group_name(lang))} ({result.aggregation.upper()})[/]",
+            *(f"[bold]{w:.4f}[/]" for w in n.weights),
+            f"{g.value:.3f}",
+            f"[{'green' if g.consistent else 'red'}]"
+            f"{escape(N.group_verdict(g.consistent, lang))}[/]",
+        )
+        out.print(table)
+        for e in n.experts:
+            if e.suggestions:
+                who = names.get(e.expert, e.expert)
+                fix = N.revisions(e.suggestions, e.priorities.index, tree, lang)
+                out.print(f"  {escape(who)}: {escape(fix)}")
+        if n.suggestions:
+            fix = N.revisions(n.suggestions, g.index, tree, lang)
+            out.print(f"  {escape(N.group_name(lang))}: {escape(fix)}")
+        if n.consensus is not None:
+            cons = n.consensus
+            far = None if cons.farthest is None else names.get(n.experts[cons.farthest].expert)
+            line = N.consensus_line(cons.s_star, cons.band, far, cons.s_without_farthest, lang)
+            out.print("  " + escape(line))
+    table = Table(title=N.phrase("global_weights", lang), title_justify="left")
+    for col in N.headers(["indicator", "dimension", "weight"], lang):
+        table.add_column(col, justify="right" if col in ("weight", "权重") else "left")
+    for leaf, w in zip(result.leaves, result.global_weights, strict=True):
+        table.add_row(tree.label(leaf, lang), tree.label(tree.dimension_of(leaf), lang), f"{w:.4f}")
+    out.print(table)
+
+
+def print_weights_en(result: PanelResult, lang: Language = "en") -> None:
+    """The English tables of :func:`print_weights` (their wording is what scripts and tests
+    read: "revise", "consensus S*", "not given, completed")."""
     tree = result.tree
     names = {e.id: e.name for e in result.experts}
     out.print(
@@ -177,9 +236,39 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
     out.print(table)
 
 
+def print_summary(study: Study, lang: Language) -> None:
+    """The report's executive summary in the terminal: the answer, what it hangs on, next steps."""
+    from mcda_ckm.report import narrative as N  # the report package only when a study is shown
+    from mcda_ckm.report import summary as S
+
+    b = S.briefing(study)
+    w = S.words(study, b, lang)
+    out.print(f"[bold]{escape(N.phrase('summary', lang))}[/] — {escape(S.meta_line(study, lang))}")
+    out.print(escape(w["headline"]))
+    table = Table(show_header=True)
+    for col in N.headers(["id", "probability of being a key source", "how firm", "name"], lang):
+        table.add_column(col)
+    for src in (*b.key, *b.challengers[: S.MAX_CHALLENGERS]):
+        table.add_row(
+            src.id,
+            "–" if src.probability is None else N.percent(src.probability),
+            N.phrase(src.label, lang),
+            escape(src.name),
+            style="bold" if src.label != "challenger" else None,
+        )
+    out.print(table)
+    for text in (w["decisive"], w["fragile"], *w["panel"]):
+        if text:
+            out.print(escape(text))
+    out.print(f"[bold]{escape(N.phrase('next_steps', lang))}[/]")
+    for k, step in enumerate(w["steps"], 1):
+        out.print(f"  {k}. {escape(step)}")
+
+
 def print_ranking(study: Study, lang: Language) -> None:
-    """The key sources with their closeness, weak dimension and P(key); the cross-check."""
-    from mcda_ckm.report import narrative  # the report package only when a study is shown
+    """The key sources with their closeness, weakness and probability of being key; the
+    cross-check. Every word in ``lang``."""
+    from mcda_ckm.report import narrative as N  # the report package only when a study is shown
 
     r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
     if dm.constant_columns:
@@ -188,11 +277,15 @@ def print_ranking(study: Study, lang: Language) -> None:
             "for every customer, they carry no information"
         )
     prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
-    table = Table(title=f"Key customer knowledge sources (top {study.top_k})", title_justify="left")
-    for col in ("rank", "id", "name", "closeness", "weak dimension"):
-        table.add_column(col, justify="right" if col in ("rank", "closeness") else "left")
+    table = Table(
+        title=f"{N.section_title('ranking', lang)} ({N.top_header(study.top_k, lang)})",
+        title_justify="left",
+    )
+    cols = ["rank", "id", "name", "closeness", "weakness"]
     if prob is not None:
-        table.add_column("P(key)", justify="right")
+        cols.append("probability of being a key source")
+    for k, col in enumerate(N.headers(cols, lang)):
+        table.add_column(col, justify="right" if k in (0, 3, 5) else "left")
     show = max(study.top_k + 5, 10)
     for i in map(int, r.order[:show]):
         weak = read.weak_dimension[i]
@@ -204,13 +297,16 @@ def print_ranking(study: Study, lang: Language) -> None:
             tree.label(weak, lang) if weak else "",
         ]
         if prob is not None:
-            row.append(f"{prob[i]:.0%}")
+            row.append(N.percent(float(prob[i])))
         style = "bold" if i in set(r.top_k.tolist()) else None
         table.add_row(*row, style=style)
     out.print(table)
     for i in r.top_k:
-        out.print(f"  {escape(narrative.summary(read, int(i), lang, tree))}")
-    out.print(f"Cross-check: {escape(narrative.cross_check_verdict(study.cross, lang))}")
+        out.print(f"  {escape(N.summary(read, int(i), lang, tree))}")
+    out.print(
+        f"{escape(N.section_title('cross', lang))}: "
+        f"{escape(N.cross_check_verdict(study.cross, lang))}"
+    )
 
 
 def print_sensitivity(study: Study, lang: Language) -> None:
@@ -263,7 +359,7 @@ def print_sensitivity(study: Study, lang: Language) -> None:
         title_justify="left",
     )
     pt.add_column("id")
-    pt.add_column("P(key)", justify="right")
+    pt.add_column("P(key)", justify="right")  # the terminal table keeps its short header
     pt.add_column("P(rank 1)", justify="right")
     for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
         pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
@@ -294,7 +390,7 @@ def print_large(large: LargeRanking, data: Path, engine: str) -> None:
         kp = large.key_probabilities
         pt = Table(title=f"Key-source probability ({kp.n_samples} samples)")
         pt.add_column("id")
-        pt.add_column("P(key)", justify="right")
+        pt.add_column("P(key)", justify="right")  # the terminal table keeps its short header
         for cid, p in list(zip(kp.ids, kp.key_probability, strict=True))[:20]:
             pt.add_row(escape(cid), f"{p:.1%}")
         out.print(pt)

@@ -17,6 +17,7 @@ frozen (:class:`mcda_ckm.model.settings.Settings`); implausible values come out 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from mcda_ckm.model.settings import (
     SettingWarning,
     as_table,
     check_keys,
+    choice,
     did_you_mean,
     read_ahp,
     read_clv,
@@ -50,7 +52,15 @@ from mcda_ckm.model.settings import (
 )
 from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
 
-__all__ = ["CASE_KEYS", "CASE_TABLES", "Case", "CaseFile", "from_judgements", "load_case"]
+__all__ = [
+    "CASE_KEYS",
+    "CASE_TABLES",
+    "STATUSES",
+    "Case",
+    "CaseFile",
+    "from_judgements",
+    "load_case",
+]
 
 CASE_TABLES: tuple[str, ...] = (
     "case",
@@ -62,8 +72,22 @@ CASE_TABLES: tuple[str, ...] = (
     "weights",
 )
 """The tables ``case.toml`` may hold."""
-CASE_KEYS: tuple[str, ...] = ("name", "name_zh", "description", "tree", "panel", "customers")
+CASE_KEYS: tuple[str, ...] = (
+    "name",
+    "name_zh",
+    "description",
+    "description_zh",
+    "tree",
+    "panel",
+    "customers",
+    "client",
+    "consultant",
+    "status",
+    "date",
+)
 """The keys of its ``[case]`` table."""
+STATUSES: tuple[str, ...] = ("draft", "final")
+"""``[case] status``: a report is a draft until the consultant marks it final."""
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "case": CASE_KEYS,
     "ahp": tuple(AHP_CHOICES),
@@ -99,6 +123,12 @@ class Case:
         The customers file (``[case] customers``), resolved against the case folder.
     warnings : tuple of SettingWarning
         Valid but implausible settings, for the caller to show (the library does not print).
+    description_zh, client, consultant : str
+        For the report's title block (``""`` when not given).
+    status : str
+        "draft" (default) or "final" (:data:`STATUSES`).
+    date : str
+        The report's date, ISO ``YYYY-MM-DD`` (``""`` when not given: the run date is shown).
     """
 
     path: Path
@@ -112,6 +142,11 @@ class Case:
     name_zh: str = ""
     customers: Path | None = None
     warnings: tuple[SettingWarning, ...] = ()
+    description_zh: str = ""
+    client: str = ""
+    consultant: str = ""
+    status: str = "draft"
+    date: str = ""
 
     @property
     def toml(self) -> Path:
@@ -165,6 +200,28 @@ class CaseFile:
     fixed_weights: np.ndarray | None
     inputs: dict[str, str] = field(repr=False)
     warnings: tuple[SettingWarning, ...] = ()
+    description_zh: str = ""
+    client: str = ""
+    consultant: str = ""
+    status: str = "draft"
+    date: str = ""
+
+
+def read_date(value: Any, toml: Path) -> str:
+    """``[case] date``: a TOML date or its ISO text ``YYYY-MM-DD``, returned as that text."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise CaseError(
+        f"{value!r} is not a date",
+        path=toml,
+        where="[case] date",
+        hint="Write the date as 2026-03-31 (year-month-day)",
+    )
 
 
 def sha256(path: Path) -> str:
@@ -239,7 +296,10 @@ def read_case_file(folder: str | Path) -> CaseFile:
     meta = doc.get("case", {})
     check_keys(meta, CASE_KEYS, "case", toml)
     for key, value in meta.items():
-        text(value, f"[case] {key}", toml)
+        if key != "date":
+            text(value, f"[case] {key}", toml)
+    status = choice(meta.get("status", "draft"), STATUSES, "[case] status", toml)
+    date = read_date(meta["date"], toml) if "date" in meta else ""
     if "tree" not in meta:
         raise CaseError(
             "no tree given",
@@ -286,6 +346,11 @@ def read_case_file(folder: str | Path) -> CaseFile:
         name=meta.get("name", folder.name),
         name_zh=meta.get("name_zh", ""),
         description=meta.get("description", ""),
+        description_zh=meta.get("description_zh", ""),
+        client=meta.get("client", ""),
+        consultant=meta.get("consultant", ""),
+        status=status,
+        date=date,
         tree=tree,
         settings=Settings(
             ahp=ahp, ranking=ranking, panel=panel_settings, clv=clv, sensitivity=sensitivity
@@ -367,6 +432,11 @@ def load_case(folder: str | Path) -> Case:
         name_zh=base.name_zh,
         customers=base.customers,
         warnings=base.warnings,
+        description_zh=base.description_zh,
+        client=base.client,
+        consultant=base.consultant,
+        status=base.status,
+        date=base.date,
     )
 
 

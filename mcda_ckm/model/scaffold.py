@@ -8,6 +8,7 @@ its bundled trees) is installed there.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -59,6 +60,8 @@ def scaffold(
     experts: list[str] | None = None,
     *,
     base: str | Path = ".",
+    client: str = "",
+    consultant: str = "",
 ) -> list[Path]:
     """Create ``folder`` with case.toml, a copy of the tree, customers.csv (header only) and
     one judgement template per expert. Returns the files written.
@@ -74,6 +77,9 @@ def scaffold(
         Expert names; default one expert, ``expert_1``.
     base : str or Path
         The folder a relative tree path is read from (the working directory).
+    client, consultant : str
+        Written into ``[case]`` for the report's title block; ``status = "draft"`` until the
+        consultant marks the report final.
 
     Raises
     ------
@@ -93,6 +99,9 @@ def scaffold(
                 "[case]",
                 f'name = "{folder.name}"',
                 'description = ""',
+                f"client = {json.dumps(client, ensure_ascii=False)}",
+                f"consultant = {json.dumps(consultant, ensure_ascii=False)}",
+                'status = "draft"',
                 f'tree = "{TREE_FILE}"',
                 'panel = "panel"',
                 'customers = "customers.csv"',

@@ -30,8 +30,10 @@ __all__ = [
     "CJK_PACKAGE",
     "acceptability_heatmap",
     "cjk_font",
+    "expert_priorities",
     "gradient",
     "key_probability_bars",
+    "short_label",
     "tornado",
     "tree_diagram",
     "use_language",
@@ -50,6 +52,21 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
     return new
 
 
+def short_label(cid: str, name: str = "", width: int = 22) -> str:
+    """An id with its name shortened to ``width`` characters: "C-04 Shanghai Jinqiao E-D…".
+
+    >>> short_label("C-04", "Shanghai Jinqiao E-Drive Systems", 18)
+    'C-04 Shanghai Jinqiao…'
+    """
+    if not name or name == cid:
+        return cid
+    return (
+        f"{cid} {textwrap.shorten(name, width, placeholder='…')}"
+        if len(name) > width
+        else (f"{cid} {name}")
+    )
+
+
 def gradient(
     sw: Sweep,
     ids: Sequence[str],
@@ -59,14 +76,18 @@ def gradient(
     label: str = "",
     lang: str = "en",
     ax: Axes | None = None,
+    challengers: Sequence[int] = (),
+    names: Sequence[str] | None = None,
 ) -> Axes:
     """Closeness of each customer as one node's weight moves over [0, 1].
 
     The current weight is a dashed line, break points (where the key set changes) dotted
-    lines; ``highlight`` customers (the key sources) are drawn in colour and labelled.
+    lines; ``highlight`` customers (the key sources) are drawn in colour, solid, and
+    ``challengers`` in colour, dashed, each labelled with its id and shortened name. The legend
+    sits outside the plot, so it covers no line.
     """
-    ax = _axes(ax)
-    hl = set(highlight)
+    ax = _axes(ax, (8.5, 4))
+    hl = set(highlight) | set(challengers)
     rest = [i for i in range(sw.closeness.shape[1]) if i not in hl]
     if len(rest) > MANY_LINES:
         # One artist for all the grey lines: matplotlib's "best" legend placement scans every
@@ -78,15 +99,55 @@ def gradient(
     else:
         for i in rest:
             ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
-    for i in highlight:
-        ax.plot(sw.t, sw.closeness[:, i], lw=1.8, label=ids[i], zorder=3)
+
+    def name(i: int) -> str:
+        return short_label(ids[i], names[i] if names is not None else "")
+
+    colours = plt.get_cmap("tab10")
+    for k, i in enumerate(highlight):
+        ax.plot(sw.t, sw.closeness[:, i], lw=1.8, label=name(i), zorder=3, color=colours(k % 10))
+    for k, i in enumerate(challengers):
+        ax.plot(
+            sw.t,
+            sw.closeness[:, i],
+            lw=1.4,
+            ls="--",
+            label=name(i),
+            zorder=2,
+            color=colours((len(highlight) + k) % 10),
+        )
     ax.axvline(sw.t0, color="black", ls="--", lw=1, label=figure_text("current", lang, t0=sw.t0))
     for b in breaks:
         ax.axvline(b, color="tab:red", ls=":", lw=1)
     ax.set_xlim(0, 1)
     ax.set_xlabel(figure_text("local_weight_of", lang, label=label or sw.node))
     ax.set_ylabel(figure_text("closeness", lang))
-    ax.legend(fontsize="small", loc="best", ncol=2)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+def expert_priorities(
+    labels: Sequence[str],
+    experts: Sequence[str],
+    priorities: np.ndarray,
+    group: np.ndarray,
+    *,
+    lang: str = "en",
+    ax: Axes | None = None,
+) -> Axes:
+    """Each expert's local priorities of one node (markers) beside the group's (bar), one row
+    per criterion: the panel's disagreement at a glance."""
+    n = len(labels)
+    ax = _axes(ax, (7, max(2.2, 0.55 * n + 1)))
+    y = np.arange(n)[::-1]
+    ax.barh(y, group, color="0.85", height=0.6, label=figure_text("group", lang), zorder=1)
+    markers = "osD^v<>p*h"
+    for k, (who, row) in enumerate(zip(experts, priorities, strict=True)):
+        ax.scatter(row, y, marker=markers[k % len(markers)], s=36, label=who, zorder=3)
+    ax.set_yticks(y, list(labels), fontsize="small")
+    ax.set_xlim(0, max(1e-9, float(np.max(priorities)), float(np.max(group))) * 1.1)
+    ax.set_xlabel(figure_text("priority", lang))
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 
@@ -146,12 +207,21 @@ def key_probability_bars(
     top: int = 15,
     lang: str = "en",
     ax: Axes | None = None,
+    names: Sequence[str] | None = None,
+    key: Sequence[int] = (),
 ) -> Axes:
-    """Each leading customer's probability of being a key source (in the top k)."""
-    ax = _axes(ax, (7, max(3.0, 0.3 * top + 1)))
-    lead = np.argsort(-acc.key_probability, kind="stable")[:top][::-1]
-    ax.barh(range(len(lead)), acc.key_probability[lead], color="tab:green", alpha=0.7)
-    ax.set_yticks(range(len(lead)), [ids[i] for i in lead], fontsize="small")
+    """The probability of being a key source of the customers that have a chance (P > 0, at
+    most ``top``), each named by id and shortened name; the key sources in colour."""
+    chance = [
+        i for i in np.argsort(-acc.key_probability, kind="stable") if acc.key_probability[i] > 0
+    ]
+    lead = np.array(chance[:top][::-1], dtype=int)
+    ax = _axes(ax, (7, max(2.0, 0.3 * len(lead) + 1)))
+    is_key = set(int(i) for i in key)
+    colours = ["tab:orange" if int(i) in is_key else "tab:green" for i in lead]
+    ax.barh(range(len(lead)), acc.key_probability[lead], color=colours, alpha=0.8)
+    labels = [short_label(ids[i], names[i] if names is not None else "") for i in lead]
+    ax.set_yticks(range(len(lead)), labels, fontsize="small")
     ax.set_xlim(0, 1)
     ax.set_xlabel(figure_text("key_probability", lang, n=acc.n_samples, source=acc.source))
     return ax

@@ -15,11 +15,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcda_ckm import __version__
 from mcda_ckm.model import scale
 from mcda_ckm.ranking.crosscheck import CrossCheck
-from mcda_ckm.ranking.reading import GENERIC_LEVER, KEY_VALUE_LEVER, Reading, customer_id
+from mcda_ckm.ranking.reading import (
+    GENERIC_LEVER,
+    HOLD_LEVER,
+    KEY_VALUE_LEVER,
+    MATERIAL_SHARE,
+    VALUE_GAP_LEVER,
+    Reading,
+    customer_id,
+)
 from mcda_ckm.report import phrases as P
+from mcda_ckm.version import __version__
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights import consensus as goepel
 from mcda_ckm.weights.panel import PanelResult
@@ -34,6 +42,7 @@ __all__ = [
     "caption",
     "case_lines",
     "case_title",
+    "clv_intro",
     "consensus_line",
     "cross_check_verdict",
     "cross_paragraph",
@@ -41,9 +50,12 @@ __all__ = [
     "direction",
     "expert_verdict",
     "figure_text",
+    "foreign",
+    "glossary",
     "group_name",
     "group_verdict",
     "headers",
+    "index_name",
     "is_zh",
     "join",
     "judgement",
@@ -54,24 +66,94 @@ __all__ = [
     "method_notes",
     "notes",
     "panel_method",
+    "percent",
+    "period_header",
+    "phrase",
     "ranking_intro",
     "ranking_notes",
+    "raw_values_intro",
+    "report_written",
     "reproducibility",
     "revisions",
     "robustness_verdict",
     "section_title",
+    "showing",
     "suggestion",
     "summary",
     "swap",
     "title",
     "tolerance_intro",
     "top_header",
+    "unit",
 ]
 
 
 def is_zh(lang: str) -> bool:
     """Whether ``lang`` asks for Chinese (every other value gives English, as the CLI's)."""
     return lang == "zh"
+
+
+FOREIGN = ("⟦", "⟧")
+"""Marks around text shown in its original language inside a Chinese report: bibliographic
+references (cited as published) and case data typed in English. The HTML renders them as
+``<span lang="en">``, so a reader, a screen reader and the report's language test know it."""
+
+
+def foreign(text: str, lang: str = "en") -> str:
+    """``text`` marked as kept in its original language when the report is in Chinese.
+
+    >>> foreign("Saaty (1980)", "zh"), foreign("Saaty (1980)", "en")
+    ('⟦Saaty (1980)⟧', 'Saaty (1980)')
+    """
+    if not is_zh(lang) or not text:
+        return text
+    return f"{FOREIGN[0]}{text}{FOREIGN[1]}"
+
+
+def percent(p: float, digits: int = 0) -> str:
+    """A probability or share as a percentage that never rounds to certainty.
+
+    A value that is not exactly 1 (or 0) is never printed "100%" (or "0%"): it gets one more
+    decimal, and beyond that ">99.9%" (or "<0.1%"), so a reader can tell a sure result from an
+    almost sure one.
+
+    >>> percent(1.0), percent(0.9986), percent(0.99999), percent(0.0), percent(0.004), percent(0.5)
+    ('100%', '99.9%', '>99.9%', '0%', '0.4%', '50%')
+    >>> percent(0.00001)
+    '<0.1%'
+    """
+    if p != p:
+        return "–"
+    if p >= 1.0 or p <= 0.0:
+        return f"{p:.0%}"
+    for d in (digits, digits + 1):
+        text = f"{p:.{d}%}"
+        if text not in (f"{1:.{d}%}", f"{0:.{d}%}"):
+            return text
+    return ">99.9%" if p > 0.5 else "<0.1%"
+
+
+def phrase(key: str, lang: str = "en") -> str:
+    """A fixed word or short phrase of the reports (keys of :data:`phrases.TEXT`)."""
+    return P.TEXT["zh" if is_zh(lang) else "en"][key]
+
+
+def index_name(index: str, lang: str = "en") -> str:
+    """A consistency index in words: "consistency ratio (CR)", "geometric consistency index"."""
+    names = P.INDEX_NAMES["zh" if is_zh(lang) else "en"]
+    return names.get(index.upper(), index)
+
+
+def showing(n: int, m: int, lang: str = "en") -> str:
+    """Under a table cut for the page: how many rows it shows and where the rest are."""
+    if is_zh(lang):
+        return f"按敏感程度排列，显示 {m} 项中的 {n} 项；全部见附录与 results.json。"
+    return f"Showing {n} of {m}, most fragile first; all are in the appendix and in results.json."
+
+
+def glossary(lang: str = "en") -> list[tuple[str, str]]:
+    """The terms of the report and their meaning, in ``lang``."""
+    return list(P.GLOSSARY["zh" if is_zh(lang) else "en"].items())
 
 
 def join(items: Sequence[str], lang: str = "en") -> str:
@@ -126,10 +208,21 @@ def cross_check_verdict(cc: CrossCheck, lang: str = "en") -> str:
     )
 
 
-def lever(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = None) -> str:
-    """What to do about customer ``i``'s weak dimension ("" when it has none).
+def _share(read: Reading, i: int, dim: str) -> float:
+    return float(read.dimension_to_ideal[i, read.dimensions.index(dim)])
 
-    Labels come from ``tree`` in ``lang`` when it is given, else from the reading.
+
+def _pct(read: Reading, i: int, dim: str) -> float:
+    return float(read.dimension_percentile[i, read.dimensions.index(dim)])
+
+
+def lever(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = None) -> str:
+    """What to do about customer ``i`` ("" when it has no lever): the seed's lever for its
+    lever dimension (:attr:`Reading.lever_dimension`).
+
+    Labels come from ``tree`` in ``lang`` when it is given, else from the reading. The generic
+    lever says "where most of its distance to the ideal lies" only when that dimension holds
+    half or more of it, and quotes the share otherwise.
     """
     lid = read.levers[i]
     if lid is None:
@@ -137,16 +230,29 @@ def lever(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = N
     zh = "zh" if is_zh(lang) else "en"
     if lid == KEY_VALUE_LEVER:
         return P.KEY_VALUE_LEVER[zh]
+    if lid == VALUE_GAP_LEVER:
+        return P.VALUE_GAP_LEVER[zh]
+    if lid == HOLD_LEVER:
+        strong = read.strong_dimension[i]
+        label = _labels(read, tree, lang)[strong] if strong else ""
+        return P.HOLD_LEVER[zh].format(label=label, share=percent(MATERIAL_SHARE))
     if lid == GENERIC_LEVER:
-        weak = read.weak_dimension[i]
-        assert weak is not None  # a lever is only given for a weak dimension
+        dim = read.lever_dimension[i]
+        assert dim is not None  # a lever is only given for a lever dimension
         labels = _labels(read, tree, lang)
-        return P.GENERIC_LEVER[zh].format(label=labels[weak])
+        share = _share(read, i, dim)
+        if share >= 0.5:
+            return P.GENERIC_LEVER[zh].format(label=labels[dim])
+        return P.GENERIC_LEVER_PART[zh].format(label=labels[dim], share=percent(share))
     return P.LEVERS[zh][lid]
 
 
 def summary(read: Reading, i: int, lang: str = "en", tree: CriteriaTree | None = None) -> str:
     """One or two plain sentences on customer ``i``: its rank, and its weak spot and lever.
+
+    The weak dimension is the one where it stands lowest among the customers
+    (:func:`mcda_ckm.ranking.reading.reading`); every number quoted is about the dimension the
+    clause names.
 
     Examples
     --------
@@ -164,35 +270,67 @@ lies.'
     r = read.ranking
     cid, rk, c = customer_id(r, i), int(r.ranks[i]), float(r.closeness[i])
     weak = read.weak_dimension[i]
+    target = read.lever_dimension[i]
     labels = _labels(read, tree, lang)
     if is_zh(lang):
         text = f"{cid} 排名第 {rk}（贴近度 {c:.3f}）。"
         if weak is None:
             return text + "它在每项加权指标上都是理想客户。"
-        return f"{text}短板维度：{labels[weak]}；建议：{lever(read, i, lang, tree)}。"
+        if target == weak:
+            return f"{text}短板维度：{labels[weak]}；建议：{lever(read, i, lang, tree)}。"
+        text += (
+            f"短板维度：{labels[weak]}（仅占其与理想客户距离的 {percent(_share(read, i, weak))}）"
+        )
+        if target is None:
+            return f"{text}；{lever(read, i, lang, tree)}。"
+        return (
+            f"{text}；差距主要在{labels[target]}（占 {percent(_share(read, i, target))}），"
+            f"建议：{lever(read, i, lang, tree)}。"
+        )
     text = f"{cid} ranks {rk} of {r.ranks.size} (closeness {c:.3f})."
     if weak is None:
         return text + " It is the ideal customer on every weighted indicator."
     k = read.dimensions.index(weak)
-    return (
+    head = (
         f"{text} Its weak dimension is {labels[weak]} (closeness "
         f"{float(read.dimension_closeness[i, k]):.2f} on it alone, "
-        f"{float(read.dimension_to_ideal[i, k]):.0%} of its distance to the ideal): "
+    )
+    if target == weak:
+        return f"{head}{percent(_share(read, i, weak))} of its distance to the ideal): " + (
+            f"{lever(read, i, lang, tree)}."
+        )
+    pct = _pct(read, i, weak)
+    head += (
+        "the lowest of all customers on it)"
+        if pct == 0
+        else f"above {percent(pct)} of the other customers on it)"
+    )
+    if target is None:
+        return f"{head}: {lever(read, i, lang, tree)}."
+    return (
+        f"{head}, but it holds only {percent(_share(read, i, weak))} of its distance to the "
+        f"ideal; {labels[target]} holds {percent(_share(read, i, target))}: "
         f"{lever(read, i, lang, tree)}."
     )
 
 
 def key_source_paragraph(study: Study, i: int, lang: str = "en") -> str:
-    """The paragraph on key source ``i``: its summary and what sets it apart."""
+    """The paragraph on key source ``i``: its summary and its strength relative to the others."""
     tree, dm, read = study.case.tree, study.matrix, study.reading
     text = summary(read, i, lang, tree)
     strong = read.strong_dimension[i]
     if strong:
         label = tree.label(strong, lang)
+        k = read.dimensions.index(strong)
+        c = float(read.dimension_closeness[i, k])
+        above = percent(_pct(read, i, strong))
         text += (
-            f"与最差客户拉开差距的维度：{label}。"
+            f"相对其他客户的优势维度：{label}（贴近度 {c:.2f}，高于 {above} 的其他客户）。"
             if is_zh(lang)
-            else (f" What sets it apart: {label}.")
+            else (
+                f" What sets it apart: {label} (closeness {c:.2f} on it alone, above {above} "
+                "of the other customers)."
+            )
         )
     sep = "。" if is_zh(lang) else "."
     return f"**{dm.ids[i]} — {dm.names[i]}{sep}** {text}"
@@ -256,29 +394,33 @@ def robustness_verdict(study: Study, lang: str = "en") -> str:
         )
     if shaky:
         parts.append(
-            "较不确定：" + "、".join(f"{i}（{p:.0%}）" for i, p in shaky)
+            "较不确定：" + "、".join(f"{i}（{percent(p)}）" for i, p in shaky)
             if zh
-            else "less certain: " + ", ".join(f"{i} ({p:.0%})" for i, p in shaky)
+            else "less certain: " + ", ".join(f"{i} ({percent(p)})" for i, p in shaky)
         )
     text = ("；" if zh else "; ").join(parts) + ("。" if zh else ".")
     if outside:
         text += (
-            "关键集合之外，" + "、".join(f"{i}（{p:.0%}）" for i, p in outside[:3]) + "有可能入选。"
+            "关键集合之外，"
+            + "、".join(f"{i}（{percent(p)}）" for i, p in outside[:3])
+            + "有可能入选。"
             if zh
             else " Outside the key set, "
-            + ", ".join(f"{i} ({p:.0%})" for i, p in outside[:3])
+            + ", ".join(f"{i} ({percent(p)})" for i, p in outside[:3])
             + " could take a place."
         )
     if side.leaves:
         label = tree.label(narrow.node, lang)
         text += (
             f"关键集合对{label}的权重最敏感：该局部权重保持在 {narrow.key_low.t:.3f} 与 "
-            f"{narrow.key_high.t:.3f} 之间（当前 {narrow.t0:.3f}）时关键集合不变；越过 "
-            f"{side.t:.3f} 后，{side.enters} 取代 {side.leaves}。"
+            f"{narrow.key_high.t:.3f} 之间（当前 {narrow.t0:.3f}）时关键集合不变；"
+            f"{'低于' if side is narrow.key_low else '高于'} {side.t:.3f} 时，"
+            f"{side.enters} 取代 {side.leaves}。"
             if zh
             else f" The key set is most sensitive to the weight of {label}: it "
             f"holds while that local weight stays between {narrow.key_low.t:.3f} and "
-            f"{narrow.key_high.t:.3f} (now {narrow.t0:.3f}); past {side.t:.3f}, "
+            f"{narrow.key_high.t:.3f} (now {narrow.t0:.3f}); "
+            f"{'below' if side is narrow.key_low else 'above'} {side.t:.3f}, "
             f"{side.enters} replaces {side.leaves}."
         )
     fragile = [j for j in s.judgements if j.slack == 0]
@@ -313,8 +455,15 @@ def method_notes(result: PanelResult) -> dict[str, str]:
 
 
 def title(study: Study, lang: str = "en") -> str:
-    """The report's title: what it is and the case's name (``name_zh`` in Chinese)."""
-    return f"{section_title('report', lang)} — {_case_name(study, lang)}"
+    """The report's title: what it is and the case's name (``name_zh`` in Chinese).
+
+    A case name that already says what the report is (a Chinese name ending in
+    "关键客户知识源识别") is not repeated: it becomes that name and "报告".
+    """
+    name = _case_name(study, lang)
+    if is_zh(lang) and name.endswith("关键客户知识源识别"):
+        return f"{name}报告"
+    return f"{section_title('report', lang)} — {name}"
 
 
 def _case_name(study: Study, lang: str) -> str:
@@ -352,7 +501,8 @@ def case_lines(study: Study, lang: str = "en") -> list[str]:
         head = f"{len(dm.ids)} {t['customers']}，{len(tree.leaves)} {t['indicators']}" + (
             f"，{len(case.experts)} {t['experts']}" if case.experts else ""
         )
-        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{tree.source}）。"]
+        source = foreign(tree.source, lang)
+        out = [f"{head}。指标体系：{tree.title_zh or tree.title}（{source}）。"]
     else:
         out = [
             f"{len(dm.ids)} {t['customers']}, {len(tree.leaves)} {t['indicators']}"
@@ -376,8 +526,9 @@ def panel_method(pr: PanelResult, lang: str = "en") -> str:
     if is_zh(lang):
         return (
             f"优先级计算方法：{_choice(pr.method)}。"
-            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{ri}）；"
-            f"接受规则 {pr.rule}（{rule}）。专家组判断按 {pr.aggregation.upper()} 集结；"
+            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{foreign(ri, lang)}）；"
+            f"接受规则 {pr.rule}（{foreign(rule, lang)}）。"
+            f"专家组判断按 {pr.aggregation.upper()} 集结；"
             f"超过阈值的专家：{_choice(pr.policy)}。"
         )
     return (
@@ -392,8 +543,8 @@ def suggestion(s: Suggestion, index: str, tree: CriteriaTree, lang: str = "en") 
     first, second = tree.label(s.first, lang), tree.label(s.second, lang)
     now, new = scale.fmt(s.current), scale.fmt(s.suggested)
     if is_zh(lang):
-        return f"{first} 对 {second}：{now} → {new}（{index} {s.value_after:.3f}）"
-    return f"{first} vs {second}: {now} → {new} ({index} {s.value_after:.3f})"
+        return f"{first} 对 {second}：{now} → {new}（修改后 {index} {s.value_after:.3f}）"
+    return f"{first} vs {second}: {now} → {new} ({index} after this change: {s.value_after:.3f})"
 
 
 def revisions(
@@ -598,9 +749,12 @@ def notes(study: Study, lang: str = "en") -> list[str]:
             [
                 f"AHP 优先级：{_choice(mn['priorities'])}；缺失判断的补全："
                 f"{_choice(mn['completion'])}。",
-                f"随机一致性指标表：{mn['random_index_table']} — {mn['random_index_source']}。",
-                f"CR 规则：{mn['cr_rule']} — {mn['cr_rule_source']}。GCI：{mn['gci_thresholds']}。",
-                f"集结方法：{agg}（Forman & Peniwati 1998）；共识度：{mn['consensus']}。",
+                f"随机一致性指标表：{mn['random_index_table']} — "
+                f"{foreign(mn['random_index_source'], lang)}。",
+                f"CR 规则：{mn['cr_rule']} — {foreign(mn['cr_rule_source'], lang)}。"
+                f"GCI：{foreign(mn['gci_thresholds'], lang)}。",
+                f"集结方法：{agg}（Forman & Peniwati 1998）；"
+                f"共识度：{foreign(mn['consensus'], lang)}。",
             ]
             if zh
             else [
@@ -646,19 +800,68 @@ def notes(study: Study, lang: str = "en") -> list[str]:
     return out
 
 
-def reproducibility(study: Study, command: str, lang: str = "en") -> str:
-    """Version, command line and seed of the run."""
+def reproducibility(study: Study, command: str, lang: str = "en", run_at: str = "") -> str:
+    """Version, command line, seed and date and time of the run (ISO 8601, shown with a space
+    for the "T": 2026-03-31 14:05:09+08:00)."""
+    run_at = run_at.replace("T", " ")
     if is_zh(lang):
         return (
             f"mcda_ckm {__version__}；命令：`{command}`"
             + (f"；随机种子 {study.seed}" if study.seed is not None else "")
+            + (f"；运行时间 {run_at}" if run_at else "")
             + "。"
         )
     return (
         f"mcda_ckm {__version__}; command: `{command}`"
         + (f"; seed {study.seed}" if study.seed is not None else "")
+        + (f"; run at {run_at}" if run_at else "")
         + "."
     )
+
+
+def raw_values_intro(lang: str = "en") -> str:
+    """What the table of raw values under the key sources shows."""
+    if is_zh(lang):
+        return "关键知识源与挑战者的原始指标值（单位见第二列），即排序所依据的数据。"
+    return (
+        "The raw indicator values of the key sources and the challengers (units in the second "
+        "column): the data the ranking rests on."
+    )
+
+
+def clv_intro(study: Study, lang: str = "en") -> str:
+    """How the customer lifetime value was computed from the cash flows ("" without them)."""
+    cf = study.cash_flows
+    if cf is None:
+        return ""
+    if is_zh(lang):
+        return (
+            f"客户终身价值 CLV = Σ C_i (1+d)^-i（i = 1…{cf.horizon}），贴现率 d = "
+            f"{cf.discount_rate}，共 {cf.horizon} 期；C_i 为第 i 期的净现金流"
+            "（Huang, Han & Meng 2008）。关键知识源高亮显示。"
+        )
+    return (
+        f"Customer lifetime value CLV = Σ C_i (1+d)^-i over i = 1…{cf.horizon}, discount rate "
+        f"d = {cf.discount_rate}, {cf.horizon} periods; C_i is the net cash flow of period i "
+        "(Huang, Han & Meng 2008). Key sources highlighted."
+    )
+
+
+def period_header(t: int, lang: str = "en") -> str:
+    """The header of period ``t``'s net cash flow in the CLV table."""
+    return f"第 {t} 期" if is_zh(lang) else f"C_{t}"
+
+
+def report_written(folder: str, html_file: str, lang: str = "en") -> str:
+    """The CLI's note after ``ckm run``: where the report is."""
+    if is_zh(lang):
+        return f"报告已写入 {folder}/，请在浏览器中打开 {html_file}。"
+    return f"Report written to {folder}/ — open {html_file} in a browser."
+
+
+def unit(text: str, lang: str = "en") -> str:
+    """An indicator's unit as the tree gives it, in Chinese when the phrase book has it."""
+    return P.UNITS_ZH.get(text, text) if is_zh(lang) else text
 
 
 def caption(name: str, lang: str = "en", label: str = "") -> str:

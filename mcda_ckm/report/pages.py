@@ -17,20 +17,26 @@ from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from mcda_ckm import sensitivity as sens
 from mcda_ckm.report import figures
 from mcda_ckm.report import narrative as N
+from mcda_ckm.report import summary as S
 from mcda_ckm.workflows.study import Study
 
 __all__ = [
+    "Bullets",
     "Figure",
+    "Heading",
+    "Meta",
     "Section",
     "Table",
     "figures_of",
     "sections",
+    "summary_section",
     "title_of",
     "to_html",
     "to_markdown",
@@ -43,6 +49,7 @@ class Table:
     rows: list[list[str]]
     highlight: set[int] = field(default_factory=set)
     align_right: set[int] = field(default_factory=set)
+    nowrap: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -52,7 +59,30 @@ class Figure:
     png: bytes
 
 
-Block = str | Table | Figure
+@dataclass
+class Heading:
+    """A sub-heading inside a section."""
+
+    text: str
+
+
+@dataclass
+class Bullets:
+    """A list of short items (the next steps, the panel's warnings)."""
+
+    items: list[str]
+    ordered: bool = False
+
+
+@dataclass
+class Meta:
+    """The title block's line: client, consultant, date, status."""
+
+    text: str
+    draft: bool
+
+
+Block = str | Table | Figure | Heading | Bullets | Meta
 
 
 @dataclass
@@ -64,6 +94,9 @@ class Section:
 
 MAX_ROWS = 100
 """Customers shown in the report's ranking table (all of them are in ranking.csv)."""
+
+JUDGEMENT_ROWS = 12
+"""Judgements shown in the sensitivity section, most fragile first (all in the appendix)."""
 
 
 def png_of(fig: MplFigure) -> bytes:
@@ -92,22 +125,49 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
             _png(figures.tree_diagram(tree, study.local, study.weights, lang=lang)),
         )
     }
+    if study.panel is not None:
+        names = {e.id: e.name for e in study.case.experts}
+        for node, n in study.panel.nodes.items():
+            label = tree.label(node, lang)
+            ax = figures.expert_priorities(
+                [tree.label(c, lang) for c in n.criteria],
+                [names.get(e.expert, e.expert) for e in n.experts],
+                np.array([e.priorities.weights for e in n.experts]),
+                n.weights,
+                lang=lang,
+            )
+            out[f"experts_{node}"] = Figure(
+                f"experts_{node}", N.caption("experts", lang, label=label), _png(ax)
+            )
     s = study.sensitivity
     if s is None:
         return out
     p = s.problem
     ids = study.matrix.ids
+    cnames = study.matrix.names
     key = tuple(int(i) for i in study.ranking.top_k)
+    b = S.briefing(study)
+    rivals = tuple(c.index for c in b.challengers[: S.MAX_CHALLENGERS])
     by_node = {t.node: t for t in s.tolerances}
-    for dim in tree.children(tree.root):
-        t = by_node[dim]
+    swept = list(tree.children(tree.root))
+    if b.decisive is not None and b.decisive.node not in swept:
+        swept.append(b.decisive.node)
+    for node in swept:
+        t = by_node[node]
         breaks = [b.t for b in (t.key_low, t.key_high) if b.leaves]
-        label = tree.label(dim, lang)
+        label = tree.label(node, lang)
         ax = figures.gradient(
-            sens.sweep(p, dim), ids, highlight=key, breaks=breaks, label=label, lang=lang
+            sens.sweep(p, node),
+            ids,
+            highlight=key,
+            challengers=rivals,
+            names=cnames,
+            breaks=breaks,
+            label=label,
+            lang=lang,
         )
-        out[f"gradient_{dim}"] = Figure(
-            f"gradient_{dim}", N.caption("gradient", lang, label=label), _png(ax)
+        out[f"gradient_{node}"] = Figure(
+            f"gradient_{node}", N.caption("gradient", lang, label=label), _png(ax)
         )
     labels = [tree.label(t.node, lang) for t in s.tolerances]
     out["tornado"] = Figure(
@@ -118,7 +178,7 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
     out["key_probability"] = Figure(
         "key_probability",
         N.caption("key_probability", lang),
-        _png(figures.key_probability_bars(s.acceptability, ids, lang=lang)),
+        _png(figures.key_probability_bars(s.acceptability, ids, lang=lang, names=cnames, key=key)),
     )
     out["acceptability"] = Figure(
         "acceptability",
@@ -132,8 +192,57 @@ def _f(v: float, d: int = 3) -> str:
     return "–" if v != v else f"{v:.{d}f}"
 
 
-def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Section]:
-    """The report's sections, in order; every sentence comes from :mod:`narrative`."""
+def summary_section(study: Study, lang: str = "en", today: str = "") -> Section:
+    """The executive summary: the answer, how sure it is, what it hangs on, what to do.
+
+    First in the report, so that it is the first screen in a browser and page one on paper.
+    """
+    b = S.briefing(study)
+    w = S.words(study, b, lang)
+    read, tree = study.reading, study.case.tree
+    status = study.case.status
+    blocks: list[Block] = [Meta(S.meta_line(study, lang, today), status != "final"), w["headline"]]
+    rows = []
+    for src in (*b.key, *b.challengers[: S.MAX_CHALLENGERS]):
+        strong = read.strong_dimension[src.index]
+        rows.append(
+            [
+                src.id,
+                "–" if src.probability is None else N.percent(src.probability),
+                N.phrase(src.label, lang),
+                tree.label(strong, lang) if strong else "–",
+                src.name,
+            ]
+        )
+    blocks.append(
+        Table(
+            N.headers(
+                ["id", "probability of being a key source", "how firm", "strength", "name"], lang
+            ),
+            rows,
+            highlight=set(range(len(b.key))),
+            align_right={1},
+            nowrap={0},
+        )
+    )
+    blocks.append(Heading(N.phrase("hangs_on", lang)))
+    blocks += [t for t in (w["decisive"], w["fragile"], w["methods"]) if t]
+    if w["panel"]:
+        blocks.append(Heading(N.phrase("panel_quality", lang)))
+        blocks.append(Bullets(list(w["panel"])))
+    blocks.append(Heading(N.phrase("next_steps", lang)))
+    blocks.append(Bullets(list(w["steps"]), ordered=True))
+    return Section("summary", N.phrase("summary", lang), blocks)
+
+
+def sections(
+    study: Study, *, lang: str = "en", command: str = "", run_at: str = ""
+) -> list[Section]:
+    """The report's sections, in order; every sentence comes from :mod:`narrative`.
+
+    ``run_at`` is the run's date and time (ISO 8601), shown in the summary when case.toml
+    gives no date, and in the reproducibility section.
+    """
     case, tree, dm, r, read = (
         study.case,
         study.case.tree,
@@ -143,21 +252,22 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     )
     figs = _figures(study, lang)
     names = {e.id: e.name for e in case.experts}
-    out: list[Section] = []
+    out: list[Section] = [summary_section(study, lang, run_at[:10])]
 
     def table(header: list[str], rows: list[list[str]], **kw: Any) -> Table:
         return Table(N.headers(header, lang), rows, **kw)
 
     # -- the case
     blocks: list[Block] = []
-    if case.description:
-        blocks.append(case.description)
+    description = case.description_zh if N.is_zh(lang) and case.description_zh else case.description
+    if description:
+        blocks.append(description)
     blocks += N.case_lines(study, lang)
     if case.experts:
         blocks.append(
             table(
                 ["expert", "role", "weight"],
-                [[e.name, e.role, f"{e.weight:g}"] for e in case.experts],
+                [[e.name, N.foreign(e.role, lang), f"{e.weight:g}"] for e in case.experts],
                 align_right={2},
             )
         )
@@ -172,7 +282,7 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
             [
                 tree.label(leaf, lang),
                 tree.label(tree.dimension_of(leaf), lang),
-                str(tree.attr(leaf, "unit", "")),
+                N.unit(str(tree.attr(leaf, "unit", "")), lang),
                 N.direction(tree.attr(leaf, "direction", ""), lang),
                 f"{lw:.4f}",
                 f"{w:.4f}",
@@ -222,11 +332,24 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 ]
             )
             blocks.append(f"**{tree.label(node, lang)}**")
+            blocks.append(figs[f"experts_{node}"])
+            blocks.append(
+                Table(
+                    [*N.headers(["expert"], lang), *(tree.label(c, lang) for c in n.criteria)],
+                    [
+                        [names.get(e.expert, e.expert), *(f"{w:.3f}" for w in e.priorities.weights)]
+                        for e in n.experts
+                    ]
+                    + [[N.group_name(lang), *(f"{w:.3f}" for w in n.weights)]],
+                    highlight={len(n.experts)},
+                    align_right=set(range(1, len(n.criteria) + 1)),
+                )
+            )
             blocks.append(
                 table(
                     [
                         "expert",
-                        n.group.index,
+                        N.index_name(n.group.index, "en"),
                         "threshold",
                         "verdict",
                         "judgement to revise (suggested value)",
@@ -254,28 +377,39 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     rows = []
     shown = r.order[:MAX_ROWS]
     for i in map(int, shown):
-        weak = read.weak_dimension[i]
+        weak, strong = read.weak_dimension[i], read.strong_dimension[i]
         row = [
             str(int(r.ranks[i])),
             dm.ids[i],
             dm.names[i],
             _f(float(r.closeness[i])),
             *(_f(float(v), 2) for v in read.dimension_closeness[i]),
+            tree.label(strong, lang) if strong else "",
             tree.label(weak, lang) if weak else "",
         ]
         if prob is not None:
-            row.append(f"{prob[i]:.0%}")
+            row.append(N.percent(float(prob[i])))
         rows.append(row)
-    header = ["rank", "id", "name", "closeness", *(tree.label(d, lang) for d in dims), "weak"]
+    header = [
+        *N.headers(["rank", "id", "name", "closeness"], lang),
+        *(tree.label(d, lang) for d in dims),
+        *N.headers(["strength", "weakness"], lang),
+    ]
     if prob is not None:
-        header.append("P(key)")
+        header += N.headers(["probability of being a key source"], lang)
     blocks = [
         N.ranking_intro(study, lang),
-        table(
+        Table(
             header,
             rows,
             highlight={k for k, i in enumerate(r.order) if int(i) in key},
-            align_right={0, 3, *range(4, 4 + len(dims)), len(header) - 1},
+            align_right={
+                0,
+                3,
+                *range(4, 4 + len(dims)),
+                *([len(header) - 1] if prob is not None else []),
+            },
+            nowrap={1},
         ),
     ]
     blocks += N.ranking_notes(study, MAX_ROWS, lang)
@@ -283,7 +417,51 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
 
     # -- key sources
     blocks = [N.key_source_paragraph(study, i, lang) for i in map(int, r.top_k)]
+    shown_ids = [*map(int, r.top_k)] + [c.index for c in S.briefing(study).challengers]
+    blocks.append(N.raw_values_intro(lang))
+    blocks.append(
+        Table(
+            [
+                *N.headers(["indicator", "unit"], lang),
+                *(dm.ids[i] for i in shown_ids),
+            ],
+            [
+                [
+                    tree.label(c, lang),
+                    N.unit(str(tree.attr(c, "unit", "")), lang),
+                    *(f"{dm.values[i, j]:,.4g}" for i in shown_ids),
+                ]
+                for j, c in enumerate(dm.criteria)
+            ],
+            align_right=set(range(2, 2 + len(shown_ids))),
+        )
+    )
     out.append(Section("key", N.section_title("key", lang), blocks))
+
+    # -- customer lifetime value from the cash flows
+    cf = study.cash_flows
+    if cf is not None:
+        where = {cid: k for k, cid in enumerate(cf.ids)}
+        rows = []
+        for i in map(int, r.order):
+            k = where.get(dm.ids[i])
+            if k is None:
+                continue
+            rows.append(
+                [dm.ids[i], dm.names[i], *(f"{v:,.1f}" for v in cf.flows[k]), f"{cf.clv[k]:,.1f}"]
+            )
+        periods = [N.period_header(t, lang) for t in range(1, cf.flows.shape[1] + 1)]
+        blocks = [
+            N.clv_intro(study, lang),
+            Table(
+                [*N.headers(["id", "name"], lang), *periods, "CLV"],
+                rows,
+                highlight={k for k, i in enumerate(r.order) if int(i) in key},
+                align_right=set(range(2, 3 + len(periods))),
+                nowrap={0},
+            ),
+        ]
+        out.append(Section("clv", N.section_title("clv", lang), blocks))
 
     # -- cross-check
     cross = study.cross
@@ -330,16 +508,31 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
                 align_right={1, 2, 3},
             )
         )
-        for dim in tree.children(tree.root):
-            blocks.append(figs[f"gradient_{dim}"])
+        blocks += [f for k, f in figs.items() if k.startswith("gradient_")]
         blocks += [figs["tornado"], figs["key_probability"], figs["acceptability"]]
+        appendix: Section | None = None
         if s.judgements:
-            rows = [N.judgement_row(j, study, lang) for j in s.judgements[:12]]
+            fragile = sorted(s.judgements, key=lambda j: (j.slack, j.expert != "group"))
+            header = ["expert", "node", "judgement", "steps down", "steps up"]
+            rows = [N.judgement_row(j, study, lang) for j in fragile[:JUDGEMENT_ROWS]]
             blocks.append(N.judgements_intro(lang))
-            blocks.append(
-                table(["expert", "node", "judgement", "down", "up"], rows, align_right={3, 4})
+            blocks.append(table(header, rows, align_right={3, 4}))
+            if len(fragile) > JUDGEMENT_ROWS:
+                blocks.append(N.showing(JUDGEMENT_ROWS, len(fragile), lang))
+            appendix = Section(
+                "appendix",
+                N.phrase("appendix", lang),
+                [
+                    table(
+                        header,
+                        [N.judgement_row(j, study, lang) for j in fragile],
+                        align_right={3, 4},
+                    )
+                ],
             )
         out.append(Section("sensitivity", N.section_title("sensitivity", lang), blocks))
+    else:
+        appendix = None
 
     # -- method notes
     out.append(Section("notes", N.section_title("notes", lang), list(N.notes(study, lang))))
@@ -347,18 +540,32 @@ def sections(study: Study, *, lang: str = "en", command: str = "") -> list[Secti
     # -- reproducibility
     rows = [[name, digest] for name, digest in study.inputs.items()]
     blocks = [
-        N.reproducibility(study, command, lang),
+        N.reproducibility(study, command, lang, run_at),
         table(["input file", "SHA-256"], rows),
     ]
     out.append(Section("repro", N.section_title("repro", lang), blocks))
+    out.append(
+        Section(
+            "glossary",
+            N.phrase("glossary", lang),
+            [Table(N.headers(["term", "meaning"], lang), [list(t) for t in N.glossary(lang)])],
+        )
+    )
+    if appendix is not None:
+        out.append(appendix)
     return out
 
 
 # ---------------------------------------------------------------- renderers
 
 
+def _unmark(text: str) -> str:
+    """Markdown has no language spans: the marks of :func:`narrative.foreign` are dropped."""
+    return text.replace(N.FOREIGN[0], "").replace(N.FOREIGN[1], "")
+
+
 def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _unmark(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures") -> str:
@@ -385,23 +592,46 @@ def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures")
                 lines.append(f"![{b.caption}]({figure_dir}/{b.name}.png)")
                 lines.append("")
                 lines.append(f"*{b.caption}*")
+            elif isinstance(b, Heading):
+                lines.append(f"### {b.text}")
+            elif isinstance(b, Bullets):
+                lines += [
+                    f"{k}. {item}" if b.ordered else f"- {item}"
+                    for k, item in enumerate(b.items, 1)
+                ]
+            elif isinstance(b, Meta):
+                lines.append(f"*{b.text}*")
             else:
-                lines.append(b)
+                lines.append(_unmark(b))
             lines.append("")
     return "\n".join(lines)
 
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC",
-"WenQuanYi Zen Hei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;
-line-height:1.45}
-h1{border-bottom:3px solid #1f77b4;padding-bottom:.3em}h2{margin-top:2em;color:#1f4e79}
-table{border-collapse:collapse;margin:.8em 0;font-size:.88em}
-th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}th{background:#eef3f8}
-td.r{text-align:right;font-variant-numeric:tabular-nums}tr.key td{background:#fff4cc;
-font-weight:600}figure{margin:1em 0}img{max-width:100%}figcaption{font-size:.85em;color:#555}
-nav a{margin-right:1em}@media print{nav{display:none}h2{break-before:page}
-figure,table{break-inside:avoid}}
+"WenQuanYi Zen Hei",sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222;
+line-height:1.4}
+h1{font-size:1.55em;margin:.2em 0 .1em;border-bottom:3px solid #1f77b4;padding-bottom:.2em}
+h2{margin-top:2em;color:#1f4e79}h3{margin:.9em 0 .2em;font-size:1.02em;color:#1f4e79}
+.meta{color:#444;font-size:.92em;margin:.2em 0 .6em}.meta .status{font-weight:700;
+color:#a33;border:1px solid #a33;padding:0 .4em;border-radius:3px;white-space:nowrap}
+#summary h2{display:none}#summary{background:#f7fafc;border:1px solid #d6e2ee;
+border-radius:6px;padding:.3em 1em .6em}#summary p,#summary li{margin:.25em 0}
+#summary ul,#summary ol{margin:.2em 0;padding-left:1.4em}
+.scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
+th,td{border:1px solid #ccc;padding:.22em .5em;vertical-align:top}th{background:#eef3f8}
+td.r{text-align:right;font-variant-numeric:tabular-nums}td.id{white-space:nowrap}
+tr.key td{background:#fff4cc;font-weight:600}figure{margin:1em 0}img{max-width:100%}
+figcaption{font-size:.85em;color:#555}cite{font-style:normal}
+nav{font-size:.85em;margin:.8em 0;color:#555}nav a{margin-right:.9em;white-space:nowrap}
+@media (max-width:600px){body{padding:0 .6em}h1{font-size:1.2em}table{font-size:.8em}
+#summary{padding:.2em .5em}#summary td{white-space:nowrap}}
+.nw{white-space:nowrap}
+@media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10pt}
+nav{display:none}h2{break-before:page}#summary{break-after:page;border:none;padding:0;
+background:none}#summary h2{break-before:auto}figure,table,tr{break-inside:avoid}
+.scroll{overflow:visible}a{color:inherit;text-decoration:none}}
 """
 
 
@@ -409,47 +639,90 @@ def _inline(text: str) -> str:
     """Escape, then render **bold** and `code` as the Markdown does."""
     out = html.escape(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+    out = re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+    return _foreign_html(out)
+
+
+HYPHENATED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+"""A token with hyphens (ids such as C-06, dates, saaty-1980): kept on one line, since a
+browser may break a line after a hyphen and print "C-" / "06"."""
+
+
+def _foreign_html(escaped: str) -> str:
+    """The marks of :func:`narrative.foreign` as ``<span lang="en">``, and hyphenated tokens
+    kept whole (text already escaped)."""
+    a, b = N.FOREIGN
+    out = HYPHENATED.sub(r'<span class="nw">\1</span>', escaped)
+    return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', out)
+
+
+def _table_html(b: Table) -> list[str]:
+    parts = ['<div class="scroll"><table><thead><tr>']
+    parts += [f"<th>{html.escape(h)}</th>" for h in b.header]
+    parts.append("</tr></thead><tbody>")
+    for k, row in enumerate(b.rows):
+        parts.append('<tr class="key">' if k in b.highlight else "<tr>")
+        for j, c in enumerate(row):
+            cls = " ".join(n for n, on in (("r", j in b.align_right), ("id", j in b.nowrap)) if on)
+            cell = _foreign_html(html.escape(c))
+            parts.append(f'<td class="{cls}">{cell}</td>' if cls else f"<td>{cell}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
+    return parts
+
+
+def _block_html(b: Block) -> list[str]:
+    if isinstance(b, Table):
+        return _table_html(b)
+    if isinstance(b, Figure):
+        data = base64.b64encode(b.png).decode("ascii")
+        return [
+            f'<figure id="fig-{b.name}"><img alt="{html.escape(b.caption)}" '
+            f'src="data:image/png;base64,{data}"><figcaption>'
+            f"{html.escape(b.caption)}</figcaption></figure>"
+        ]
+    if isinstance(b, Heading):
+        return [f"<h3>{html.escape(b.text)}</h3>"]
+    if isinstance(b, Bullets):
+        tag = "ol" if b.ordered else "ul"
+        return [f"<{tag}>", *(f"<li>{_inline(i)}</li>" for i in b.items), f"</{tag}>"]
+    if isinstance(b, Meta):
+        *rest, status = b.text.split(" · ")
+        cls = "status" if b.draft else "final"
+        head = _foreign_html(html.escape(" · ".join(rest)))
+        return [f'<p class="meta">{head} · <span class="{cls}">{html.escape(status)}</span></p>']
+    return [f"<p>{_inline(b)}</p>"]
 
 
 def to_html(secs: list[Section], title: str, *, lang: str = "en") -> str:
-    """One self-contained HTML page: inline CSS, figures as data URIs, all text escaped."""
+    """One self-contained HTML page: inline CSS, figures as data URIs, all text escaped.
+
+    The executive summary comes first, then the navigation bar (so the answer, not the table
+    of contents, fills the first screen); tables scroll inside their box on a phone.
+    """
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><nav>",
-        *(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in secs),
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    nav = [
+        f'<nav aria-label="{html.escape(N.phrase("contents", lang))}">',
+        *(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in secs if s.key != "summary"),
         "</nav>",
     ]
+    placed = False
     for sec in secs:
+        if sec.key != "summary" and not placed:
+            parts += nav
+            placed = True
         parts.append(f'<section id="{sec.key}"><h2>{html.escape(sec.title)}</h2>')
         for b in sec.blocks:
-            if isinstance(b, Table):
-                parts.append("<table><thead><tr>")
-                parts += [f"<th>{html.escape(h)}</th>" for h in b.header]
-                parts.append("</tr></thead><tbody>")
-                for k, row in enumerate(b.rows):
-                    parts.append('<tr class="key">' if k in b.highlight else "<tr>")
-                    parts += [
-                        f'<td class="r">{html.escape(c)}</td>'
-                        if j in b.align_right
-                        else f"<td>{html.escape(c)}</td>"
-                        for j, c in enumerate(row)
-                    ]
-                    parts.append("</tr>")
-                parts.append("</tbody></table>")
-            elif isinstance(b, Figure):
-                data = base64.b64encode(b.png).decode("ascii")
-                parts.append(
-                    f'<figure id="fig-{b.name}"><img alt="{html.escape(b.caption)}" '
-                    f'src="data:image/png;base64,{data}"><figcaption>'
-                    f"{html.escape(b.caption)}</figcaption></figure>"
-                )
-            else:
-                parts.append(f"<p>{_inline(b)}</p>")
+            parts += _block_html(b)
         parts.append("</section>")
+    if not placed:
+        parts += nav
     parts.append("</body></html>")
     return "\n".join(parts)
 

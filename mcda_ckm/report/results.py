@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mcda_ckm import __version__
 from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
 from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
+from mcda_ckm.report import summary as S
 from mcda_ckm.report.narrative import method_notes
+from mcda_ckm.version import __version__
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import NodeResult, PanelResult, Suggestion
 
@@ -145,13 +146,18 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
-def provenance(inputs: dict[str, str], command: str, seed: int | None = None) -> dict[str, Any]:
-    """Version, input hashes and command line, for every report."""
+def provenance(
+    inputs: dict[str, str], command: str, seed: int | None = None, run_at: str = ""
+) -> dict[str, Any]:
+    """Version, input hashes (keyed by paths relative to the case folder), command line and the
+    run's date and time, for every report."""
     out: dict[str, Any] = {
         "mcda_ckm_version": __version__,
         "command": command,
         "inputs_sha256": inputs,
     }
+    if run_at:
+        out["run_at"] = run_at
     if seed is not None:
         out["seed"] = seed
     return out
@@ -168,18 +174,32 @@ def ranking_csv(study: Study, lang: str = "en") -> str:
     w = csv.writer(buf, lineterminator="\n")
     dims = read.dimensions
     key = set(r.top_k.tolist())
-    w.writerow(
+    zh = N.is_zh(lang)
+    header = (
         ["rank", "id", "name", "key_source", "closeness", "d_plus", "d_minus"]
         + [f"closeness_{d}" for d in dims]
         + ["weak_dimension", "lever"]
         + (["key_probability"] if study.sensitivity else [])
+        + ["strength", "weakness"]
     )
+    w.writerow([CSV_HEADERS_ZH.get(h, h) for h in header] if zh else header)
+    yes, no = ("是", "否") if zh else ("yes", "no")
+    if zh:
+        w2 = [tree.label(d, lang) for d in dims]
+        buf.seek(0)
+        buf.truncate()
+        w.writerow(
+            [CSV_HEADERS_ZH.get(h, h) for h in header[:7]]
+            + [f"{lab}贴近度" for lab in w2]
+            + [CSV_HEADERS_ZH.get(h, h) for h in header[7 + len(dims) :]]
+        )
     for i in map(int, r.order):
+        strong, weak = read.strong_dimension[i], read.weak_dimension[i]
         row: list[object] = [
             int(r.ranks[i]),
             dm.ids[i],
             dm.names[i],
-            "yes" if i in key else "no",
+            yes if i in key else no,
             float(r.closeness[i]),
             float(r.d_plus[i]),
             float(r.d_minus[i]),
@@ -189,8 +209,26 @@ def ranking_csv(study: Study, lang: str = "en") -> str:
         ]
         if study.sensitivity:
             row.append(float(study.sensitivity.acceptability.key_probability[i]))
+        row += [tree.label(strong, lang) if strong else "", tree.label(weak, lang) if weak else ""]
         w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
+
+
+CSV_HEADERS_ZH: dict[str, str] = {
+    "rank": "排名",
+    "id": "编号",
+    "name": "名称",
+    "key_source": "是否关键知识源",
+    "closeness": "贴近度",
+    "d_plus": "与理想解距离",
+    "d_minus": "与负理想解距离",
+    "weak_dimension": "短板维度编号",
+    "lever": "建议措施",
+    "key_probability": "成为关键源的概率",
+    "strength": "优势维度",
+    "weakness": "短板维度",
+}
+"""The headers of ranking.zh.csv (the English header is the key)."""
 
 
 def _nan_to_none(a: np.ndarray) -> list:
@@ -257,6 +295,16 @@ def sensitivity_to_dict(study: Study, lang: str = "en") -> dict[str, Any] | None
     }
 
 
+def relative_name(path: Path | None, base: Path) -> str | None:
+    """``path`` relative to the case folder ``base``, or its bare name when outside it."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _ranks_of_all(
     ids: tuple[str, ...], compared: tuple[str, ...], ranks: np.ndarray
 ) -> dict[str, int | None]:
@@ -265,17 +313,31 @@ def _ranks_of_all(
     return {i: of.get(i) for i in ids}
 
 
-def study_to_dict(study: Study, command: str = "", lang: str = "en") -> dict[str, Any]:
+def study_to_dict(
+    study: Study, command: str = "", lang: str = "en", run_at: str = ""
+) -> dict[str, Any]:
     """Every number of a study as a JSON-able dict; its sentences in ``lang``.
 
     The cross-check may cover only the head of the ranking (more customers than PROMETHEE II
     can compare, :data:`mcda_ckm.ranking.crosscheck.PROMETHEE_LIMIT`): its ranks are then null
-    for the customers outside that head.
+    for the customers outside that head. No absolute path is written: the case is named by its
+    folder's name, its files by their paths relative to it (a report is handed to a client).
     """
     case, r, dm = study.case, study.ranking, study.matrix
     cross, read, tree = study.cross, study.reading, study.case.tree
     out: dict[str, Any] = {
-        "case": {"name": case.name, "path": str(case.path), "description": case.description},
+        "case": {
+            "name": case.name,
+            "name_zh": case.name_zh,
+            "folder": case.path.name,
+            "description": case.description,
+            "description_zh": case.description_zh,
+            "client": case.client,
+            "consultant": case.consultant,
+            "status": case.status,
+            "date": case.date,
+        },
+        "summary": S.facts_to_dict(study, S.briefing(study)),
         "tree": {"id": case.tree.id, "title": case.tree.title, "source": case.tree.source},
         "weights": {
             "source": "panel" if study.panel is not None else "fixed",
@@ -315,11 +377,19 @@ def study_to_dict(study: Study, command: str = "", lang: str = "en") -> dict[str
         "clv": None
         if study.cash_flows is None
         else {
-            "file": str(study.cash_flows.path),
+            "file": relative_name(study.cash_flows.path, case.path),
             "discount_rate": study.cash_flows.discount_rate,
             "horizon": study.cash_flows.horizon,
             "clv": study.cash_flows.as_dict(),
+            "cash_flows": dict(
+                zip(study.cash_flows.ids, study.cash_flows.flows.tolist(), strict=True)
+            ),
         },
-        "provenance": provenance(study.inputs, command, study.seed),
+        "matrix": {
+            "criteria": list(dm.criteria),
+            "units": [str(tree.attr(c, "unit", "")) for c in dm.criteria],
+            "values": dict(zip(dm.ids, dm.values.tolist(), strict=True)),
+        },
+        "provenance": provenance(study.inputs, command, study.seed, run_at),
     }
     return out

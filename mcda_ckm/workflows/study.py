@@ -109,7 +109,7 @@ MATRIX_COPIES = 10
 weighted matrices, the deviations of the sensitivity problem and their temporaries."""
 SMAA_CHUNK = 512
 SMAA_WORKERS = 2
-""":func:`mcda_ckm.sensitivity.analysis.smaa`'s defaults: each worker holds a chunk of
+""":func:`mcda_ckm.sensitivity.smaa`'s defaults: each worker holds a chunk of
 samples x customers of closeness and distances."""
 
 

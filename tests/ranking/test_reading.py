@@ -7,11 +7,14 @@ import numpy as np
 import pytest
 
 from mcda_ckm.errors import CkmError
+from mcda_ckm.model.case import load_case
 from mcda_ckm.model.matrix import DecisionMatrix
 from mcda_ckm.model.tree import flat_tree
-from mcda_ckm.ranking.reading import reading
+from mcda_ckm.ranking.reading import MATERIAL_SHARE, percentiles, reading
 from mcda_ckm.ranking.topsis import rank
-from mcda_ckm.report.narrative import lever, summary
+from mcda_ckm.report.narrative import lever, percent, summary
+from mcda_ckm.workflows.study import run_study
+from tests.conftest import CASE, FIGHTER
 from tests.ranking.test_topsis import FIGHTER_D, FIGHTER_W, FIGHTER_X
 
 # --- the managerial reading -----------------------------------------------------------------
@@ -85,3 +88,83 @@ def test_reading_needs_contributions():
     r = rank([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], contributions=False)
     with pytest.raises(CkmError, match=r"no contributions\. Call rank\(\.\.\., contributions=True"):
         reading(flat_tree(["a", "b"]), r)
+
+
+# --- strength and weakness relative to the other customers (issue 15, point 2) ---------------
+
+
+def test_strength_and_weakness_known_by_construction(huang):
+    """Customer S has the best willingness of all six customers and the worst knowledge value;
+    every other dimension is in the middle. Relative to the others, its strength is
+    willingness and its weakness knowledge value, whatever the weights; its gap lies in
+    knowledge value, so that is where the lever aims."""
+    x = np.full((6, 12), 3.0)
+    for k in range(6):
+        x[k] += 0.2 * k  # the others differ a little, on everything
+    x[0, 0:4] = 0.5  # S: worst knowledge value
+    x[0, 4:8] = 9.0  # S: best willingness
+    x[0, 8:12] = 3.5  # S: middle absorptive capacity
+    m = DecisionMatrix.from_array(x, ids=list("SABCDE"), criteria=huang.leaves)
+    rd = reading(huang, rank(m, np.full(12, 1 / 12), top_k=2))
+    assert rd.strong_dimension[0] == "willingness"
+    assert rd.weak_dimension[0] == "knowledge_value"
+    assert rd.lever_dimension[0] == "knowledge_value"
+    np.testing.assert_allclose(rd.dimension_percentile[0], [0.0, 1.0, 0.4], atol=1e-12)
+    text = summary(rd, 0)
+    assert "Its weak dimension is Customer knowledge value" in text
+
+
+def test_lever_skips_a_weak_dimension_holding_little_of_the_gap():
+    """Customer 1 is the lowest of four on c (closeness 0 there), but c carries 2% of the
+    weight, so c holds a tiny share of its distance to the ideal; b (its second-lowest, 90% of
+    the weight) holds nearly all of it, so the lever aims at b, and the sentence quotes both
+    shares (each supports its clause). Its strength a is never the lever's target."""
+    tree = flat_tree(["a", "b", "c"])
+    x = [[5.0, 10.0, 5.0], [9.0, 4.0, 1.0], [1.0, 2.0, 2.0], [2.0, 9.0, 3.0]]
+    r = rank(x, [0.08, 0.9, 0.02], top_k=1)
+    rd = reading(tree, r)
+    assert rd.strong_dimension[1] == "a" and rd.weak_dimension[1] == "c"
+    assert rd.lever_dimension[1] == "b"
+    share_c, share_b = rd.dimension_to_ideal[1, 2], rd.dimension_to_ideal[1, 1]
+    assert share_c < MATERIAL_SHARE <= share_b
+    text = summary(rd, 1)
+    assert share_c < 0.01 and share_b > 0.99
+    assert f"it holds only {percent(share_c)} of its distance" in text
+    assert f"b holds {percent(share_b)}: improve b, where most of its distance" in text
+    assert "the lowest of all customers on it" in text
+
+
+def test_percentiles_are_mid_ranks_among_the_others():
+    """Hand-derived: among 0.1, 0.5, 0.5, 0.9 the first is below all three others (0), the
+    two ties are above one and level with one (1.5 / 3 = 0.5), the last above all (1)."""
+    p = percentiles(np.array([[0.1], [0.5], [0.5], [0.9]]))
+    np.testing.assert_allclose(p.ravel(), [0.0, 0.5, 0.5, 1.0])
+
+
+def test_random_customers_never_get_one_dimension_for_both(huang):
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        m = DecisionMatrix.from_array(
+            rng.uniform(1, 7, (15, 12)), ids=[f"C{k}" for k in range(15)], criteria=huang.leaves
+        )
+        rd = reading(huang, rank(m, rng.dirichlet(np.ones(12)), top_k=3))
+        for s, w in zip(rd.strong_dimension, rd.weak_dimension, strict=True):
+            assert s is None or s != w
+
+
+@pytest.mark.parametrize("case", [CASE, FIGHTER], ids=["precision-machinery", "fighter"])
+def test_bundled_cases_read_consistently(case):
+    """On every bundled case: no customer has the same dimension as strength and weakness, and
+    no lever aims at a dimension holding under MATERIAL_SHARE of the customer's gap."""
+    study = run_study(load_case(case), samples=50)
+    rd = study.reading
+    for i, (s, w) in enumerate(zip(rd.strong_dimension, rd.weak_dimension, strict=True)):
+        assert s is None or s != w, study.matrix.ids[i]
+        lever_dim = rd.lever_dimension[i]
+        if lever_dim is not None:
+            k = rd.dimensions.index(lever_dim)
+            assert rd.dimension_to_ideal[i, k] >= MATERIAL_SHARE, study.matrix.ids[i]
+            assert lever_dim != s
+        text = summary(rd, i, tree=study.case.tree)
+        if "where most of its distance to the ideal lies" in text:
+            assert rd.dimension_to_ideal[i, rd.dimensions.index(lever_dim)] >= 0.5

@@ -67,3 +67,81 @@ def test_report_renders_in_chromium(tmp_path):
     ):
         assert needle in text, needle
     assert Path(shot).stat().st_size > 50_000
+
+
+ARTIFACTS = os.environ.get("CKM_ARTIFACTS", "")
+"""A folder to keep the screenshots in (.ci/run sets it: the CI keeps them as artefacts)."""
+
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def _keep(shot: Path) -> None:
+    if ARTIFACTS:
+        Path(ARTIFACTS).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shot, Path(ARTIFACTS) / shot.name)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """An English then a Chinese report of the bundled case, into one folder."""
+    from mcda_ckm.report import figures
+
+    if figures.cjk_font() is None:
+        pytest.skip("no CJK font: the zh figures cannot be drawn")
+    study = run_study(load_case(CASE), samples=500)
+    out = tmp_path_factory.mktemp("first-screen") / "report"
+    write_report(study, out, command="ckm run")
+    write_report(study, out, command="ckm run --lang zh", lang="zh")
+    return study, out
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_answer_is_on_the_first_screen(reports, lang, viewport, tmp_path):
+    """What a reader sees first (the top 900 px): the key sources' ids, their probabilities of
+    being key and the weight the key set hangs on, in both languages, on a desktop (1280 px)
+    and a phone (390 px). On the phone no table makes the page wider than the screen (tables
+    scroll in their box) and no id is broken across lines."""
+    assert CHROMIUM is not None, "CI=true but Chromium is not installed"
+    from playwright.sync_api import sync_playwright
+
+    from mcda_ckm.report import narrative
+    from mcda_ckm.report import summary as S
+    from mcda_ckm.report.writers import output_names
+
+    study, out = reports
+    b = S.briefing(study)
+    assert b.decisive is not None
+    decisive = study.case.tree.label(b.decisive.node, lang)
+    width, height = VIEWPORTS[viewport]
+    shot = tmp_path / f"first-screen-{lang}-{width}.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto((out / output_names(lang)["html"]).as_uri())
+        page.wait_for_load_state("load")
+        summary = page.locator("#summary")
+
+        def bottom(text: str) -> float:
+            box = summary.get_by_text(text, exact=True).first.bounding_box()
+            assert box is not None, text
+            return box["y"] + box["height"]
+
+        for k in b.key:
+            assert bottom(k.id) <= 900, (k.id, lang, width)
+            assert k.probability is not None
+            assert bottom(narrative.percent(k.probability)) <= 900, (k.id, lang, width)
+        sentence = summary.locator("p", has_text=decisive).first.bounding_box()
+        assert sentence is not None and sentence["y"] + sentence["height"] <= 900, decisive
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        broken = page.evaluate(
+            """() => Array.from(document.querySelectorAll('td.id, .nw')).filter(e => {
+                const r = document.createRange(); r.selectNodeContents(e);
+                const tops = Array.from(r.getClientRects()).map(x => Math.round(x.top));
+                return new Set(tops).size > 1; }).map(e => e.textContent)"""
+        )
+        page.screenshot(path=str(shot))
+        browser.close()
+    _keep(shot)
+    assert page_width <= width, f"the page is {page_width} px wide at {width} px"
+    assert broken == []

@@ -19,7 +19,7 @@ from mcda_ckm.ranking.crosscheck import cross_check
 from mcda_ckm.ranking.reading import reading
 from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import figures, narrative, pages, phrases
-from mcda_ckm.report.pages import Figure, Table
+from mcda_ckm.report.pages import Bullets, Figure, Heading, Meta, Table
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights import consensus as goepel
 from mcda_ckm.workflows.study import Study, run_study
@@ -52,11 +52,22 @@ NAMES = (
     "Lahdelma & Salminen",
     "Triantaphyllou & Sánchez",
     "Huang, Han & Meng",
+    "Saaty",
+    "Goepel",
     # the CLV formula and its symbols
     "CLV = Σ C_i (1+d)^-i",
     "d = ",
+    "C_i (1+d)^-i",
+    "C_i",
+    "i = 1…",
+    "i",
     # file names
     "ranking.csv",
+    "results.json",
+    "out/x",
+    "Saaty (1980)",
+    "Sales director",
+    "out/x/r.html",
     "case.toml",
     "cashflows.csv",
 )
@@ -67,7 +78,7 @@ def data_names(study: Study) -> set[str]:
     """The study's own text (ids, names, labels without a Chinese one, sources, paths)."""
     case, tree = study.case, study.case.tree
     out = {*study.matrix.ids, *study.matrix.names, *study.inputs, case.name, case.description}
-    out.add(case.name_zh)
+    out |= {case.name_zh, case.client, case.consultant}
     out |= {e.name for e in case.experts} | {e.id for e in case.experts}
     out |= {tree.title, tree.source, tree.id} | {tree.label(n, "zh") for n in tree.nodes}
     out |= {str(tree.attr(leaf, "unit", "")) for leaf in tree.leaves}
@@ -179,6 +190,18 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
         "caption": lambda lang: [
             narrative.caption(k, lang, label="Trust") for k in phrases.CAPTIONS["en"]
         ],
+        "phrase": lambda lang: [narrative.phrase(k, lang) for k in phrases.TEXT["en"]],
+        "index_name": lambda lang: [narrative.index_name(k, lang) for k in ("CR", "GCI")],
+        "unit": lambda lang: [narrative.unit(u, lang) for u in phrases.UNITS_ZH],
+        "report_written": lambda lang: [narrative.report_written("out/x", "out/x/r.html", lang)],
+        "foreign": lambda lang: [
+            narrative.foreign(t, lang) for t in ("Saaty (1980)", "Sales director")
+        ],
+        "raw_values_intro": lambda lang: [narrative.raw_values_intro(lang)],
+        "period_header": lambda lang: [narrative.period_header(t, lang) for t in (1, 5)],
+        "clv_intro": lambda lang: [narrative.clv_intro(study, lang)],
+        "showing": lambda lang: [narrative.showing(12, 104, lang)],
+        "glossary": lambda lang: [t for pair in narrative.glossary(lang) for t in pair],
         "figure_text": lambda lang: [
             narrative.figure_text(k, lang, label="Trust", t0=0.5, n=100, source="panel")
             for k in phrases.FIGURE_TEXT["en"]
@@ -254,6 +277,10 @@ def test_chinese_report_pages_hold_no_english_words(study):
                 words = [w for h in b.header for w in english_words(h, allowed)]
             elif isinstance(b, Figure):
                 words = english_words(b.caption, allowed)
+            elif isinstance(b, Bullets):
+                words = [w for item in b.items for w in english_words(item, allowed)]
+            elif isinstance(b, (Heading, Meta)):
+                words = english_words(b.text, allowed)
             else:
                 words = english_words(b, allowed)
             assert not words, (sec.key, b if isinstance(b, str) else type(b).__name__, words)

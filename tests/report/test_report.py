@@ -182,7 +182,8 @@ def test_chinese_report_or_clear_message(study, tmp_path, monkeypatch):
             write_report(study, tmp_path / "zh", lang="zh")
         return
     out = write_report(study, tmp_path / "zh", lang="zh")
-    page = (out / "report.html").read_text(encoding="utf-8")
+    # each language has its own files (issue 15): report.zh.html
+    page = (out / "report.zh.html").read_text(encoding="utf-8")
     assert "敏感性分析" in page and "客户知识价值" in page and 'lang="zh-CN"' in page
     monkeypatch.setattr(figures, "cjk_font", lambda: None)
     with pytest.raises(CkmError, match="apt-get install fonts-noto-cjk"):
