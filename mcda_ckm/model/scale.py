@@ -281,20 +281,29 @@ def phrase(value: float, first: str, second: str, lang: str = "en") -> str:
 
 
 def revision(
-    current: float, suggested: float, first: str, second: str, index: str, value_after: float
+    current: float,
+    suggested: float,
+    first: str,
+    second: str,
+    index: str,
+    value_after: float,
+    lang: str = "en",
 ) -> str:
     """The one phrasing of a suggested revision, for the terminal, the report, JSON and the
-    workbooks: both judgements said from the side each favours, and the index after the change.
+    workbooks: both judgements said from the side each favours, and the index after the change
+    (``lang`` "en" or "zh").
 
     ``current`` and ``suggested`` are ``a_ij`` for the pair (``first``, ``second``).
 
     >>> revision(1 / 3, 2, "B", "N", "CR", 0.0741)
     'N over B, moderate (3) -> B over N, equal to moderate (2); CR after this change 0.074'
+    >>> revision(1 / 3, 2, "甲", "乙", "CR", 0.0741, "zh")
+    '乙比甲稍微重要（3）→ 甲比乙同等至稍微重要（2）；修改后 CR 为 0.074'
     """
-    return (
-        f"{phrase(current, first, second)} -> {phrase(suggested, first, second)}; "
-        f"{index} after this change {value_after:.3f}"
-    )
+    now, new = phrase(current, first, second, lang), phrase(suggested, first, second, lang)
+    if lang == "zh":
+        return f"{now}→ {new}；修改后 {index} 为 {value_after:.3f}"
+    return f"{now} -> {new}; {index} after this change {value_after:.3f}"
 
 
 def fmt(value: float) -> str:

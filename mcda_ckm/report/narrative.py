@@ -539,12 +539,10 @@ def panel_method(pr: PanelResult, lang: str = "en") -> str:
 
 
 def suggestion(s: Suggestion, index: str, tree: CriteriaTree, lang: str = "en") -> str:
-    """A judgement to revise: the pair, the current and suggested values, the index after."""
+    """A judgement to revise, in the one phrasing of :func:`mcda_ckm.model.scale.revision`."""
     first, second = tree.label(s.first, lang), tree.label(s.second, lang)
-    now, new = scale.fmt(s.current), scale.fmt(s.suggested)
-    if is_zh(lang):
-        return f"{first} 对 {second}：{now} → {new}（修改后 {index} {s.value_after:.3f}）"
-    return f"{first} vs {second}: {now} → {new} ({index} after this change: {s.value_after:.3f})"
+    zh = "zh" if is_zh(lang) else "en"
+    return scale.revision(s.current, s.suggested, first, second, index, s.value_after, zh)
 
 
 def revisions(

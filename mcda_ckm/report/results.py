@@ -47,6 +47,7 @@ def _suggestion(s: Suggestion, index: str) -> dict[str, Any]:
         "suggested_text": scale.fmt(s.suggested),
         "saaty_error": s.error,
         f"{index.lower()}_after": s.value_after,
+        "revision": scale.revision(s.current, s.suggested, s.first, s.second, index, s.value_after),
     }
 
 
