@@ -223,13 +223,15 @@ def run(
         target = target_of(case, out_dir)
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
         written = write(study, target, lang, pdf)
+    if study.panel is not None:
+        # on stderr also with --json: a script must not lose an expert in silence (issue 14)
+        print_quality(study.panel, value(lang), study)
     if json_:
         print(to_json(study_to_dict(study, command_line(), value(lang))))
         return
     from mcda_ckm.report.narrative import report_written
 
     if study.panel is not None:
-        print_quality(study.panel, value(lang), study)
         print_weights(study.panel, value(lang))
     print_ranking(study, value(lang))
     print_summary(study, value(lang))
