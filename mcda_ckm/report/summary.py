@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import CkmError
+from mcda_ckm.model import scale
 from mcda_ckm.model.settings import Policy
 from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
@@ -342,6 +343,60 @@ def methods_sentence(study: Study, b: Briefing, lang: str = "en") -> str:
     return N.cross_check_verdict(study.cross, lang)
 
 
+def quality_sentences(study: Study, lang: str = "en") -> list[str]:
+    """What the panel-quality check of :func:`mcda_ckm.weights.panel.evaluate` found beyond the
+    thresholds: experts still in progress (left out or included), the missing-pairs convention
+    when pairs were completed, and judgements revised on a suggestion (the files' trail)."""
+    q = study.panel.quality if study.panel is not None else None
+    if q is None:
+        return []
+    tree = study.case.tree
+    names = {e.id: e.name for e in study.case.experts}
+    zh = N.is_zh(lang)
+    out = []
+    for x in q.in_progress:
+        who = x.name or x.id
+        if q.unfinished == "include":
+            out.append(
+                f"{who}尚未答完，已答的节点计入（[panel] unfinished = include）。"
+                if zh
+                else f"{who} has not finished; the nodes answered are included "
+                "([panel] unfinished = include)."
+            )
+        else:
+            out.append(
+                f"{who}尚未答完，未计入（[panel] unfinished = exclude）。"
+                if zh
+                else f"{who} has not finished and is left out ([panel] unfinished = exclude)."
+            )
+    if q.completed:
+        if q.missing_pairs == "pool":
+            out.append(
+                "未回答的判断对：专家组矩阵只集结回答了该对的专家（missing_pairs = pool）。"
+                if zh
+                else "Pairs left unanswered: the group matrix pools the experts who answered "
+                "each pair (missing_pairs = pool)."
+            )
+        else:
+            out.append(
+                "未回答的判断对：先补全每位专家的矩阵再集结（missing_pairs = complete）。"
+                if zh
+                else "Pairs left unanswered: each expert's matrix is completed first, then "
+                "aggregated (missing_pairs = complete)."
+            )
+    for expert, r in q.revised:
+        who = names.get(expert, expert)
+        a, c = tree.label(r.first, lang), tree.label(r.second, lang)
+        was = scale.phrase(r.original, a, c, "zh" if zh else "en")
+        now = scale.phrase(r.suggested, a, c, "zh" if zh else "en")
+        out.append(
+            f"{who}采纳建议修改了判断：{was} → {now}（{r.when[:10]}）。"
+            if zh
+            else f"{who} revised on suggestion: {was} -> {now} ({r.when[:10]})."
+        )
+    return out
+
+
 def panel_sentences(study: Study, b: Briefing, lang: str = "en") -> list[str]:
     """The panel's quality: experts over the threshold (kept or excluded), completed pairs."""
     tree = study.case.tree
@@ -370,6 +425,7 @@ def panel_sentences(study: Study, b: Briefing, lang: str = "en") -> list[str]:
             if zh
             else f"{who} left a pair unanswered; it was completed as: {pair}."
         )
+    out += quality_sentences(study, lang)
     if b.other_policy is not None:
         now = [k.id for k in b.key]
         gained = [i for i in b.key_other_policy if i not in now]
