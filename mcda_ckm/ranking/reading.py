@@ -190,11 +190,15 @@ def percentiles(closeness: np.ndarray) -> np.ndarray:
     m = closeness.shape[0]
     if m < 2:
         return np.where(np.isnan(closeness), np.nan, 0.5)
-    c = closeness[:, None, :]
-    o = closeness[None, :, :]
-    below = (o < c).sum(axis=1)
-    equal = (o == c).sum(axis=1) - 1  # not itself
-    out = (below + equal / 2) / (m - 1)
+    # By sorting each column (O(m log m)), not by comparing every pair of customers: a whole
+    # CRM base would need an m x m array per dimension.
+    out = np.empty(closeness.shape, dtype=float)
+    for k in range(closeness.shape[1]):
+        col = closeness[:, k]
+        ordered = np.sort(col)  # NaN last: never counted below or equal
+        below = np.searchsorted(ordered, col, side="left")
+        equal = np.searchsorted(ordered, col, side="right") - below - 1  # not itself
+        out[:, k] = (below + equal / 2) / (m - 1)
     return np.where(np.isnan(closeness), np.nan, out)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import load_case
@@ -168,3 +171,30 @@ def test_bundled_cases_read_consistently(case):
         text = summary(rd, i, tree=study.case.tree)
         if "where most of its distance to the ideal lies" in text:
             assert rd.dimension_to_ideal[i, rd.dimensions.index(lever_dim)] >= 0.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 30), st.integers(1, 4)),
+        elements=st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 1.0, np.nan]),
+    )
+)
+def test_percentiles_equal_the_pairwise_definition(closeness):
+    """The sorted computation equals its docstring's formula, counted pair by pair (ties half,
+    NaN never below or equal), on columns with ties and NaN."""
+    m = closeness.shape[0]
+    got = percentiles(closeness)
+    for i in range(m):
+        for k in range(closeness.shape[1]):
+            c = closeness[i, k]
+            if np.isnan(c):
+                assert np.isnan(got[i, k])
+                continue
+            if m == 1:
+                assert got[i, k] == 0.5
+                continue
+            others = np.delete(closeness[:, k], i)
+            expected = ((others < c).sum() + (others == c).sum() / 2) / (m - 1)
+            assert got[i, k] == pytest.approx(expected, abs=1e-15)
