@@ -121,12 +121,12 @@ def weights(
         print_warnings(c.warnings)
         settings = ahp_of(c, method, ri_table, rule, aggregation, policy, completion)
         result = evaluate_case(c, settings)
+    print_quality(result, value(lang))  # on stderr, with --json too: nothing in silence
     if json_:
         data = panel_to_dict(result)
         data["provenance"] = provenance(c.inputs, command_line())
         print(to_json(data))
     else:
-        print_quality(result, value(lang))
         print_weights(result, value(lang))
 
 
@@ -292,7 +292,7 @@ def sensitivity(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
-    if study.panel is not None and not json_:
+    if study.panel is not None:  # on stderr, with --json too
         print_quality(study.panel, value(lang), study)
     if json_:
         data = sensitivity_to_dict(study, value(lang)) or {}

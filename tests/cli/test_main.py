@@ -40,7 +40,9 @@ def test_every_command_has_help():
 def test_weights_json_parses_and_names_the_table():
     r = invoke("weights", CASE, "--json")
     assert r.exit_code == 0, r.stderr
-    assert r.stderr == ""
+    # stderr carries only the panel-quality summary (issue 14: nothing in silence), stdout the JSON
+    assert r.stderr.startswith("panel: 4 expert(s) in the weights")
+    assert "over threshold: Zhou Min" in r.stderr
     data = json.loads(r.stdout)
     assert data["method"]["random_index_table"] == "saaty-1980"
     assert abs(sum(data["global_weights"].values()) - 1) < 1e-12
