@@ -358,28 +358,28 @@ def quality_sentences(study: Study, lang: str = "en") -> list[str]:
         who = x.name or x.id
         if q.unfinished == "include":
             out.append(
-                f"{who}尚未答完，已答的节点计入（[panel] unfinished = include）。"
+                f"{who}尚未答完，其已回答的节点计入专家组。"
                 if zh
                 else f"{who} has not finished; the nodes answered are included "
                 "([panel] unfinished = include)."
             )
         else:
             out.append(
-                f"{who}尚未答完，未计入（[panel] unfinished = exclude）。"
+                f"{who}尚未答完，未计入专家组。"
                 if zh
                 else f"{who} has not finished and is left out ([panel] unfinished = exclude)."
             )
     if q.completed:
         if q.missing_pairs == "pool":
             out.append(
-                "未回答的判断对：专家组矩阵只集结回答了该对的专家（missing_pairs = pool）。"
+                "未回答的判断对：专家组矩阵只集结回答了该对的专家。"
                 if zh
                 else "Pairs left unanswered: the group matrix pools the experts who answered "
                 "each pair (missing_pairs = pool)."
             )
         else:
             out.append(
-                "未回答的判断对：先补全每位专家的矩阵再集结（missing_pairs = complete）。"
+                "未回答的判断对：先补全每位专家的判断矩阵，再集结为专家组矩阵。"
                 if zh
                 else "Pairs left unanswered: each expert's matrix is completed first, then "
                 "aggregated (missing_pairs = complete)."
