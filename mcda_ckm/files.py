@@ -462,6 +462,36 @@ def cannot_write(out: Path, exc: OSError) -> OutputError:
     )
 
 
+def claim(
+    out: Path,
+    check: Callable[..., None],
+    protect: list[str | Path],
+    wait: float,
+    make_tmp: Callable[[], Path],
+) -> tuple[Lock, Path]:
+    """The start of every write: check ``out``, take its lock, clean leftovers of killed runs,
+    check again (now that no other run can write) and make the temporary to write into. The
+    lock is released on any failure; file-system errors name ``out``, never the temporary."""
+    check(out, protect=protect)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = Lock(out, wait)
+    except OSError as exc:
+        raise cannot_write(out, exc) from exc
+    try:
+        clean_leftovers(out)
+        check(out, protect=protect)
+        tmp = make_tmp()
+        usual_mode(tmp)
+    except OSError as exc:
+        lock.release()
+        raise cannot_write(out, exc) from exc
+    except BaseException:
+        lock.release()
+        raise
+    return lock, tmp
+
+
 class OutputFolder:
     """An output folder being written: checked, locked, leftovers cleaned, and a temporary folder
     :attr:`tmp` to fill; :meth:`commit` puts it in place, :meth:`abort` drops it.
@@ -497,25 +527,13 @@ class OutputFolder:
     ) -> None:
         self.out = Path(out)
         self.kind, self.command = kind, command
-        protect = list(protect)
-        check_folder(self.out, protect=protect)
-        try:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            self.lock = Lock(self.out, wait)
-        except OSError as exc:
-            raise cannot_write(self.out, exc) from exc
-        try:
-            clean_leftovers(self.out)
-            check_folder(self.out, protect=protect)  # again, now that no other run can write
-            self.tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(self.out), dir=self.out.parent))
-            (self.tmp / TEMP_MARK).touch()
-            usual_mode(self.tmp)
-        except OSError as exc:
-            self.lock.release()
-            raise cannot_write(self.out, exc) from exc
-        except BaseException:
-            self.lock.release()
-            raise
+
+        def make_tmp() -> Path:
+            tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(self.out), dir=self.out.parent))
+            (tmp / TEMP_MARK).touch()
+            return tmp
+
+        self.lock, self.tmp = claim(self.out, check_folder, list(protect), wait, make_tmp)
 
     def reset(self) -> None:
         """Empty the temporary folder (to write it again)."""
@@ -587,28 +605,15 @@ class OutputFile:
     ) -> None:
         self.out = Path(out)
         self.kind, self.command = kind, command
-        protect = list(protect)
-        check_file(self.out, protect=protect)
-        try:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            self.lock = Lock(self.out, wait)
-        except OSError as exc:
-            raise cannot_write(self.out, exc) from exc
-        try:
-            clean_leftovers(self.out)
-            check_file(self.out, protect=protect)
+
+        def make_tmp() -> Path:
             fd, tmp = tempfile.mkstemp(
                 prefix=temp_prefix(self.out), suffix=self.out.suffix, dir=self.out.parent
             )
             os.close(fd)
-            self.tmp = Path(tmp)
-            usual_mode(self.tmp)
-        except OSError as exc:
-            self.lock.release()
-            raise cannot_write(self.out, exc) from exc
-        except BaseException:
-            self.lock.release()
-            raise
+            return Path(tmp)
+
+        self.lock, self.tmp = claim(self.out, check_file, list(protect), wait, make_tmp)
 
     def write_sidecar(self, files: dict[str, Any], previous: dict[str, Any] | None) -> None:
         """Replace the sidecar through a temporary named like the others (so a kill leaves
