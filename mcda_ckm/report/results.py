@@ -142,9 +142,59 @@ def _default(o: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+ROW_LIMIT = 20
+"""A list or object with more items than this is written one item per line (see :func:`to_json`)."""
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_default)
+
+
+def _key(k: object) -> str:
+    """An object key as ``json`` writes it (str kept; numbers, booleans and None as their JSON
+    text, as :func:`json.dumps` converts them)."""
+    if isinstance(k, str):
+        return _COMPACT.encode(k)
+    return _COMPACT.encode(next(iter(json.loads(_COMPACT.encode({k: None})))))
+
+
+def _write(data: Any, level: int, out: list[str]) -> None:
+    """Append the JSON text of ``data``, indented by two spaces per ``level``, to ``out``."""
+    if isinstance(data, np.ndarray | np.generic | Path):
+        data = _default(data)
+    if not isinstance(data, dict | list | tuple) or not data:
+        out.append(_COMPACT.encode(data))
+        return
+    pad, inner = "\n" + "  " * level, "\n" + "  " * (level + 1)
+    is_dict = isinstance(data, dict)
+    out.append("{" if is_dict else "[")
+    if len(data) > ROW_LIMIT:
+        encode = _COMPACT.encode
+        rows = (
+            (f"{_key(k)}: {encode(v)}" for k, v in data.items())
+            if isinstance(data, dict)
+            else map(encode, data)
+        )
+        out.append(inner + ("," + inner).join(rows))
+    else:
+        for n, (k, v) in enumerate(data.items() if is_dict else enumerate(data)):
+            out.append(inner if n == 0 else "," + inner)
+            if is_dict:
+                out.append(_key(k) + ": ")
+            _write(v, level + 1, out)
+    out.append(pad + ("}" if is_dict else "]"))
+
+
 def to_json(data: Any) -> str:
-    """JSON text, numpy values converted, non-ASCII kept (Chinese labels stay readable)."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+    """JSON text, numpy values converted, non-ASCII kept (Chinese labels stay readable).
+
+    Indented by two spaces like ``json.dumps(data, indent=2)``, except that a list or object of
+    more than :data:`ROW_LIMIT` items (the per-customer tables) has one item per line, written
+    compactly by the C encoder: ``json`` only uses its C encoder without ``indent``, and the
+    pure-Python one took minutes of a 100,000-customer report. The text parses to the same
+    value as ``json.dumps``.
+    """
+    out: list[str] = []
+    _write(data, 0, out)
+    return "".join(out)
 
 
 def provenance(
