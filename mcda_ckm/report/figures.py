@@ -16,7 +16,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.report.narrative import figure_text
@@ -34,6 +33,7 @@ __all__ = [
     "gradient",
     "key_probability_bars",
     "short_label",
+    "summarises_others",
     "tornado",
     "tree_diagram",
     "use_language",
@@ -41,7 +41,16 @@ __all__ = [
 
 
 MANY_LINES = 200
-"""Above this many customers, :func:`gradient` draws the others as one line collection."""
+"""Above this many customers, :func:`gradient` draws the others as a band, not one line each."""
+
+BAND = (5.0, 95.0)
+"""The percentiles of the others' closeness that bound :func:`gradient`'s grey band."""
+
+
+def summarises_others(n_customers: int) -> bool:
+    """Whether :func:`gradient` draws the customers it does not name as a band (5th to 95th
+    percentile and median) rather than one grey line each; the caption must then say so."""
+    return n_customers > MANY_LINES
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
@@ -83,22 +92,28 @@ def gradient(
 
     The current weight is a dashed line, break points (where the key set changes) dotted
     lines; ``highlight`` customers (the key sources) are drawn in colour, solid, and
-    ``challengers`` in colour, dashed, each labelled with its id and shortened name. The legend
-    sits outside the plot, so it covers no line.
+    ``challengers`` in colour, dashed, each labelled with its id and shortened name. The other
+    customers are grey lines, or past :data:`MANY_LINES` customers a grey band from the 5th to
+    the 95th percentile of their closeness with its median (:func:`summarises_others`). The
+    legend sits outside the plot, so it covers no line.
     """
     ax = _axes(ax, (8.5, 4))
     hl = set(highlight) | set(challengers)
-    rest = [i for i in range(sw.closeness.shape[1]) if i not in hl]
-    if len(rest) > MANY_LINES:
-        # One artist for all the grey lines: matplotlib's "best" legend placement scans every
-        # point of every line, which grows with the number of customers.
-        y = sw.closeness[:, rest].T
-        segments = np.stack([np.broadcast_to(sw.t, y.shape), y], axis=-1)
-        ax.add_collection(LineCollection(list(segments), colors="0.8", linewidths=0.8, zorder=1))
-        ax.autoscale_view()
+    if summarises_others(sw.closeness.shape[1]):
+        # One grey line per customer costs time in proportion to the customers (100,000 lines
+        # of 201 points took most of a report's drawing) and shows only a grey mass: the band
+        # of the middle 90% and the median say where the others lie, in bounded time.
+        others = np.ones(sw.closeness.shape[1], dtype=bool)
+        others[list(hl)] = False
+        low, mid, high = np.percentile(sw.closeness[:, others], [BAND[0], 50.0, BAND[1]], axis=1)
+        ax.fill_between(
+            sw.t, low, high, color="0.88", lw=0, zorder=1, label=figure_text("others_band", lang)
+        )
+        ax.plot(sw.t, mid, color="0.6", lw=0.9, zorder=1, label=figure_text("others_median", lang))
     else:
-        for i in rest:
-            ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
+        for i in range(sw.closeness.shape[1]):
+            if i not in hl:
+                ax.plot(sw.t, sw.closeness[:, i], color="0.8", lw=0.8, zorder=1)
 
     def name(i: int) -> str:
         return short_label(ids[i], names[i] if names is not None else "")

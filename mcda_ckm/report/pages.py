@@ -167,7 +167,13 @@ def _figures(study: Study, lang: str) -> dict[str, Figure]:
             lang=lang,
         )
         out[f"gradient_{node}"] = Figure(
-            f"gradient_{node}", N.caption("gradient", lang, label=label), _png(ax)
+            f"gradient_{node}",
+            N.caption(
+                "gradient_band" if figures.summarises_others(len(ids)) else "gradient",
+                lang,
+                label=label,
+            ),
+            _png(ax),
         )
     labels = [tree.label(t.node, lang) for t in s.tolerances]
     out["tornado"] = Figure(

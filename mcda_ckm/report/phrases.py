@@ -310,6 +310,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "gradient": "Closeness as the weight of {label} moves (siblings rescaled in "
         "proportion); key sources solid, challengers dashed; black dashed: current weight, "
         "red dotted: where the key set changes.",
+        "gradient_band": "Closeness as the weight of {label} moves (siblings rescaled in "
+        "proportion); key sources solid, challengers dashed; grey band: the middle 90% of the "
+        "other customers (5th to 95th percentile at each weight), grey line: their median; "
+        "black dashed: current weight, red dotted: where the key set changes.",
         "tornado": "Range of each local weight within which the key set stays the same (bar), "
         "and the current weight (tick); narrowest at the top.",
         "key_probability": "Probability of being a key source under the sampled weights, for "
@@ -321,6 +325,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
         "tree": "评价指标体系：各节点下方为局部权重，指标旁为全局权重。",
         "gradient": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；实线：关键知识源，"
         "彩色虚线：挑战者；黑色虚线：当前权重，红色点线：关键集合改变之处。",
+        "gradient_band": "{label}的权重变化时各客户的贴近度（同级权重按比例缩放）；"
+        "实线：关键知识源，彩色虚线：挑战者；"
+        "灰色带：其余客户中间 90% 的范围（各权重下第 5 至第 95 百分位），灰线：其中位数；"
+        "黑色虚线：当前权重，红色点线：关键集合改变之处。",
         "tornado": "关键集合保持不变的各局部权重区间（条形）与当前权重（刻度）；最窄者在上。",
         "key_probability": "在抽样权重下有机会入选的客户成为关键知识源的概率（橙色为关键知识源）。",
         "acceptability": "领先候选客户的排名可接受度指数（SMAA-2）。",
@@ -342,6 +350,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "global": "global",
         "group": "group",
         "priority": "local priority",
+        "others_band": "other customers, 5th-95th percentile",
+        "others_median": "other customers, median",
     },
     "zh": {
         "local_weight_of": "{label}的局部权重",
@@ -355,6 +365,8 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
         "global": "全局",
         "group": "专家组",
         "priority": "局部优先级",
+        "others_band": "其余客户（第 5 至第 95 百分位）",
+        "others_median": "其余客户中位数",
     },
 }
 """Axis labels and legends of :mod:`mcda_ckm.report.figures`."""

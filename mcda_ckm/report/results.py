@@ -175,7 +175,8 @@ def _write(data: Any, level: int, out: list[str]) -> None:
         )
         out.append(inner + ("," + inner).join(rows))
     else:
-        for n, (k, v) in enumerate(data.items() if is_dict else enumerate(data)):
+        pairs = data.items() if isinstance(data, dict) else enumerate(data)
+        for n, (k, v) in enumerate(pairs):
             out.append(inner if n == 0 else "," + inner)
             if is_dict:
                 out.append(_key(k) + ": ")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import brentq
@@ -80,47 +81,138 @@ def _margin(p: Problem, members: np.ndarray) -> Callable[[np.ndarray], np.ndarra
     return g
 
 
-def _candidates(
-    p: Problem, line: tuple[np.ndarray, np.ndarray], inside: np.ndarray, ts: np.ndarray
-) -> np.ndarray:
-    """Customers that can matter for the margin on ``ts``: the members, and every outsider whose
-    closeness comes within twice the largest step-to-step closeness change of the weakest member
-    somewhere on a coarse grid. The rest stay far below the set on the whole segment, so the
-    fine scan can leave them out (its result is checked against a fine grid in the tests)."""
-    base, slope = line
-    m = len(p.ids)
-    coarse = np.linspace(ts[0], ts[-1], 201)
-    best = np.full(m, -np.inf)
-    step = 0.0
-    prev = None
-    block = max(8, 2_000_000 // max(m, 1))
-    for start in range(0, len(coarse), block):
-        part = coarse[start : start + block]
-        c = np.atleast_2d(p.closeness(base[None, :] + part[:, None] * slope[None, :]))
-        floor = c[:, inside].min(axis=1)
-        best = np.maximum(best, (c - floor[:, None]).max(axis=0))
-        both = c if prev is None else np.vstack([prev, c])
-        if len(both) > 1:
-            step = max(step, float(np.nanmax(np.abs(np.diff(both, axis=0)))))
-        prev = c[-1:]
-    return inside | (best > -(2 * step + 1e-9))
+SCREEN_LEVELS = (1, 8, 64, 512)
+"""Subintervals of the segment at each round of :func:`_candidates`: each round bounds only the
+customers the previous, coarser one kept."""
+
+SCREEN_SLACK = 1e-12
+"""Added to every bound of :func:`_candidates` (relative to the quadratic's coefficients, and to
+closeness): the bounds are computed by another sum than the kernel's, so they may differ from it
+by rounding (about 1e-15); the slack keeps the screen on the safe side."""
 
 
-def _bound(
-    p: Problem,
-    line: tuple[np.ndarray, np.ndarray],
-    members: np.ndarray,
-    t0: float,
-    end: float,
-    grid: int,
-) -> Bound:
-    base, slope = line
+class Line(NamedTuple):
+    """A node's weight line ``w(t) = base + t * slope`` and the squared distances along it.
+
+    With those weights, TOPSIS's squared distance to the ideal is ``d+^2(t) = sum_j
+    to_ideal_ij * s_j^2 * w_j(t)^2 = a_i + b_i t + c_i t^2`` (the same for the anti-ideal), with
+    ``c_i >= 0``: a convex quadratic in ``t`` for every customer. ``plus`` and ``minus`` hold
+    the coefficients (a, b, c), shape (3, m).
+    """
+
+    base: np.ndarray
+    slope: np.ndarray
+    plus: np.ndarray
+    minus: np.ndarray
+
+
+def _line(p: Problem, node: str) -> tuple[Line, float, float]:
+    """The weight line of ``node`` (:func:`weight_line`) with its quadratics, ``t0`` and the
+    parent's global weight."""
+    base, slope, t0, gp = weight_line(p, node)
+    dev = p.deviations
+    f = dev.scale2 * np.stack([base * base, 2.0 * base * slope, slope * slope])  # (3, n)
+    return Line(base, slope, f @ dev.to_ideal.T, f @ dev.to_anti_ideal.T), t0, gp
+
+
+def _range(q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least and greatest value of the convex quadratics ``q`` (3, m) on each [lo, hi] (k,):
+    at an end, or at the vertex ``-b / 2c`` when it lies inside; widened by the slack."""
+    a, b, c = q[0], q[1], q[2]
+    at_lo = a + lo[:, None] * (b + lo[:, None] * c)
+    at_hi = a + hi[:, None] * (b + hi[:, None] * c)
+    least = np.minimum(at_lo, at_hi)
+    greatest = np.maximum(at_lo, at_hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex = -b / (2.0 * c)
+        within = (vertex > lo[:, None]) & (vertex < hi[:, None])
+        np.minimum(least, np.where(within, a - b * b / (4.0 * c), least), out=least)
+    slack = SCREEN_SLACK * (np.abs(a) + np.abs(b) + np.abs(c))
+    return np.maximum(least - slack, 0.0), greatest + slack
+
+
+def _closeness_range(
+    plus: np.ndarray, minus: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds (k, m) of the closeness ``d- / (d+ + d-)`` on each [lo, hi]: it grows with d- and
+    falls with d+, so the extremes of the two distances bound it (nan where both can be 0)."""
+    p_low, p_high = np.sqrt(_range(plus, lo, hi))
+    m_low, m_high = np.sqrt(_range(minus, lo, hi))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return m_low / (p_high + m_low), m_high / (p_low + m_high)
+
+
+def _candidates(p: Problem, line: Line, inside: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """Customers that can matter for the margin on the segment ``ts[0]``..``ts[-1]``: the
+    members, and every outsider whose closeness can reach the weakest member's somewhere on it.
+
+    Exact, not a sampling: on a subinterval, each squared distance is a convex quadratic in
+    ``t`` (:class:`Line`) whose extremes are known in closed form, so an outsider's
+    greatest possible closeness and each member's least one are bounded there. An outsider
+    whose bound stays below the weakest member's on every subinterval is below the whole set on
+    the whole segment and cannot change the margin's sign, nor its zeros. Rounds of finer
+    subintervals (:data:`SCREEN_LEVELS`) bound only the outsiders the coarser round kept, in
+    blocks that bound the memory.
+    """
+    plus, minus = line.plus, line.minus
+    members = np.flatnonzero(inside)
+    alive = np.flatnonzero(~inside)
+    for k in SCREEN_LEVELS:
+        if alive.size == 0:
+            break
+        edges = np.linspace(ts[0], ts[-1], k + 1)
+        lo, hi = np.minimum(edges[:-1], edges[1:]), np.maximum(edges[:-1], edges[1:])
+        floor = _closeness_range(plus[:, members], minus[:, members], lo, hi)[0].min(axis=1)
+        floor = floor[:, None] - SCREEN_SLACK
+        near = np.empty(alive.size, dtype=bool)
+        block = max(1, 1_000_000 // k)
+        for start in range(0, alive.size, block):
+            part = alive[start : start + block]
+            top = _closeness_range(plus[:, part], minus[:, part], lo, hi)[1]
+            # "not below" rather than "above": a nan bound keeps the customer.
+            near[start : start + block] = (~(top < floor)).any(axis=0)
+        alive = alive[near]
+    keep = inside.copy()
+    keep[alive] = True
+    return keep
+
+
+FIRST_PIECE = 32
+"""Grid points of the first piece :func:`_bound` screens and scans; each next piece is twice as
+long. The key set usually changes near the current weight, where few customers compete, so the
+first pieces are screened down to a handful."""
+
+
+def _bound(p: Problem, line: Line, members: np.ndarray, t0: float, end: float, grid: int) -> Bound:
+    """The first point from ``t0`` towards ``end`` where the set ``members`` changes.
+
+    The grid from ``t0`` to ``end`` is taken in pieces of growing length; on each, the customers
+    that cannot reach the set there are screened out (:func:`_candidates`, exact), and the margin
+    of the rest is scanned for its first sign change.
+    """
     inside = np.zeros(len(p.ids), dtype=bool)
     inside[members] = True
     if inside.all():
         return Bound(end)
     ts = np.linspace(t0, end, grid)
-    keep = _candidates(p, line, inside, ts)
+    start, size = 0, FIRST_PIECE
+    while start < grid:
+        stop = min(grid, start + size)
+        # The piece's points, and the step before its first one (a sign change found there is
+        # bracketed by that step).
+        found = _scan(p, line, inside, ts, max(start - 1, 0), start, stop)
+        if found is not None:
+            return found
+        start, size = stop, 2 * size
+    return Bound(end)
+
+
+def _scan(
+    p: Problem, line: Line, inside: np.ndarray, ts: np.ndarray, first: int, start: int, stop: int
+) -> Bound | None:
+    """The bound at the first sign change of the margin on ``ts[start:stop]`` (None when there
+    is none), its customers screened on ``ts[first:stop]``."""
+    keep = _candidates(p, line, inside, ts[first:stop])
     if not keep.all():
         dev = p.deviations
         p = replace(
@@ -129,23 +221,23 @@ def _bound(
             ids=tuple(i for i, k in zip(p.ids, keep, strict=True) if k),
         )
         inside = inside[keep]
-        members = np.flatnonzero(inside)
         if inside.all():
-            return Bound(end)
-    g = _margin(p, members)
+            return None
+    g = _margin(p, np.flatnonzero(inside))
+    base, slope = line.base, line.slope
     # Scan in blocks (memory ~ block x customers) and stop at the first sign change.
     block = max(8, 2_000_000 // max(len(p.ids), 1))
     j = -1
-    for start in range(0, grid, block):
-        part = ts[start : start + block]
+    for at in range(start, stop, block):
+        part = ts[at : min(at + block, stop)]
         cross = np.flatnonzero(g(base[None, :] + part[:, None] * slope[None, :]) < 0)
         if cross.size:
-            j = start + int(cross[0])
+            j = at + int(cross[0])
             break
     if j < 0:
-        return Bound(end)
+        return None
     if j == 0:
-        return Bound(t0, *_swap(p, inside, base + t0 * slope))
+        return Bound(float(ts[0]), *_swap(p, inside, base + ts[0] * slope))
 
     def f(t: float) -> float:
         return float(g(base + t * slope)[0])
@@ -170,9 +262,8 @@ def tolerance(p: Problem, node: str, *, grid: int = 2001) -> Tolerance:
     sign change is located by Brent's method (to 1e-14), and the pair of customers that swap
     there is named. The same is done for the top customer alone.
     """
-    base, slope, t0, gp = weight_line(p, node)
-    line = (base, slope)
-    w0 = base + t0 * slope
+    line, t0, gp = _line(p, node)
+    w0 = line.base + t0 * line.slope
     key = np.array(p.top(w0))
     first = key[:1]
     return Tolerance(
