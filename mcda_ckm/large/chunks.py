@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcda_ckm.errors import DataError
+from mcda_ckm.model.encoding import sniff_csv
 from mcda_ckm.model.matrix import check_header, csv_rows, tree_mismatch
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Layout:
     has_name: bool
     header_line: int = 1
     size: int = 0  # bytes (CSV) or rows (Parquet): the unit of progress
+    encoding: str = "utf-8"  # of a CSV file (model.encoding.sniff_csv)
 
     @property
     def in_file_order(self) -> tuple[str, ...]:
@@ -73,10 +75,10 @@ class Chunk:
 
 
 def counted_csv_rows(
-    path: Path, counter: list[int] | None = None
+    path: Path, counter: list[int] | None = None, encoding: str = "utf-8"
 ) -> Iterator[tuple[int, list[str]]]:
     """:func:`mcda_ckm.model.matrix.csv_rows`, its bytes counted into ``counter[0]``."""
-    return csv_rows(path, io.BufferedReader(CountingReader(path, counter), 1 << 20))
+    return csv_rows(path, io.BufferedReader(CountingReader(path, counter), 1 << 20), encoding)
 
 
 class CountingReader(io.RawIOBase):
@@ -147,8 +149,10 @@ def read_layout(path: Path, tree: CriteriaTree | None) -> tuple[Layout, DataErro
             path=path,
             hint="Use a .csv file (comma-separated, UTF-8) or a .parquet file",
         )
+    # The encoding and separator rules of the in-memory reader (model.matrix.read_table).
+    encoding = sniff_csv(path)
     header_line, header = 0, []
-    for line, cells in counted_csv_rows(path):
+    for line, cells in counted_csv_rows(path, None, encoding):
         if any(cells):
             header_line, header = line, cells
             break
@@ -157,7 +161,9 @@ def read_layout(path: Path, tree: CriteriaTree | None) -> tuple[Layout, DataErro
             "the file is empty", path=path, hint="Write a header row and one row per customer"
         )
     check_header(header, path, header_line)
-    layout = Layout(path, "csv", tuple(header), (), False, header_line, path.stat().st_size)
+    layout = Layout(
+        path, "csv", tuple(header), (), False, header_line, path.stat().st_size, encoding
+    )
     pending = _header_error(layout, tree)
     return (layout if pending else _with_criteria(layout, tree)), pending
 
@@ -191,9 +197,9 @@ def _header_error(layout: Layout, tree: CriteriaTree | None) -> DataError | None
     return tree_mismatch(header, tree, path, where)
 
 
-def first_stray(path: Path, width: int) -> DataError | None:
+def first_stray(path: Path, width: int, encoding: str = "utf-8") -> DataError | None:
     """The first row with a value beyond the header's columns (read_table's rule)."""
-    rows = counted_csv_rows(path)
+    rows = counted_csv_rows(path, None, encoding)
     for _, cells in rows:
         if any(cells):
             break

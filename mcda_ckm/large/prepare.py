@@ -23,11 +23,11 @@ from mcda_ckm.errors import DataError
 from mcda_ckm.large.chunks import Chunk, Layout, NeedExact, first_stray, read_layout, stray_error
 from mcda_ckm.large.ids import IdCheck, first_duplicate
 from mcda_ckm.large.read import csv_exact_chunks, csv_fast_chunks, parquet_chunks, prefetched
-from mcda_ckm.model.matrix import direction_signs
+from mcda_ckm.model.matrix import check_scales, direction_signs
 from mcda_ckm.ranking.topsis import balance_scales, check_directions, check_weights
 
 if TYPE_CHECKING:
-    from mcda_ckm.model.tree import CriteriaTree
+    from mcda_ckm.model.tree import CriteriaTree, Scale
 
 
 __all__ = []
@@ -47,6 +47,7 @@ class Stats:
     empty_id: int | None = None
     bad_cell: tuple[int, str, str, str] | None = None
     stray: tuple[int, int] | None = None
+    off_scale: DataError | None = None  # the first value off its declared scale
     scratch: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
@@ -54,8 +55,17 @@ class Stats:
         self.hi = np.full(self.n, -np.inf)
 
 
-def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negative: bool):
-    """Fold one chunk into ``stats`` (pass 1)."""
+def chunk_stats(
+    stats: Stats,
+    chunk: Chunk,
+    criteria: Sequence[str],
+    check_negative: bool,
+    scales: Sequence[Scale | None] = (),
+    path: Path | None = None,
+):
+    """Fold one chunk into ``stats`` (pass 1); with ``scales`` (the tree's, in ``criteria``
+    order), keep the first value off its scale as :func:`mcda_ckm.model.matrix.check_scales`
+    reports it."""
     stats.count += len(chunk.index)
     if chunk.stray is not None and stats.stray is None:
         stats.stray = chunk.stray
@@ -64,6 +74,7 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
     if stats.bad_cell is not None or not len(chunk.index):
         return
     sums, exps = np.zeros(len(criteria)), np.zeros(len(criteria), dtype=np.int64)
+    chunk_lo, chunk_hi = np.empty(len(criteria)), np.empty(len(criteria))
     m = len(chunk.index)
     if stats.scratch.size < m:
         stats.scratch = np.empty(m)
@@ -76,6 +87,7 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
             lo, hi = chunk.extremes[name]
         else:
             lo, hi = float(col.min()), float(col.max())
+        chunk_lo[j], chunk_hi[j] = lo, hi
         stats.lo[j] = min(stats.lo[j], lo)
         stats.hi[j] = max(stats.hi[j], hi)
         top = max(abs(lo), abs(hi))
@@ -89,6 +101,38 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
             i = int(np.argmax(col < 0))
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
     stats.partials.append((sums, exps))
+    if scales and stats.off_scale is None:
+        stats.off_scale = _off_scale(chunk, criteria, scales, (chunk_lo, chunk_hi), path)
+
+
+def _off_scale(
+    chunk: Chunk,
+    criteria: Sequence[str],
+    scales: Sequence[Scale | None],
+    ranges: tuple[np.ndarray, np.ndarray],
+    path: Path | None,
+) -> DataError | None:
+    """The error of :func:`mcda_ckm.model.matrix.check_scales` on the chunk, or None. The
+    chunk's column extremes are judged first (NaN never occurs: pass 1 has checked the cells),
+    and the chunk's values stacked for check_scales (a copy) only when one is off its scale.
+    Chunks come in file order, so the first chunk with an error holds the file's first."""
+    lo, hi = ranges
+    if all(
+        s is None or ((s.low is None or lo[j] >= s.low) and (s.high is None or hi[j] <= s.high))
+        for j, s in enumerate(scales)
+    ):
+        return None  # the common case: no copy of the chunk
+
+    def where(i: int, j: int | None = None) -> str:
+        place = f"row {int(chunk.rows[i])}"
+        return place if j is None else f'{place}, column "{criteria[j]}"'
+
+    values = np.column_stack([chunk.columns[c] for c in criteria])
+    try:
+        check_scales(values, scales, ranges=ranges, where=where, path=path)
+    except DataError as exc:
+        return exc
+    return None
 
 
 def file_scales(
@@ -128,15 +172,16 @@ def _pass1(
     on_chunk: Callable[[], None],
     counter: list[int],
     want: str = "all",
+    scales: Sequence[Scale | None] = (),
 ) -> tuple[Stats, np.ndarray]:
-    """Statistics of every criteria column and (unless ``want`` is "numbers") the first empty
-    id and the hashes of duplicated ids."""
+    """Statistics of every criteria column, the first value off its ``scales`` and (unless
+    ``want`` is "numbers") the first empty id and the hashes of duplicated ids."""
     criteria = layout.criteria
     stats = Stats(len(criteria))
     ids = IdCheck()
     try:
         for chunk in source(layout, chunk_rows, want, counter):
-            chunk_stats(stats, chunk, criteria, normalization == "vector")
+            chunk_stats(stats, chunk, criteria, normalization == "vector", scales, layout.path)
             if chunk.ids is not None:
                 ids.add(chunk)
             on_chunk()
@@ -188,6 +233,8 @@ def raise_first_error(
     if stats.bad_cell is not None:
         row, name, message, hint = stats.bad_cell
         raise DataError(message, path=path, where=f'row {row}, column "{name}"', hint=hint)
+    if stats.off_scale is not None:  # load_customers checks the scales after the cells
+        raise stats.off_scale
     criteria = layout.criteria
     if normalization == "vector":
         for j in range(len(criteria)):
@@ -253,13 +300,21 @@ def prepare(
     """
     layout, pending = read_layout(path, tree)
     if pending is not None:  # read_table checks the rows' widths before load_customers' rules
-        raise first_stray(path, len(layout.columns)) or pending
+        raise first_stray(path, len(layout.columns), layout.encoding) or pending
     w, d = weights_and_directions(weights, directions, tree, layout.criteria)
     source = prefetched(parquet_chunks if layout.kind == "parquet" else csv_fast_chunks)
     defer = defer_ids and layout.kind == "parquet"
+    scales = tree.scales if tree is not None else ()
     try:
         stats, duplicated = _pass1(
-            layout, source, chunk_rows, normalization, tick, counter, "numbers" if defer else "all"
+            layout,
+            source,
+            chunk_rows,
+            normalization,
+            tick,
+            counter,
+            "numbers" if defer else "all",
+            scales,
         )
         exact_needed = layout.kind == "csv" and (
             stats.bad_cell is not None or stats.empty_id is not None or duplicated.size > 0
@@ -269,7 +324,9 @@ def prepare(
     if exact_needed:
         source = prefetched(csv_exact_chunks)
         counter[0] = 0
-        stats, duplicated = _pass1(layout, source, chunk_rows, normalization, tick, counter)
+        stats, duplicated = _pass1(
+            layout, source, chunk_rows, normalization, tick, counter, "all", scales
+        )
     if defer:
         try:
             raise_first_error(layout, stats, None, w, normalization)

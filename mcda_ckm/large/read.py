@@ -29,7 +29,7 @@ from mcda_ckm.large.chunks import (
     string_buffers,
 )
 from mcda_ckm.large.ids import IdCheck
-from mcda_ckm.model.matrix import MISSING_HINT, NUMBER_HINT
+from mcda_ckm.model.matrix import MISSING_HINT, cell_error
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,9 +39,6 @@ __all__ = []
 
 PARQUET_BUFFER = 1 << 20
 """Bytes of Parquet read at a time per column (``ParquetFile(buffer_size=...)``)."""
-
-
-_INFINITE_HINT = "Write a finite number (check for a division by zero upstream)"
 
 
 MAP_BYTES = 128 * 2**20
@@ -104,22 +101,6 @@ def _may_need_strip(array: pa.Array) -> bool:
         starts, ends = starts[filled], ends[filled]
     first, last = data[starts], data[ends - 1]
     return bool(((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any())
-
-
-def _cell_text_error(text: str) -> tuple[str, str] | None:
-    """What :func:`mcda_ckm.model.matrix.parse_numbers` says of a cell's text (None if it is
-    fine)."""
-    if not text:
-        return "empty cell", MISSING_HINT
-    try:
-        value = float(text)
-    except ValueError:
-        return f"{text!r} is not a number", NUMBER_HINT
-    if math.isnan(value):
-        return f"value is NaN ({text!r})", MISSING_HINT
-    if math.isinf(value):
-        return f"{text!r} is infinite", _INFINITE_HINT
-    return None
 
 
 def _first_bad(
@@ -232,7 +213,7 @@ def parquet_chunks(
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     texts = col.to_pylist()
                     for i, text in enumerate(texts):
-                        said = _cell_text_error(text or "")
+                        said = cell_error(text or "")
                         if said:
                             cell = (int(rows[i]), name, *said)
                             if bad_cell is None or cell[0] < bad_cell[0]:
@@ -305,6 +286,8 @@ def csv_fast_chunks(
         reader = pacsv.open_csv(
             CountingReader(layout.path, counter),
             read_options=pacsv.ReadOptions(
+                # pyarrow transcodes (through Python's codecs) unless told "utf8".
+                encoding="utf8" if layout.encoding == "utf-8" else layout.encoding,
                 skip_rows=layout.header_line,
                 column_names=list(layout.columns),
                 block_size=block,
@@ -380,7 +363,7 @@ def csv_exact_chunks(
     name_col = layout.columns.index("name") if layout.has_name else id_col
     order = layout.in_file_order if want != "ids" else ()
     where = [layout.columns.index(c) for c in order]
-    rows_iter = counted_csv_rows(layout.path, counter)
+    rows_iter = counted_csv_rows(layout.path, counter, layout.encoding)
     for _, cells in rows_iter:
         if any(cells):
             break
@@ -394,11 +377,14 @@ def csv_exact_chunks(
         columns: dict[str, np.ndarray] = {}
         bad_cell = None
         cells = [[c[k] for k in where] for _, c in buffer]
-        try:
-            block = np.array(cells, dtype=np.float64).reshape(len(cells), len(where))
-            ok = bool(np.isfinite(block).all())
-        except ValueError:
-            ok = False
+        ok = False
+        # numpy, like Python's float, reads "3_20" as 320: such cells go to cell_error.
+        if not any("_" in text for row in cells for text in row):
+            try:
+                block = np.array(cells, dtype=np.float64).reshape(len(cells), len(where))
+                ok = bool(np.isfinite(block).all())
+            except ValueError:
+                pass
         if not ok:
             block = np.full((len(cells), len(where)), np.nan)
             for (line, _), row in zip(buffer, cells, strict=True):
@@ -406,7 +392,7 @@ def csv_exact_chunks(
                     (
                         (name, s)
                         for text, name in zip(row, order, strict=True)
-                        if (s := _cell_text_error(text))
+                        if (s := cell_error(text))
                     ),
                     None,
                 )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mcda_ckm.errors import DataError
 
-__all__ = ["ENCODING_HINT", "check_separator", "detect_encoding"]
+__all__ = ["ENCODING_HINT", "HEAD_BYTES", "check_separator", "detect_encoding", "sniff_csv"]
 
 ENCODING_HINT = (
     "Save the file as CSV UTF-8 (in Excel: Save as, 'CSV UTF-8 (Comma delimited)'), or convert "
@@ -102,3 +102,39 @@ def check_separator(text: str, path: Path) -> None:
                 hint="Save it as 'CSV UTF-8 (Comma delimited)' with '.' as decimal separator, "
                 "or replace the separators by commas",
             )
+
+
+HEAD_BYTES = 1 << 16
+"""Bytes of a CSV file :func:`sniff_csv` reads: the streaming engine cannot read a file twice
+to learn its encoding."""
+
+
+def sniff_csv(path: Path, head: int = HEAD_BYTES) -> str:
+    """The encoding of a CSV file judged on its first ``head`` bytes, its separator checked:
+    :func:`detect_encoding` and :func:`check_separator`, the rules of the in-memory reader, for
+    the streaming engine, which reads the file in chunks.
+
+    The head is cut after its last complete line, so that no character is cut in two (a line
+    feed is never part of a UTF-8 or GB18030 character). A file whose head is ASCII and whose
+    later rows are not UTF-8 is then refused by the reader, naming the file, with the same hint.
+
+    Raises
+    ------
+    DataError
+        When the head is in none of the three encodings, or separated by ``;`` or tabs; or
+        when the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(head + 1)
+    except OSError as exc:
+        raise DataError(
+            f"cannot read the file ({exc.strerror or exc})", path=path, hint="Check the path"
+        ) from None
+    if len(raw) > head:
+        cut = raw.rfind(b"\n", 0, head)
+        # Without a line feed in the head, drop its trailing non-ASCII bytes instead.
+        raw = raw[: cut + 1] if cut >= 0 else raw[:head].rstrip(bytes(range(0x80, 0x100)))
+    encoding = detect_encoding(raw, path)
+    check_separator(raw.decode(encoding, errors="replace"), path)
+    return encoding

@@ -755,6 +755,93 @@ OUTPUT_FAULTS = [
     ),
 ]
 
+STREAM = (
+    "rank",
+    "{case}/customers.csv",
+    "--case",
+    "{case}",
+    "--engine",
+    "stream",
+    "--out",
+    "{tmp}/scores.parquet",
+)
+"""``ckm rank`` on the case's customers by the streaming engine (which a small file only takes
+when asked): the same checks as the in-memory path (issue 13, points 5 and 6)."""
+
+STREAM_FAULTS = [
+    Fault(
+        "rank-stream-likert-off-scale",
+        "customers (ckm rank stream)",
+        customers_cell(4, "trust", "70"),
+        (CUSTOMERS, r'row 4, column "trust"', 'off the scale "likert7"'),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-rate-as-percent",
+        "customers (ckm rank stream)",
+        customers_cell(5, "passive_acceptance_rate", "46"),
+        (CUSTOMERS, r'row 5, column "passive_acceptance_rate"', r"Did you mean 0\.46"),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-negative-count",
+        "customers (ckm rank stream)",
+        customers_cell(3, "source_diversity", "-2"),
+        (CUSTOMERS, r'row 3, column "source_diversity"', 'off the scale "count"'),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-underscore-number",
+        "customers (ckm rank stream)",
+        customers_cell(6, "growth_potential", "3_20"),
+        (CUSTOMERS, r'row 6, column "growth_potential"', "without underscores"),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-thousands-separator",
+        "customers (ckm rank stream)",
+        customers_cell(6, "growth_potential", '"1,250"'),
+        (CUSTOMERS, r'row 6, column "growth_potential"', "thousands separators"),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-semicolons",
+        "customers (ckm rank stream)",
+        customers_lines(lambda ls: [x.replace(",", ";") for x in ls]),
+        (CUSTOMERS, r"row 1 \(header\)", "separated by semicolons"),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-gbk-off-scale",
+        "customers (ckm rank stream)",
+        both(
+            edit("customers.csv", "Suzhou Hengli Auto Parts", "苏州恒力汽车零部件"),
+            customers_cell(4, "trust", "70"),
+            recode("customers.csv", "gbk"),
+        ),
+        (CUSTOMERS, r'row 4, column "trust"', 'off the scale "likert7"'),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-gbk-empty-cell",
+        "customers (ckm rank stream)",
+        both(
+            edit("customers.csv", "Suzhou Hengli Auto Parts", "苏州恒力汽车零部件"),
+            customers_cell(7, "trust", ""),
+            recode("customers.csv", "gbk"),
+        ),
+        (CUSTOMERS, r'row 7, column "trust"', "empty cell"),
+        argv=STREAM,
+    ),
+    Fault(
+        "rank-stream-bad-bytes",
+        "customers (ckm rank stream)",
+        put("customers.csv", b"id,name\n\x81\x20,\xff\n"),
+        (CUSTOMERS, "not UTF-8 text", "nor GB18030 or cp1252"),
+        argv=STREAM,
+    ),
+]
+
 FAULTS: list[Fault] = [
     *CASE_FAULTS,
     *TREE_FAULTS,
@@ -764,4 +851,5 @@ FAULTS: list[Fault] = [
     *JUDGEMENT_FAULTS,
     *CLI_FAULTS,
     *OUTPUT_FAULTS,
+    *STREAM_FAULTS,
 ]
