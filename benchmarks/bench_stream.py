@@ -15,6 +15,12 @@ Run (needs ``pip install ".[bench]"``)::
                                                    # skipped with a message where there is less)
     python benchmarks/bench_stream.py --rows 1e6 1e7  # the two smaller sizes only
     python benchmarks/bench_stream.py --rows 1e7 --shuffle-ids  # ids out of order: hashed
+    python benchmarks/bench_stream.py --rows --case-csv 1e6  # mcda_ckm alone on a case's CSV
+
+``--case-csv ROWS`` also times ``rank_stream`` alone on a CSV of ROWS generated customers of the
+precision-machinery tree (:func:`tests.workflows.generated.write_customers`), with the tree: the
+path of ``ckm rank --case`` on a large export, with its CSV sniffing and scale checks (issue 13).
+Set ``PYTHONPATH`` to time another copy of mcda_ckm (the engines' children inherit it).
 
 The ids are C0, C1, ... in file order, as an export keyed by id has them; mcda_ckm then proves
 them distinct by their order. ``--shuffle-ids`` writes them in random order, so that the
@@ -190,9 +196,34 @@ def check_same(data: Path, folder: Path) -> float:
     return max(float(np.abs(v - ref).max()) for v in got.values())
 
 
+def time_case_csv(rows: int, repeat: int) -> None:
+    """Best-of-``repeat`` wall time of ``rank_stream`` on a generated case's CSV, with the tree."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.append(str(root))  # after PYTHONPATH: the mcda_ckm timed is the one it names
+    from mcda_ckm.large.stream import rank_stream
+    from mcda_ckm.model.tree import load_tree
+    from tests.conftest import HUANG
+    from tests.workflows.generated import write_customers
+
+    tree = load_tree(HUANG)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_customers(Path(tmp) / "customers.csv", rows)
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rank_stream(data, [1.0] * len(tree.leaves), tree, out=Path(tmp) / "out.parquet")
+            best = min(best, time.perf_counter() - start)
+    import mcda_ckm
+
+    print(
+        f"rank_stream, case CSV with its tree, {rows:,} rows: {best:.2f} s "
+        f"(best of {repeat}; mcda_ckm from {Path(mcda_ckm.__file__).parent.parent})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=float, nargs="+", default=[1e6, 1e7, 1e8])
+    parser.add_argument("--rows", type=float, nargs="*", default=[1e6, 1e7, 1e8])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--folder", type=Path, default=None, help="where the files go")
     parser.add_argument(
@@ -200,7 +231,16 @@ def main() -> None:
         action="store_true",
         help="ids in random order: mcda_ckm then checks them by hash, not by their order",
     )
+    parser.add_argument(
+        "--case-csv",
+        type=float,
+        default=0,
+        metavar="ROWS",
+        help="also time rank_stream with the case's tree on a CSV of ROWS generated customers",
+    )
     args = parser.parse_args()
+    if args.case_csv:
+        time_case_csv(int(args.case_csv), args.repeat)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="ckm-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{N_COLS} indicators, vector TOPSIS, output to Parquet; best of {args.repeat}")

@@ -17,6 +17,11 @@ from mcda_ckm.sensitivity.problem import Problem, Progress
 
 __all__ = ["Acceptability", "smaa"]
 
+BLOCK_FLOATS = 1 << 23
+"""At most this many closeness values (64 MB of float64) per array per worker in :func:`smaa`:
+with many customers its chunk of samples shrinks, so that memory does not grow with them (512
+samples x 100,000 customers held 1.6 GB in the two workers' distance arrays)."""
+
 
 @dataclass(frozen=True)
 class Acceptability:
@@ -61,9 +66,10 @@ def smaa(
     """Rank acceptability, key-source probability, central weights and confidence factors.
 
     The closeness of every customer under every sampled weight vector is computed in chunks of
-    ``chunk`` samples by the batched TOPSIS kernel (squared distances as one matrix product), on
-    ``workers`` threads, so memory stays at about ``2 * workers * chunk * m`` floats whatever
-    the number of samples.
+    ``chunk`` samples (fewer when ``chunk * m`` passes :data:`BLOCK_FLOATS`) by the batched
+    TOPSIS kernel (squared distances as one matrix product), on ``workers`` threads, and each
+    chunk's counts are added as it comes, so memory stays at about ``2 * workers * chunk * m``
+    floats whatever the number of samples.
 
     Parameters
     ----------
@@ -75,6 +81,7 @@ def smaa(
     w_all = np.asarray(weights, dtype=float)
     s, n = w_all.shape
     m, k = len(p.ids), p.k
+    chunk = max(8, min(chunk, BLOCK_FLOATS // max(m, 1)))
     starts = list(range(0, s, chunk))
     done = [0]
     lock = threading.Lock()
@@ -96,10 +103,12 @@ def smaa(
 
     # numpy releases the GIL in the matrix products, the division and argmin, so threads run
     # the chunks side by side (benchmarks/bench_sensitivity.py).
+    # Summed in chunk order as they come, as sum() would (the same rounding whatever the threads
+    # did), and not kept: a chunk's counts are (m, k) and (m, n) arrays.
     with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
-        parts = list(pool.map(work, starts))
-    # Summed in chunk order, as sum() would (the same rounding whatever the threads did).
-    counts, first_n, first_sum = (reduce(np.add, (x[i] for x in parts)) for i in range(3))
+        counts, first_n, first_sum = reduce(
+            lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2]), pool.map(work, starts)
+        )
     acc = counts.reshape(m, k) / s
     with np.errstate(invalid="ignore"):
         central = first_sum / first_n[:, None]
