@@ -148,6 +148,9 @@ ROW_LIMIT = 20
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_default)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _key(k: object) -> str:
     """An object key as ``json`` writes it (str kept; numbers, booleans and None as their JSON
     text, as :func:`json.dumps` converts them)."""
@@ -166,7 +169,15 @@ def _write(data: Any, level: int, out: list[str]) -> None:
     pad, inner = "\n" + "  " * level, "\n" + "  " * (level + 1)
     is_dict = isinstance(data, dict)
     out.append("{" if is_dict else "[")
-    if len(data) > ROW_LIMIT:
+    if len(data) > ROW_LIMIT and all(
+        type(v) in _SCALARS for v in (data.values() if isinstance(data, dict) else data)
+    ):
+        # Scalars only: one call of the C encoder, its item separator a line break.
+        text = json.JSONEncoder(
+            ensure_ascii=False, separators=("," + inner, ": "), default=_default
+        ).encode(data)
+        out.append(inner + text[1:-1])
+    elif len(data) > ROW_LIMIT:
         encode = _COMPACT.encode
         rows = (
             (f"{_key(k)}: {encode(v)}" for k, v in data.items())
