@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mcda_ckm.errors import DataError
 from mcda_ckm.large import stream
 from mcda_ckm.model.case import load_case
+from mcda_ckm.model.encoding import sniff_csv
 from mcda_ckm.model.matrix import load_customers
 from mcda_ckm.ranking.topsis import rank
 from tests.conftest import CASE
@@ -150,3 +151,15 @@ def test_parquet_strings_parsed_strictly(tmp_path):
     pq.write_table(pa.table({"id": ["A", "B"], "a": ["1", "3_20"], "b": [1.0, 2.0]}), path)
     with pytest.raises(DataError, match=r'row 3, column "a".*without underscores'):
         stream.rank_stream(path, [1, 1])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+@pytest.mark.parametrize("head", range(3, 40))
+def test_sniffed_head_never_cuts_a_character(tmp_path, encoding, head):
+    """Wherever the head ends (inside a character, with or without a line feed before it), no
+    error: the encoding found is the file's once a whole line is in the head, else (only ASCII
+    kept) UTF-8."""
+    path = tmp_path / "c.csv"
+    first = "id,名称\n".encode(encoding)
+    path.write_bytes(first + "客户甲,信任\n客户乙,合作\n".encode(encoding))
+    assert sniff_csv(path, head) == (encoding if head >= len(first) else "utf-8")
