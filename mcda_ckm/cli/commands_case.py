@@ -7,6 +7,7 @@ given leaves the case's setting, and a setting the case does not give is the lib
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -58,8 +59,28 @@ __all__ = ["register"]
 
 
 def command_line() -> str:
-    """The command as typed, for the provenance written into results."""
-    return shlex.join(["ckm", *sys.argv[1:]])
+    """The command as typed, for the provenance written into results, with every absolute
+    path made relative to the working folder (issue 15: no absolute path in any output; the
+    command still reruns from the same folder)."""
+    return shlex.join(["ckm", *(relative_arg(a) for a in sys.argv[1:])])
+
+
+def relative_arg(arg: str) -> str:
+    """``arg``, or ``--opt=value``'s value, relative to the working folder when absolute.
+
+    >>> import os
+    >>> here = os.path.join(os.getcwd(), "out", "x")
+    >>> relative_arg(here), relative_arg(f"--out={here}"), relative_arg("5")
+    ('out/x', '--out=out/x', '5')
+    """
+    head, sep, tail = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+    if not os.path.isabs(tail):
+        return arg
+    try:
+        tail = os.path.relpath(tail)
+    except ValueError:  # another drive (Windows): the name alone
+        tail = os.path.basename(tail)
+    return f"{head}{sep}{tail}"
 
 
 def ahp_of(

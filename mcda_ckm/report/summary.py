@@ -533,7 +533,8 @@ def step_sentence(study: Study, step: str, v: dict[str, Any], lang: str = "en") 
             if panel
             else (f"Before committing to {ids}, {who} {node}")
         )
-        return text + (f" and compare them with {rivals}." if rivals else ".")
+        them = "them" if len(v["ids"]) > 1 else "it"
+        return text + (f" and compare {them} with {rivals}." if rivals else ".")
     if step == "revise":
         who, where = names.get(v["expert"], v["expert"]), tree.label(v["node"], lang)
         return (

@@ -320,6 +320,12 @@ def test_sentences_read_right_on_both_cases(study, fighter):
     assert "the methods agree on 0 of 1; A1 is key only" in narrative.cross_check_verdict(
         fighter.cross, "en"
     )
+    steps = S.words(fighter, S.briefing(fighter), "en")["steps"]
+    assert (
+        "Before committing to A1, confirm the fixed weight (case.toml) of Reliability and "
+        in (steps[0])
+    )
+    assert steps[0].endswith("compare it with A3.")
 
 
 def test_raw_values_are_written_as_data(fighter):
