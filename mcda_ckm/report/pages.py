@@ -630,7 +630,7 @@ figcaption{font-size:.85em;color:#555}cite{font-style:normal}
 nav{font-size:.85em;margin:.8em 0;color:#555}nav a{margin-right:.9em;white-space:nowrap}
 @media (max-width:600px){body{padding:0 .6em}h1{font-size:1.2em}table{font-size:.8em}
 #summary{padding:.2em .5em}#summary td{white-space:nowrap}nav a{white-space:normal}}
-.nw{white-space:nowrap}
+.nw{white-space:nowrap}code{overflow-wrap:anywhere}
 @media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10pt}
 nav{display:none}h2{break-before:page}#summary{break-after:page;border:none;padding:0;
 background:none}#summary h2{break-before:auto}figure,table,tr{break-inside:avoid}
@@ -657,7 +657,12 @@ def _foreign_html(escaped: str) -> str:
     """The marks of :func:`narrative.foreign` as ``<span lang="en">``, and hyphenated tokens
     kept whole (text already escaped)."""
     a, b = N.FOREIGN
-    out = HYPHENATED.sub(r'<span class="nw">\1</span>', escaped)
+    # not inside <code>: a command line may break anywhere (a long path would widen the page)
+    parts = re.split(r"(<code>.*?</code>)", escaped)
+    out = "".join(
+        part if k % 2 else HYPHENATED.sub(r'<span class="nw">\1</span>', part)
+        for k, part in enumerate(parts)
+    )
     return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', out)
 
 

@@ -90,8 +90,10 @@ def reports(request, tmp_path_factory):
         pytest.skip("no CJK font: the zh figures cannot be drawn")
     study = run_study(load_case(request.param), samples=500)
     out = tmp_path_factory.mktemp("first-screen") / "report"
-    write_report(study, out, command="ckm run")
-    write_report(study, out, command="ckm run --lang zh", lang="zh")
+    # a command line as typed, with a long path in it (the reproducibility line must wrap)
+    command = f"ckm run ../../cases/{Path(request.param).name} --out {out}"
+    write_report(study, out, command=command)
+    write_report(study, out, command=f"{command} --lang zh", lang="zh")
     return study, out
 
 
