@@ -74,7 +74,7 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
 
     tree = result.tree
     names = {e.id: e.name for e in result.experts}
-    out.print(escape(V.panel_method(result, lang)))
+    out.print(escape(N.unmark(V.panel_method(result, lang))))
     for node, n in result.nodes.items():
         g = n.group
         title = V.node_title(tree.label(node, lang), node, lang)

@@ -70,6 +70,7 @@ __all__ = [
     "title",
     "top_header",
     "unit",
+    "unmark",
 ]
 
 
@@ -93,6 +94,16 @@ def foreign(text: str, lang: str = "en") -> str:
     if not is_zh(lang) or not text:
         return text
     return f"{FOREIGN[0]}{text}{FOREIGN[1]}"
+
+
+def unmark(text: str) -> str:
+    """``text`` without the marks of :func:`foreign`, for what has no language spans (the
+    Markdown report, the terminal).
+
+    >>> unmark(foreign("Saaty (1980)", "zh"))
+    'Saaty (1980)'
+    """
+    return text.replace(FOREIGN[0], "").replace(FOREIGN[1], "")
 
 
 def percent(p: float, digits: int = 0) -> str:

@@ -562,13 +562,8 @@ def sections(
 # ---------------------------------------------------------------- renderers
 
 
-def _unmark(text: str) -> str:
-    """Markdown has no language spans: the marks of :func:`narrative.foreign` are dropped."""
-    return text.replace(N.FOREIGN[0], "").replace(N.FOREIGN[1], "")
-
-
 def _md_cell(text: str) -> str:
-    return _unmark(str(text)).replace("|", "\\|").replace("\n", " ")
+    return N.unmark(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures") -> str:
@@ -605,7 +600,7 @@ def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures")
             elif isinstance(b, Meta):
                 lines.append(f"*{b.text}*")
             else:
-                lines.append(_unmark(b))
+                lines.append(N.unmark(b))
             lines.append("")
     return "\n".join(lines)
 

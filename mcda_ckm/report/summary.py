@@ -182,9 +182,15 @@ def without_flagged(study: Study) -> tuple[str, ...] | None:
     q = study.panel.quality if study.panel is not None else None
     if q is None or not q.flagged or q.without_flagged is None:
         return None
+    return key_sources_under(study, q.without_flagged)
+
+
+def key_sources_under(study: Study, weights: np.ndarray) -> tuple[str, ...]:
+    """The key sources of the study's customers under other global ``weights`` (the study's
+    normalisation and k)."""
     r = rank(
         study.matrix,
-        q.without_flagged,
+        weights,
         normalization=study.normalization,
         top_k=study.top_k,
         contributions=False,
@@ -207,14 +213,7 @@ def _other_policy(study: Study) -> tuple[str | None, tuple[str, ...]]:
         )
     except CkmError:  # e.g. every expert of a node over the threshold: no panel left
         return None, ()
-    r = rank(
-        study.matrix,
-        alt.global_weights,
-        normalization=study.normalization,
-        top_k=study.top_k,
-        contributions=False,
-    )
-    return other, tuple(r.key_sources)
+    return other, key_sources_under(study, alt.global_weights)
 
 
 def _steps(study: Study, b: Briefing) -> list[tuple[str, dict[str, Any]]]:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,16 @@ pytestmark = pytest.mark.skipif(
     (CHROMIUM is None or not POPPLER) and os.environ.get("CI") != "true",
     reason="needs chromium and poppler-utils (pdftoppm, pdftotext)",
 )
+
+
+def pdftotext(pdf: Path, page: int, mode: str) -> str:
+    """The text of one page of ``pdf`` by poppler's pdftotext (``-layout`` or ``-bbox``)."""
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), mode, str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.mark.parametrize("case", [CASE, FIGHTER], ids=["precision", "fighter"])
@@ -46,12 +57,7 @@ def test_page_one_of_the_pdf_is_the_summary(lang, case, tmp_path):
     )
     (png,) = tmp_path.glob("p-*1.png")
     assert png.stat().st_size > 10_000  # a page with text on it, not a blank one
-    page_one = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    page_one = pdftotext(pdf, 1, "-layout")
     b = S.briefing(study)
     for k in b.key:
         assert k.id in page_one and k.probability is not None
@@ -59,12 +65,7 @@ def test_page_one_of_the_pdf_is_the_summary(lang, case, tmp_path):
     assert narrative.phrase("next_steps", lang) in page_one
     assert narrative.case_title(study, lang) not in page_one  # the case starts on page two
     assert narrative.section_title("ranking", lang) not in page_one
-    boxes = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    boxes = pdftotext(pdf, 2, "-bbox")
     heights = [
         float(y1) - float(y0)
         for y0, y1 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
