@@ -336,3 +336,15 @@ def test_raw_values_are_written_as_data(fighter):
     payload = next(row for row in raw.rows if row[0] == "Maximum payload")
     assert payload[2:] == ["20,000", "21,000"]
     assert not any("e+" in cell for row in raw.rows for cell in row)
+
+
+def test_the_fighters_chinese_report_has_no_english_words(fighter, tmp_path):
+    """The same check on the other bundled case (no panel, fixed weights, a flat tree)."""
+    if figures.cjk_font() is None:
+        pytest.skip("no CJK font: the zh figures cannot be drawn")
+    out = write_report(fighter, tmp_path / "r", command="ckm run x --lang zh", lang="zh")
+    parser = VisibleText()
+    parser.feed((out / "report.zh.html").read_text("utf-8"))
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", "".join(parser.parts))
+    words = english_words(text, {*NAMES, *data_names(fighter), "ckm run x --lang zh"})
+    assert not words, sorted(set(words))

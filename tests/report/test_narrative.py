@@ -54,6 +54,8 @@ NAMES = (
     "gb18030",
     # citations
     "Hwang & Yoon",
+    "Hwang",
+    "Yoon",
     "Forman & Peniwati",
     "Lahdelma & Salminen",
     "Triantaphyllou & Sánchez",
