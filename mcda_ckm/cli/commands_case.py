@@ -7,6 +7,7 @@ given leaves the case's setting, and a setting the case does not give is the lib
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -58,8 +59,28 @@ __all__ = ["register"]
 
 
 def command_line() -> str:
-    """The command as typed, for the provenance written into results."""
-    return shlex.join(["ckm", *sys.argv[1:]])
+    """The command as typed, for the provenance written into results, with every absolute
+    path made relative to the working folder (issue 15: no absolute path in any output; the
+    command still reruns from the same folder)."""
+    return shlex.join(["ckm", *(relative_arg(a) for a in sys.argv[1:])])
+
+
+def relative_arg(arg: str) -> str:
+    """``arg``, or ``--opt=value``'s value, relative to the working folder when absolute.
+
+    >>> import os
+    >>> here = os.path.join(os.getcwd(), "out", "x")
+    >>> relative_arg(here), relative_arg(f"--out={here}"), relative_arg("5")
+    ('out/x', '--out=out/x', '5')
+    """
+    head, sep, tail = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+    if not os.path.isabs(tail):
+        return arg
+    try:
+        tail = os.path.relpath(tail)
+    except ValueError:  # another drive (Windows): the name alone
+        tail = os.path.basename(tail)
+    return f"{head}{sep}{tail}"
 
 
 def ahp_of(
@@ -140,6 +161,7 @@ def study_of(
     spread: float | None,
     quiet: bool,
     max_memory: str | None = None,
+    lang: StrEnum = DEFAULT_LANG,
 ) -> Study:
     """Load a case, show its warnings and run its study with the options given."""
     from mcda_ckm.workflows.study import run_study
@@ -148,7 +170,9 @@ def study_of(
     c = load_case(case)
     print_warnings(c.warnings)
     settings = ahp_of(c, *ahp)
-    with progress(quiet, "sensitivity") as update:
+    from mcda_ckm.report.narrative import phrase, read_as
+
+    with progress(quiet, phrase("sensitivity_progress", value(lang))) as update:
         study = run_study(
             c,
             ahp=settings,
@@ -162,7 +186,8 @@ def study_of(
             check_memory_budget=max_memory is None or budget is not None,
         )
     if study.matrix.encoding != "utf-8" and not quiet:
-        err.print(f"note: {study.matrix.path} read as {study.matrix.encoding} (not UTF-8)")
+        name = study.matrix.path.name if study.matrix.path else ""
+        err.print(read_as(name, study.matrix.encoding, value(lang)))
     return study
 
 
@@ -221,7 +246,7 @@ def run(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
         written = write(study, target, lang, pdf)
     if study.panel is not None:
         # on stderr also with --json: a script must not lose an expert in silence (issue 14)
@@ -261,7 +286,7 @@ def report(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
@@ -291,7 +316,7 @@ def sensitivity(
 
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
     if study.panel is not None:  # on stderr, with --json too
         print_quality(study.panel, value(lang), study)
     if json_:

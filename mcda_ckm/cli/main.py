@@ -75,3 +75,7 @@ def main() -> None:
             soft_wrap=True,
         )
         raise SystemExit(1) from None
+
+
+if __name__ == "__main__":  # python -m mcda_ckm.cli.main, as python -m mcda_ckm
+    main()

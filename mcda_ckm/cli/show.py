@@ -34,6 +34,10 @@ __all__ = [
 ]
 
 
+JUDGEMENT_ROWS = 15
+"""Judgements the terminal's sensitivity table shows (all are in the report's appendix)."""
+
+
 def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
     """Implausible settings, one line each on stderr (shown even with --quiet)."""
     for w in warnings:
@@ -43,52 +47,26 @@ def print_warnings(warnings: tuple[SettingWarning, ...]) -> None:
 def print_quality(result: PanelResult, lang: Language = "en", study: Study | None = None) -> None:
     """The panel-quality summary on stderr: experts in progress (left out or included), over a
     threshold (kept or excluded), nodes left empty; with a study, the key sources without the
-    flagged experts when they differ."""
-    q = result.quality
-    if q is None:
-        return
-    tree = result.tree
-    names = {e.id: e.name for e in (*result.experts, *q.in_progress)}
-    who = {e.id: escape(e.name) for e in result.experts}
-    line = f"panel: {len(result.experts)} expert(s) in the weights"
-    if q.in_progress:
-        listed = ", ".join(f"{escape(e.name)} ({escape(str(e.path))})" for e in q.in_progress)
-        done = "left out" if q.unfinished == "exclude" else "included for the nodes answered"
-        line += f'; still in progress, {done} ([panel] unfinished = "{q.unfinished}"): {listed}'
-    err.print(line, soft_wrap=True)
-    for o in q.over_threshold:
-        fate = "excluded from the node" if o.excluded else "kept (--policy exclude leaves out)"
-        err.print(
-            f"[yellow]over threshold:[/] {who.get(o.expert, o.expert)} at "
-            f"{escape(tree.label(o.node, lang))}: {o.index} {o.value:.3f} > {o.threshold:.2f} "
-            f"(Koczkodaj {o.koczkodaj:.3f}), {fate}",
-            soft_wrap=True,
-        )
-    for expert, node in q.empty_nodes:
-        err.print(
-            f"[yellow]node left empty:[/] {escape(names.get(expert, expert))} gave no judgement "
-            f"at {escape(tree.label(node, lang))}; the node's weights are the other experts'",
-            soft_wrap=True,
-        )
-    if study is not None and q.flagged and q.without_flagged is not None:
-        from mcda_ckm.ranking.topsis import rank  # only when a study is shown
+    flagged experts. Every line from :func:`mcda_ckm.report.verdicts.quality_lines`."""
+    from mcda_ckm.report import summary as S  # the report package only when a panel is shown
+    from mcda_ckm.report import verdicts as V
 
-        without = rank(
-            study.matrix, q.without_flagged, normalization=study.normalization, top_k=study.top_k
-        ).key_sources
-        flagged = ", ".join(escape(names.get(f, f)) for f in q.flagged)
-        same = list(without) == list(study.ranking.key_sources)
-        err.print(
-            f"key sources without {flagged}: {', '.join(without)}"
-            + (" (the same)" if same else f" (with: {', '.join(study.ranking.key_sources)})"),
-            soft_wrap=True,
-        )
+    key = () if study is None else tuple(study.ranking.key_sources)
+    without = None if study is None else S.without_flagged(study)
+    colour = {"over": "yellow", "empty": "yellow"}
+    for kind, line in V.quality_lines(result, lang, key, without):
+        head, sep, rest = line.partition("：" if lang == "zh" else ": ")
+        if kind in colour and sep:
+            err.print(f"[{colour[kind]}]{escape(head + sep)}[/]{escape(rest)}", soft_wrap=True)
+        else:
+            err.print(escape(line), soft_wrap=True)
 
 
 def print_weights(result: PanelResult, lang: Language = "en") -> None:
     """Per node: each expert's priorities and consistency, the group, revisions, consensus;
     global weights. In Chinese every word comes from :mod:`mcda_ckm.report.narrative`."""
     from mcda_ckm.report import narrative as N  # the report package only when a panel is shown
+    from mcda_ckm.report import verdicts as V
 
     if not N.is_zh(lang):
         print_weights_en(result, lang)
@@ -96,10 +74,11 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
 
     tree = result.tree
     names = {e.id: e.name for e in result.experts}
-    out.print(escape(N.panel_method(result, lang)))
+    out.print(escape(N.unmark(V.panel_method(result, lang))))
     for node, n in result.nodes.items():
         g = n.group
-        table = Table(title=f"{tree.label(node, lang)} ({node})", title_justify="left")
+        title = V.node_title(tree.label(node, lang), node, lang)
+        table = Table(title=title, title_justify="left")
         table.add_column(N.headers(["expert"], lang)[0])
         for c in n.criteria:
             table.add_column(tree.label(c, lang), justify="right")
@@ -112,28 +91,28 @@ def print_weights(result: PanelResult, lang: Language = "en") -> None:
                 escape(names.get(e.expert, e.expert)),
                 *(f"{w:.4f}" for w in p.weights),
                 f"{p.value:.3f}",
-                f"[{colour}]{escape(N.expert_verdict(e, lang))}[/]",
+                f"[{colour}]{escape(V.expert_verdict(e, lang))}[/]",
             )
         table.add_row(
-            f"[bold]{escape(N.group_name(lang))} ({result.aggregation.upper()})[/]",
+            f"[bold]{escape(V.group_name(lang))} ({result.aggregation.upper()})[/]",
             *(f"[bold]{w:.4f}[/]" for w in n.weights),
             f"{g.value:.3f}",
             f"[{'green' if g.consistent else 'red'}]"
-            f"{escape(N.group_verdict(g.consistent, lang))}[/]",
+            f"{escape(V.group_verdict(g.consistent, lang))}[/]",
         )
         out.print(table)
         for e in n.experts:
             if e.suggestions:
                 who = names.get(e.expert, e.expert)
-                fix = N.revisions(e.suggestions, e.priorities.index, tree, lang)
+                fix = V.revisions(e.suggestions, e.priorities.index, tree, lang)
                 out.print(f"  {escape(who)}: {escape(fix)}")
         if n.suggestions:
-            fix = N.revisions(n.suggestions, g.index, tree, lang)
-            out.print(f"  {escape(N.group_name(lang))}: {escape(fix)}")
+            fix = V.revisions(n.suggestions, g.index, tree, lang)
+            out.print(f"  {escape(V.group_name(lang))}: {escape(fix)}")
         if n.consensus is not None:
             cons = n.consensus
             far = None if cons.farthest is None else names.get(n.experts[cons.farthest].expert)
-            line = N.consensus_line(cons.s_star, cons.band, far, cons.s_without_farthest, lang)
+            line = V.consensus_line(cons.s_star, cons.band, far, cons.s_without_farthest, lang)
             out.print("  " + escape(line))
     table = Table(title=N.phrase("global_weights", lang), title_justify="left")
     for col in N.headers(["indicator", "dimension", "weight"], lang):
@@ -272,10 +251,8 @@ def print_ranking(study: Study, lang: Language) -> None:
 
     r, dm, read, tree = study.ranking, study.matrix, study.reading, study.case.tree
     if dm.constant_columns:
-        err.print(
-            f"note: {dm.path}: constant column(s) {', '.join(dm.constant_columns)}: the same "
-            "for every customer, they carry no information"
-        )
+        for line in N.case_lines(study, lang)[1:]:  # the constant indicators, in words
+            err.print(escape(line), soft_wrap=True)
     prob = study.sensitivity.acceptability.key_probability if study.sensitivity else None
     table = Table(
         title=f"{N.section_title('ranking', lang)} ({N.top_header(study.top_k, lang)})",
@@ -303,66 +280,53 @@ def print_ranking(study: Study, lang: Language) -> None:
     out.print(table)
     for i in r.top_k:
         out.print(f"  {escape(N.summary(read, int(i), lang, tree))}")
+    sep = "：" if N.is_zh(lang) else ": "
     out.print(
-        f"{escape(N.section_title('cross', lang))}: "
+        f"{escape(N.section_title('cross', lang))}{sep}"
         f"{escape(N.cross_check_verdict(study.cross, lang))}"
     )
 
 
 def print_sensitivity(study: Study, lang: Language) -> None:
-    """Weight tolerances, the judgements the key set hangs on, SMAA-2 probabilities."""
+    """Weight tolerances, the judgements the key set hangs on, SMAA-2 probabilities; every word
+    from :mod:`mcda_ckm.report.verdicts` in ``lang``."""
     from mcda_ckm.report import narrative  # the report package only when a study is shown
+    from mcda_ckm.report import verdicts as V
 
     s = study.sensitivity
     if s is None:
         return
     tree, ids = study.case.tree, study.matrix.ids
-    table = Table(
-        title="Weight tolerance: the key set stays while the local weight is in [low, high]",
-        title_justify="left",
-    )
-    for col in ("node", "now", "low", "high", "at low", "at high"):
-        table.add_column(col, justify="right" if col in ("now", "low", "high") else "left")
+    table = Table(title=V.tolerance_title(lang), title_justify="left")
+    for k, col in enumerate(V.sensitivity_headers("tolerance", lang)):
+        table.add_column(col, justify="right" if k in (1, 2, 3) else "left")
     for t in sorted(s.tolerances, key=lambda x: x.width):
-        swaps = [
-            f"{b.enters} replaces {b.leaves}" if b.leaves else "never"
-            for b in (t.key_low, t.key_high)
-        ]
         table.add_row(
             tree.label(t.node, lang),
             f"{t.t0:.3f}",
             f"{t.key_low.t:.3f}",
             f"{t.key_high.t:.3f}",
-            *swaps,
+            V.swap(t.key_low, lang),
+            V.swap(t.key_high, lang),
         )
     out.print(table)
     if s.judgements:
-        jt = Table(
-            title="Judgements the key set hangs on (steps on the Saaty scale)", title_justify="left"
-        )
-        for col in ("expert", "node", "judgement", "down", "up"):
+        jt = Table(title=V.judgements_title(lang), title_justify="left")
+        for col in V.sensitivity_headers("judgements", lang):
             jt.add_column(col)
-        names = {e.id: e.name for e in study.case.experts}
-        for j in s.judgements[:15]:
-            jt.add_row(
-                names.get(j.expert, j.expert),
-                tree.label(j.node, lang),
-                scale.describe(j.value, tree.label(j.first, lang), tree.label(j.second, lang)),
-                "∞" if j.steps_down is None else str(j.steps_down),
-                "∞" if j.steps_up is None else str(j.steps_up),
-            )
+        fragile = V.most_fragile_first(s.judgements)
+        for j in fragile[:JUDGEMENT_ROWS]:
+            jt.add_row(*(escape(cell) for cell in V.judgement_row(j, study, lang)))
         out.print(jt)
+        if len(fragile) > JUDGEMENT_ROWS:
+            out.print(escape(narrative.showing(JUDGEMENT_ROWS, len(fragile), lang)))
     acc = s.acceptability
-    pt = Table(
-        title=f"Probability of being a key source ({acc.n_samples:,} samples, "
-        f"{acc.source}, seed {acc.seed})",
-        title_justify="left",
-    )
-    pt.add_column("id")
-    pt.add_column("P(key)", justify="right")  # the terminal table keeps its short header
-    pt.add_column("P(rank 1)", justify="right")
+    pt = Table(title=V.probability_title(acc, lang), title_justify="left")
+    for k, col in enumerate(V.sensitivity_headers("probability", lang)):
+        # the terminal table keeps its short English headers, P(key) and P(rank 1)
+        pt.add_column(col, justify="right" if k else "left")
     for i in np.argsort(-acc.key_probability, kind="stable")[: study.top_k + 5]:
-        pt.add_row(ids[i], f"{acc.key_probability[i]:.1%}", f"{acc.rank_acceptability[i, 0]:.1%}")
+        pt.add_row(*V.probability_row(ids[i], acc.key_probability[i], acc.rank_acceptability[i, 0]))
     out.print(pt)
     out.print(escape(narrative.robustness_verdict(study, lang)))
 

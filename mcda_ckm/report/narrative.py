@@ -9,13 +9,11 @@ so a sentence can be reworded or translated without touching the arithmetic. Eve
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcda_ckm.model import scale
 from mcda_ckm.ranking.crosscheck import CrossCheck
 from mcda_ckm.ranking.reading import (
     GENERIC_LEVER,
@@ -34,8 +32,6 @@ from mcda_ckm.weights.panel import PanelResult
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
-    from mcda_ckm.sensitivity import Bound, JudgementTolerance
-    from mcda_ckm.weights.panel import ExpertNode, Suggestion
     from mcda_ckm.workflows.study import Study
 
 __all__ = [
@@ -43,48 +39,38 @@ __all__ = [
     "case_lines",
     "case_title",
     "clv_intro",
-    "consensus_line",
     "cross_check_verdict",
     "cross_paragraph",
     "cross_scope",
     "direction",
-    "expert_verdict",
     "figure_text",
     "foreign",
     "glossary",
-    "group_name",
-    "group_verdict",
     "headers",
     "index_name",
     "is_zh",
     "join",
-    "judgement",
-    "judgement_row",
-    "judgements_intro",
     "key_source_paragraph",
     "lever",
     "method_notes",
     "notes",
-    "panel_method",
     "percent",
     "period_header",
     "phrase",
     "ranking_intro",
     "ranking_notes",
     "raw_values_intro",
+    "read_as",
     "report_written",
     "reproducibility",
-    "revisions",
     "robustness_verdict",
     "section_title",
     "showing",
-    "suggestion",
     "summary",
-    "swap",
     "title",
-    "tolerance_intro",
     "top_header",
     "unit",
+    "unmark",
 ]
 
 
@@ -108,6 +94,16 @@ def foreign(text: str, lang: str = "en") -> str:
     if not is_zh(lang) or not text:
         return text
     return f"{FOREIGN[0]}{text}{FOREIGN[1]}"
+
+
+def unmark(text: str) -> str:
+    """``text`` without the marks of :func:`foreign`, for what has no language spans (the
+    Markdown report, the terminal).
+
+    >>> unmark(foreign("Saaty (1980)", "zh"))
+    'Saaty (1980)'
+    """
+    return text.replace(FOREIGN[0], "").replace(FOREIGN[1], "")
 
 
 def percent(p: float, digits: int = 0) -> str:
@@ -202,7 +198,7 @@ def cross_check_verdict(cc: CrossCheck, lang: str = "en") -> str:
         for c in cc.disputed
     ]
     return (
-        f"The key sources depend on the method: the methods agree on {len(cc.common)} of {k}, "
+        f"The key sources depend on the method: the methods agree on {len(cc.common)} of {k}; "
         + "; ".join(parts)
         + f" (Kendall's tau between methods >= {tau:.2f})."
     )
@@ -323,15 +319,17 @@ def key_source_paragraph(study: Study, i: int, lang: str = "en") -> str:
         label = tree.label(strong, lang)
         k = read.dimensions.index(strong)
         c = float(read.dimension_closeness[i, k])
-        above = percent(_pct(read, i, strong))
-        text += (
-            f"相对其他客户的优势维度：{label}（贴近度 {c:.2f}，高于 {above} 的其他客户）。"
-            if is_zh(lang)
-            else (
-                f" What sets it apart: {label} (closeness {c:.2f} on it alone, above {above} "
-                "of the other customers)."
+        pct = _pct(read, i, strong)
+        if is_zh(lang):
+            where = "所有客户中最高" if pct >= 1 else f"高于 {percent(pct)} 的其他客户"
+            text += f"相对其他客户的优势维度：{label}（贴近度 {c:.2f}，{where}）。"
+        else:
+            where = (
+                "the highest of all customers"
+                if pct >= 1
+                else f"above {percent(pct)} of the other customers"
             )
-        )
+            text += f" What sets it apart: {label} (closeness {c:.2f} on it alone, {where})."
     sep = "。" if is_zh(lang) else "."
     return f"**{dm.ids[i]} — {dm.names[i]}{sep}** {text}"
 
@@ -359,11 +357,14 @@ def cross_paragraph(study: Study, lang: str = "en") -> str:
     return f"{verdict} (Scope: {cross_scope(study, lang)}.)"
 
 
-def _choice(name: str) -> str:
+def choice(name: str) -> str:
+    """A setting's value (method, completion, policy) in Chinese words (shared with
+    :mod:`mcda_ckm.report.verdicts`)."""
     return P.CHOICES_ZH.get(name, name)
 
 
-def _source(source: str, lang: str) -> str:
+def source_name(source: str, lang: str) -> str:
+    """Where the SMAA-2 weights were sampled from, in ``lang``."""
     return P.SOURCES.get(source, source) if is_zh(lang) else source
 
 
@@ -386,7 +387,7 @@ def robustness_verdict(study: Study, lang: str = "en") -> str:
     parts = []
     if sure:
         parts.append(
-            f"{'、'.join(sure)} 在 {acc.n_samples:,} 个权重样本（{_source(acc.source, lang)}）"
+            f"{'、'.join(sure)} 在 {acc.n_samples:,} 个权重样本（{source_name(acc.source, lang)}）"
             "中至少有 90% 为关键知识源"
             if zh
             else f"{', '.join(sure)} {'is' if len(sure) == 1 else 'are'} key in at least 90% "
@@ -399,6 +400,7 @@ def robustness_verdict(study: Study, lang: str = "en") -> str:
             else "less certain: " + ", ".join(f"{i} ({percent(p)})" for i, p in shaky)
         )
     text = ("；" if zh else "; ").join(parts) + ("。" if zh else ".")
+    text = text[:1].upper() + text[1:]  # "Less certain: ..." when no key source is sure
     if outside:
         text += (
             "关键集合之外，"
@@ -520,88 +522,9 @@ def case_lines(study: Study, lang: str = "en") -> list[str]:
     return out
 
 
-def panel_method(pr: PanelResult, lang: str = "en") -> str:
-    """How the panel's priorities, consistency and aggregation were computed."""
-    ri, rule = ahp.RI_TABLES[pr.ri_table].source, ahp.THRESHOLD_RULES[pr.rule]
-    if is_zh(lang):
-        return (
-            f"优先级计算方法：{_choice(pr.method)}。"
-            f"一致性比率采用随机一致性指标表 {pr.ri_table}（{foreign(ri, lang)}）；"
-            f"接受规则 {pr.rule}（{foreign(rule, lang)}）。"
-            f"专家组判断按 {pr.aggregation.upper()} 集结；"
-            f"超过阈值的专家：{_choice(pr.policy)}。"
-        )
-    return (
-        f"Priorities by the {pr.method.replace('_', ' ')} method. Consistency ratio with the "
-        f"random-index table {pr.ri_table} ({ri}); acceptance rule {pr.rule} ({rule}). Panel "
-        f"aggregated by {pr.aggregation.upper()}; experts over the threshold: {pr.policy}."
-    )
-
-
-def suggestion(s: Suggestion, index: str, tree: CriteriaTree, lang: str = "en") -> str:
-    """A judgement to revise, in the one phrasing of :func:`mcda_ckm.model.scale.revision`."""
-    first, second = tree.label(s.first, lang), tree.label(s.second, lang)
-    zh = "zh" if is_zh(lang) else "en"
-    return scale.revision(s.current, s.suggested, first, second, index, s.value_after, zh)
-
-
-def revisions(
-    suggestions: Sequence[Suggestion], index: str, tree: CriteriaTree, lang: str = "en"
-) -> str:
-    """The judgements to revise of one expert, joined (see :func:`suggestion`)."""
-    sep = "；" if is_zh(lang) else "; "
-    return sep.join(suggestion(s, index, tree, lang) for s in suggestions)
-
-
 def direction(name: str, lang: str = "en") -> str:
     """An indicator's direction as the tree names it ("benefit", "cost"), in ``lang``."""
     return P.DIRECTIONS_ZH.get(name, name) if is_zh(lang) else name
-
-
-def expert_verdict(e: ExpertNode, lang: str = "en") -> str:
-    """An expert's consistency in a word, and the pairs completed for it."""
-    p = e.priorities
-    zh = is_zh(lang)
-    if p.consistent:
-        text = "通过" if zh else "ok"
-    elif e.excluded:
-        text = "已排除" if zh else "excluded"
-    else:
-        text = "超过阈值" if zh else "over"
-    if e.missing:
-        text += (
-            f"；补全 {len(e.missing)} 对判断（{_choice(p.completion)}）"
-            if zh
-            else f"; {len(e.missing)} pair(s) completed ({p.completion})"
-        )
-    return text
-
-
-def group_verdict(consistent: bool, lang: str = "en") -> str:
-    """The group's consistency in a word."""
-    if is_zh(lang):
-        return "通过" if consistent else "超过阈值"
-    return "ok" if consistent else "over"
-
-
-def group_name(lang: str = "en") -> str:
-    """The row of the panel's aggregated judgements."""
-    return "专家组" if is_zh(lang) else "group"
-
-
-def consensus_line(
-    s_star: float, band: str, farthest: str | None, s_without: float, lang: str = "en"
-) -> str:
-    """Goepel's consensus S* of a node and the expert farthest from the group."""
-    if is_zh(lang):
-        line = f"共识度 {s_star:.0%}（{P.BANDS.get(band, band)}）"
-        if farthest is not None:
-            line += f"；与专家组偏离最大：{farthest}（去除后共识度 {s_without:.0%}）"
-        return line + "。"
-    line = f"Consensus S* = {s_star:.0%} ({band})"
-    if farthest is not None:
-        line += f"; farthest from the group: {farthest} (S* without: {s_without:.0%})"
-    return line + "."
 
 
 def _normalization(norm: str, lang: str) -> str:
@@ -621,8 +544,13 @@ def ranking_intro(study: Study, lang: str = "en") -> str:
         )
     return (
         f"TOPSIS ({norm}) ranks the customers by their closeness "
-        f"to the ideal customer under the weights above; the top {study.top_k} are the key "
-        "sources (highlighted). The dimension columns are each customer's closeness on that "
+        "to the ideal customer under the weights above; "
+        + (
+            "the top customer is the key source"
+            if study.top_k == 1
+            else f"the top {study.top_k} are the key sources"
+        )
+        + " (highlighted). The dimension columns are each customer's closeness on that "
         "dimension's indicators alone."
     )
 
@@ -655,74 +583,6 @@ def ranking_notes(study: Study, shown: int, lang: str = "en") -> list[str]:
     return out
 
 
-def swap(b: Bound, lang: str = "en") -> str:
-    """What happens to the key set at one end of a weight's tolerance."""
-    if not b.leaves:
-        return "不变" if is_zh(lang) else "never"
-    return f"{b.enters} 取代 {b.leaves}" if is_zh(lang) else f"{b.enters} replaces {b.leaves}"
-
-
-def tolerance_intro(lang: str = "en") -> str:
-    """What the tolerance table shows."""
-    if is_zh(lang):
-        return (
-            "每个权重的精确容差（对贴近度之差求根）：只要局部权重保持在 [下限, 上限] 之内，"
-            "关键集合就保持不变。"
-        )
-    return (
-        "Exact tolerance of every weight (root-finding on closeness differences): the key "
-        "set stays the same while the local weight stays inside [low, high]."
-    )
-
-
-def judgements_intro(lang: str = "en") -> str:
-    """What the table of judgement tolerances shows."""
-    if is_zh(lang):
-        return (
-            "关键集合所依赖的判断：每项判断在 1–9 标度上可向下（偏向第二项）或向上（偏向第一项）"
-            "移动多少级而关键集合不变（∞：在标度范围内始终不变）。"
-        )
-    return (
-        "The judgements the key set hangs on: how many steps on the Saaty scale each can "
-        "move down (towards the second) or up (towards the first) before the key set "
-        "changes (∞: never within the scale)."
-    )
-
-
-def judgement(value: float, first: str, second: str, lang: str = "en") -> str:
-    """A judgement in words (:func:`mcda_ckm.model.scale.describe` in English).
-
-    >>> judgement(5, "A", "B", "zh"), judgement(1 / 3, "A", "B", "zh")
-    ('A 优于 B：明显重要（5）', 'B 优于 A：稍微重要（3）')
-    """
-    if not is_zh(lang):
-        return scale.describe(value, first, second)
-    if value < 1:
-        first, second, value = second, first, 1 / value
-    if math.isclose(value, 1, rel_tol=scale.RTOL):
-        return f"{first} 与 {second}：同等重要（1）"
-    rounded = round(value)
-    if math.isclose(value, rounded, rel_tol=scale.RTOL) and rounded in P.JUDGEMENT_WORDS_ZH:
-        return f"{first} 优于 {second}：{P.JUDGEMENT_WORDS_ZH[rounded]}（{rounded}）"
-    return f"{first} 优于 {second}：{value:.3g}"
-
-
-def judgement_row(j: JudgementTolerance, study: Study, lang: str = "en") -> list[str]:
-    """A row of the judgement-tolerance table: expert, node, judgement, steps down and up."""
-    tree = study.case.tree
-    names = {e.id: e.name for e in study.case.experts}
-    expert = names.get(j.expert, j.expert)
-    if j.expert == "group" and j.expert not in names:
-        expert = group_name(lang)
-    return [
-        expert,
-        tree.label(j.node, lang),
-        judgement(j.value, tree.label(j.first, lang), tree.label(j.second, lang), lang),
-        "∞" if j.steps_down is None else str(j.steps_down),
-        "∞" if j.steps_up is None else str(j.steps_up),
-    ]
-
-
 def notes(study: Study, lang: str = "en") -> list[str]:
     """The method notes: every named choice behind the numbers, with its source."""
     zh = is_zh(lang)
@@ -745,8 +605,8 @@ def notes(study: Study, lang: str = "en") -> list[str]:
         agg = mn["aggregation"].upper()
         out += (
             [
-                f"AHP 优先级：{_choice(mn['priorities'])}；缺失判断的补全："
-                f"{_choice(mn['completion'])}。",
+                f"AHP 优先级：{choice(mn['priorities'])}；缺失判断的补全："
+                f"{choice(mn['completion'])}。",
                 f"随机一致性指标表：{mn['random_index_table']} — "
                 f"{foreign(mn['random_index_source'], lang)}。",
                 f"CR 规则：{mn['cr_rule']} — {foreign(mn['cr_rule_source'], lang)}。"
@@ -773,7 +633,7 @@ def notes(study: Study, lang: str = "en") -> list[str]:
         acc = s.acceptability
         around = acc.source == "around"
         out.append(
-            f"SMAA-2（Lahdelma & Salminen 2001）：按“{_source(acc.source, lang)}”抽取 "
+            f"SMAA-2（Lahdelma & Salminen 2001）：按“{source_name(acc.source, lang)}”抽取 "
             f"{acc.n_samples:,} 个权重样本"
             + (f"（离散度 {s.spread}）" if around else "")
             + f"，随机种子 {acc.seed}。权重扫描：变动后按比例重新归一化（Triantaphyllou & "
@@ -857,6 +717,13 @@ def report_written(folder: str, html_file: str, lang: str = "en") -> str:
     return f"Report written to {folder}/ — open {html_file} in a browser."
 
 
+def read_as(file: str, encoding: str, lang: str = "en") -> str:
+    """The CLI's note when the customers file was not UTF-8."""
+    if is_zh(lang):
+        return f"注意：{file} 按 {encoding} 编码读取（不是 UTF-8）"
+    return f"note: {file} read as {encoding} (not UTF-8)"
+
+
 def unit(text: str, lang: str = "en") -> str:
     """An indicator's unit as the tree gives it, in Chinese when the phrase book has it."""
     return P.UNITS_ZH.get(text, text) if is_zh(lang) else text
@@ -870,5 +737,5 @@ def caption(name: str, lang: str = "en", label: str = "") -> str:
 def figure_text(key: str, lang: str = "en", **values: object) -> str:
     """An axis label or legend of a figure (keys of :data:`mcda_ckm.report.phrases.FIGURE_TEXT`)."""
     if key == "key_probability" and is_zh(lang):
-        values = {**values, "source": _source(str(values.get("source", "")), lang)}
+        values = {**values, "source": source_name(str(values.get("source", "")), lang)}
     return P.FIGURE_TEXT["zh" if is_zh(lang) else "en"][key].format(**values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from mcda_ckm import sensitivity as sens
 from mcda_ckm.report import figures
 from mcda_ckm.report import narrative as N
 from mcda_ckm.report import summary as S
+from mcda_ckm.report import verdicts as V
 from mcda_ckm.workflows.study import Study
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "Section",
     "Table",
     "figures_of",
+    "raw_number",
     "sections",
     "summary_section",
     "title_of",
@@ -312,28 +315,28 @@ def sections(
     # -- panel
     if study.panel is not None:
         pr = study.panel
-        blocks = [N.panel_method(pr, lang)]
+        blocks = [V.panel_method(pr, lang)]
         for node, n in pr.nodes.items():
             rows = []
             for e in n.experts:
                 p = e.priorities
-                fix = N.revisions(e.suggestions[:2], p.index, tree, lang)
+                fix = V.revisions(e.suggestions[:2], p.index, tree, lang)
                 rows.append(
                     [
                         names.get(e.expert, e.expert),
                         _f(p.value),
                         f"{p.threshold:.2f}",
-                        N.expert_verdict(e, lang),
+                        V.expert_verdict(e, lang),
                         fix,
                     ]
                 )
             g = n.group
             rows.append(
                 [
-                    N.group_name(lang),
+                    V.group_name(lang),
                     _f(g.value),
                     f"{g.threshold:.2f}",
-                    N.group_verdict(g.consistent, lang),
+                    V.group_verdict(g.consistent, lang),
                     "",
                 ]
             )
@@ -346,7 +349,7 @@ def sections(
                         [names.get(e.expert, e.expert), *(f"{w:.3f}" for w in e.priorities.weights)]
                         for e in n.experts
                     ]
-                    + [[N.group_name(lang), *(f"{w:.3f}" for w in n.weights)]],
+                    + [[V.group_name(lang), *(f"{w:.3f}" for w in n.weights)]],
                     highlight={len(n.experts)},
                     align_right=set(range(1, len(n.criteria) + 1)),
                 )
@@ -372,7 +375,7 @@ def sections(
                     else names.get(n.experts[c.farthest].expert, n.experts[c.farthest].expert)
                 )
                 blocks.append(
-                    N.consensus_line(c.s_star, c.band, farthest, c.s_without_farthest, lang)
+                    V.consensus_line(c.s_star, c.band, farthest, c.s_without_farthest, lang)
                 )
         out.append(Section("panel", N.section_title("panel", lang), blocks))
 
@@ -435,7 +438,7 @@ def sections(
                 [
                     tree.label(c, lang),
                     N.unit(str(tree.attr(c, "unit", "")), lang),
-                    *(f"{dm.values[i, j]:,.4g}" for i in shown_ids),
+                    *(raw_number(float(dm.values[i, j])) for i in shown_ids),
                 ]
                 for j, c in enumerate(dm.criteria)
             ],
@@ -500,13 +503,13 @@ def sections(
                 f"{tol.t0:.3f}",
                 f"{tol.key_low.t:.3f}",
                 f"{tol.key_high.t:.3f}",
-                N.swap(tol.key_low, lang),
-                N.swap(tol.key_high, lang),
+                V.swap(tol.key_low, lang),
+                V.swap(tol.key_high, lang),
                 f"{tol.top_low.t:.3f} – {tol.top_high.t:.3f}",
             ]
             for tol in sorted(s.tolerances, key=lambda x: x.width)
         ]
-        blocks.append(N.tolerance_intro(lang))
+        blocks.append(V.tolerance_intro(lang))
         blocks.append(
             table(
                 ["node", "now", "low", "high", "at low", "at high", "top customer stays"],
@@ -518,10 +521,10 @@ def sections(
         blocks += [figs["tornado"], figs["key_probability"], figs["acceptability"]]
         appendix: Section | None = None
         if s.judgements:
-            fragile = sorted(s.judgements, key=lambda j: (j.slack, j.expert != "group"))
+            fragile = V.most_fragile_first(s.judgements)
             header = ["expert", "node", "judgement", "steps down", "steps up"]
-            rows = [N.judgement_row(j, study, lang) for j in fragile[:JUDGEMENT_ROWS]]
-            blocks.append(N.judgements_intro(lang))
+            rows = [V.judgement_row(j, study, lang) for j in fragile[:JUDGEMENT_ROWS]]
+            blocks.append(V.judgements_intro(lang))
             blocks.append(table(header, rows, align_right={3, 4}))
             if len(fragile) > JUDGEMENT_ROWS:
                 blocks.append(N.showing(JUDGEMENT_ROWS, len(fragile), lang))
@@ -531,7 +534,7 @@ def sections(
                 [
                     table(
                         header,
-                        [N.judgement_row(j, study, lang) for j in fragile],
+                        [V.judgement_row(j, study, lang) for j in fragile],
                         align_right={3, 4},
                     )
                 ],
@@ -565,13 +568,8 @@ def sections(
 # ---------------------------------------------------------------- renderers
 
 
-def _unmark(text: str) -> str:
-    """Markdown has no language spans: the marks of :func:`narrative.foreign` are dropped."""
-    return text.replace(N.FOREIGN[0], "").replace(N.FOREIGN[1], "")
-
-
 def _md_cell(text: str) -> str:
-    return _unmark(str(text)).replace("|", "\\|").replace("\n", " ")
+    return N.unmark(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures") -> str:
@@ -608,7 +606,7 @@ def to_markdown(secs: list[Section], title: str, *, figure_dir: str = "figures")
             elif isinstance(b, Meta):
                 lines.append(f"*{b.text}*")
             else:
-                lines.append(_unmark(b))
+                lines.append(N.unmark(b))
             lines.append("")
     return "\n".join(lines)
 
@@ -632,12 +630,14 @@ tr.key td{background:#fff4cc;font-weight:600}figure{margin:1em 0}img{max-width:1
 figcaption{font-size:.85em;color:#555}cite{font-style:normal}
 nav{font-size:.85em;margin:.8em 0;color:#555}nav a{margin-right:.9em;white-space:nowrap}
 @media (max-width:600px){body{padding:0 .6em}h1{font-size:1.2em}table{font-size:.8em}
-#summary{padding:.2em .5em}#summary td{white-space:nowrap}}
-.nw{white-space:nowrap}
+#summary{padding:.2em .5em}#summary td{white-space:nowrap}nav a{white-space:normal}}
+.nw{white-space:nowrap}code{overflow-wrap:anywhere}
 @media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10pt}
 nav{display:none}h2{break-before:page}#summary{break-after:page;border:none;padding:0;
 background:none}#summary h2{break-before:auto}figure,table,tr{break-inside:avoid}
-.scroll{overflow:visible}a{color:inherit;text-decoration:none}}
+.scroll{overflow:visible}a{color:inherit;text-decoration:none}
+table{font-size:7.5pt}th,td{padding:.15em .25em}td.r{white-space:nowrap}
+.lw{overflow-wrap:anywhere}}
 """
 
 
@@ -658,13 +658,44 @@ def _foreign_html(escaped: str) -> str:
     """The marks of :func:`narrative.foreign` as ``<span lang="en">``, and hyphenated tokens
     kept whole (text already escaped)."""
     a, b = N.FOREIGN
-    out = HYPHENATED.sub(r'<span class="nw">\1</span>', escaped)
+    # not inside <code>: a command line may break anywhere (a long path would widen the page)
+    parts = re.split(r"(<code>.*?</code>)", escaped)
+    out = "".join(
+        part if k % 2 else HYPHENATED.sub(r'<span class="nw">\1</span>', part)
+        for k, part in enumerate(parts)
+    )
     return re.sub(f"{a}(.+?){b}", r'<span lang="en">\1</span>', out)
+
+
+def raw_number(v: float) -> str:
+    """A raw indicator value as a reader reads data: integers whole with thousands separators
+    (20,000 lb, never "2e+04"), others to four significant digits, trailing zeros dropped.
+
+    >>> [raw_number(v) for v in (20000.0, 3022.3, 200.8, 0.71, 5.5, 1e-5, float("nan"))]
+    ['20,000', '3,022', '200.8', '0.71', '5.5', '1e-05', '–']
+    """
+    if not math.isfinite(v):
+        return "–"
+    if v == round(v) and abs(v) < 1e15:
+        return f"{v:,.0f}"
+    if abs(v) < 1e-3:
+        return f"{v:.3g}"
+    digits = max(0, 3 - math.floor(math.log10(abs(v))))
+    text = f"{v:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _header_html(text: str) -> str:
+    """A table header, its long words (10 letters or more) in ``<span class="lw">``: on paper
+    they may break inside (Chromium has no hyphenation dictionary), so that a wide table fits
+    the A4 page instead of Chromium shrinking the whole page to fit it; short words never
+    break."""
+    return re.sub(r"\w{10,}", lambda m: f'<span class="lw">{m.group(0)}</span>', html.escape(text))
 
 
 def _table_html(b: Table) -> list[str]:
     parts = ['<div class="scroll"><table><thead><tr>']
-    parts += [f"<th>{html.escape(h)}</th>" for h in b.header]
+    parts += [f"<th>{_header_html(h)}</th>" for h in b.header]
     parts.append("</tr></thead><tbody>")
     for k, row in enumerate(b.rows):
         parts.append('<tr class="key">' if k in b.highlight else "<tr>")

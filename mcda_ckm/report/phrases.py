@@ -69,6 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
         "run_at": "Run at",
         "global_weights": "Global indicator weights",
         "clv": "Customer lifetime value from the cash flows",
+        "sensitivity_progress": "sensitivity",
     },
     "zh": {
         "report": "关键客户知识源识别报告",
@@ -104,6 +105,7 @@ TEXT: dict[str, dict[str, str]] = {
         "run_at": "运行时间",
         "global_weights": "指标全局权重",
         "clv": "由现金流计算的客户终身价值",
+        "sensitivity_progress": "敏感性分析",
     },
 }
 """Section titles and the counting words of the case summary."""
@@ -127,6 +129,7 @@ HEADERS_ZH: dict[str, str] = {
     "closeness": "贴近度",
     "weak": "短板维度",
     "P(key)": "成为关键源的概率",
+    "P(rank 1)": "排名第一的概率",
     "method": "方法",
     "node": "节点",
     "now": "当前",

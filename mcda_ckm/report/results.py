@@ -16,7 +16,6 @@ import numpy as np
 
 from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
-from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
 from mcda_ckm.report import summary as S
 from mcda_ckm.report.narrative import method_notes
@@ -117,18 +116,8 @@ def _quality(result: PanelResult, study: Study | None) -> dict[str, Any] | None:
     out = q.to_dict(result.leaves)
     if study is not None:
         out["key_sources"] = list(study.ranking.key_sources)
-        out["key_sources_without_flagged"] = (
-            None
-            if q.without_flagged is None
-            else list(
-                rank(
-                    study.matrix,
-                    q.without_flagged,
-                    normalization=study.normalization,
-                    top_k=study.top_k,
-                ).key_sources
-            )
-        )
+        without = S.without_flagged(study)
+        out["key_sources_without_flagged"] = None if without is None else list(without)
     return out
 
 

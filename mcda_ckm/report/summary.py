@@ -31,13 +31,22 @@ from mcda_ckm.model import scale
 from mcda_ckm.model.settings import Policy
 from mcda_ckm.ranking.topsis import rank
 from mcda_ckm.report import narrative as N
+from mcda_ckm.report import verdicts as V
 from mcda_ckm.weights.panel import evaluate
 
 if TYPE_CHECKING:
     from mcda_ckm.sensitivity import Bound, JudgementTolerance, Tolerance
     from mcda_ckm.workflows.study import Study
 
-__all__ = ["CHALLENGER", "FIRM", "Briefing", "briefing", "facts_to_dict", "words"]
+__all__ = [
+    "CHALLENGER",
+    "FIRM",
+    "Briefing",
+    "briefing",
+    "facts_to_dict",
+    "without_flagged",
+    "words",
+]
 
 FIRM = 0.9
 """A key source key in at least this share of the weight samples is "firm", else "contested"."""
@@ -78,6 +87,8 @@ class Briefing:
     steps: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
     other_policy: str | None = None
     key_other_policy: tuple[str, ...] = ()
+    flagged: tuple[str, ...] = ()
+    key_without_flagged: tuple[str, ...] | None = None
 
 
 def _label(p: float | None) -> str:
@@ -124,8 +135,7 @@ def briefing(study: Study) -> Briefing:
                 challengers.append(Source(i, dm.ids[i], dm.names[i], float(prob[i]), "challenger"))
         judgement_count = len(s.judgements)
         if s.judgements:
-            ordered = sorted(s.judgements, key=lambda j: (j.slack, j.expert != "group"))
-            fragile = ordered[0]
+            fragile = V.most_fragile_first(s.judgements)[0]
             fragile_count = sum(1 for j in s.judgements if j.slack == 0)
     over: list[tuple[str, str, str, float, float, bool]] = []
     completed: list[tuple[str, str, str, str, float]] = []
@@ -142,6 +152,7 @@ def briefing(study: Study) -> Briefing:
                     value = float(p.matrix[crit.index(a), crit.index(b)])
                     completed.append((e.expert, node, a, b, value))
     other, key_other = _other_policy(study) if over else (None, ())
+    q = study.panel.quality if study.panel is not None else None
     cross = study.cross
     facts = Briefing(
         key=key,
@@ -157,8 +168,34 @@ def briefing(study: Study) -> Briefing:
         completed=tuple(completed),
         other_policy=other,
         key_other_policy=key_other,
+        flagged=() if q is None else tuple(q.flagged),
+        key_without_flagged=without_flagged(study),
     )
     return Briefing(**{**facts.__dict__, "steps": tuple(_steps(study, facts))})
+
+
+def without_flagged(study: Study) -> tuple[str, ...] | None:
+    """The key sources under the panel's weights without its flagged experts (over a threshold
+    and kept, or unfinished and included): :attr:`mcda_ckm.weights.panel.PanelQuality.
+    without_flagged`, the library's re-run of the weights without them, ranked as the study
+    ranks. None when nobody is flagged, or when leaving them out empties a node."""
+    q = study.panel.quality if study.panel is not None else None
+    if q is None or not q.flagged or q.without_flagged is None:
+        return None
+    return key_sources_under(study, q.without_flagged)
+
+
+def key_sources_under(study: Study, weights: np.ndarray) -> tuple[str, ...]:
+    """The key sources of the study's customers under other global ``weights`` (the study's
+    normalisation and k)."""
+    r = rank(
+        study.matrix,
+        weights,
+        normalization=study.normalization,
+        top_k=study.top_k,
+        contributions=False,
+    )
+    return tuple(r.key_sources)
 
 
 def _other_policy(study: Study) -> tuple[str | None, tuple[str, ...]]:
@@ -176,14 +213,7 @@ def _other_policy(study: Study) -> tuple[str | None, tuple[str, ...]]:
         )
     except CkmError:  # e.g. every expert of a node over the threshold: no panel left
         return None, ()
-    r = rank(
-        study.matrix,
-        alt.global_weights,
-        normalization=study.normalization,
-        top_k=study.top_k,
-        contributions=False,
-    )
-    return other, tuple(r.key_sources)
+    return other, key_sources_under(study, alt.global_weights)
 
 
 def _steps(study: Study, b: Briefing) -> list[tuple[str, dict[str, Any]]]:
@@ -268,6 +298,9 @@ def facts_to_dict(study: Study, b: Briefing) -> dict[str, Any]:
             {"expert": e, "node": n, "first": a, "second": c, "value": v}
             for e, n, a, c, v in b.completed
         ],
+        "key_sources_without_flagged": None
+        if b.key_without_flagged is None
+        else {"flagged": list(b.flagged), "key_sources": list(b.key_without_flagged)},
         "key_sources_other_policy": None
         if b.other_policy is None
         else {"inconsistent_experts": b.other_policy, "key_sources": list(b.key_other_policy)},
@@ -323,8 +356,8 @@ def fragile_sentence(study: Study, b: Briefing, lang: str = "en") -> str:
         return ""
     tree = study.case.tree
     names = {e.id: e.name for e in study.case.experts}
-    who = N.group_name(lang) if j.expert == "group" else names.get(j.expert, j.expert)
-    what = N.judgement(j.value, tree.label(j.first, lang), tree.label(j.second, lang), lang)
+    who = V.group_name(lang) if j.expert == "group" else names.get(j.expert, j.expert)
+    what = V.judgement(j.value, tree.label(j.first, lang), tree.label(j.second, lang), lang)
     steps = j.slack
     if N.is_zh(lang):
         text = f"最敏感的判断：{who}，{what}；在 1–9 标度上移动 {steps + 1} 级即改变关键集合"
@@ -419,14 +452,16 @@ def panel_sentences(study: Study, b: Briefing, lang: str = "en") -> list[str]:
             )
     for e, _node, a, c, v in b.completed:
         who = names.get(e, e)
-        pair = N.judgement(v, tree.label(a, lang), tree.label(c, lang), lang)
+        pair = V.judgement(v, tree.label(a, lang), tree.label(c, lang), lang)
         out.append(
             f"{who}未给出的一对判断已补全：{pair}。"
             if zh
             else f"{who} left a pair unanswered; it was completed as: {pair}."
         )
     out += quality_sentences(study, lang)
-    if b.other_policy is not None:
+    if b.key_without_flagged is not None:
+        out.append(_without_flagged_sentence(study, b, lang))
+    elif b.other_policy is not None:
         now = [k.id for k in b.key]
         gained = [i for i in b.key_other_policy if i not in now]
         lost = [i for i in now if i not in b.key_other_policy]
@@ -448,6 +483,26 @@ def panel_sentences(study: Study, b: Briefing, lang: str = "en") -> list[str]:
     if not out and study.panel is not None:
         out.append("专家组判断全部通过一致性检验。" if zh else "Every expert is consistent.")
     return out
+
+
+def _without_flagged_sentence(study: Study, b: Briefing, lang: str) -> str:
+    """The key set without the flagged experts, beside the key set with them."""
+    assert b.key_without_flagged is not None
+    names = {e.id: e.name for e in study.case.experts}
+    who = N.join([names.get(f, f) for f in b.flagged], lang)
+    now = [k.id for k in b.key]
+    alt = list(b.key_without_flagged)
+    gained = [i for i in alt if i not in now]
+    lost = [i for i in now if i not in alt]
+    ids = N.join(alt, lang)
+    if N.is_zh(lang):
+        diff = f"（{N.join(gained, lang)} 取代 {N.join(lost, lang)}）" if gained else "（不变）"
+        return f"去除{who}的全部判断后重新计算权重，关键知识源为 {ids}{diff}。"
+    diff = f" ({N.join(gained)} in place of {N.join(lost)})" if gained else " (the same)"
+    return (
+        f"Without {who} (weights recomputed from the other experts), the key sources would "
+        f"be {ids}{diff}."
+    )
 
 
 def step_sentence(study: Study, step: str, v: dict[str, Any], lang: str = "en") -> str:
@@ -477,7 +532,8 @@ def step_sentence(study: Study, step: str, v: dict[str, Any], lang: str = "en") 
             if panel
             else (f"Before committing to {ids}, {who} {node}")
         )
-        return text + (f" and compare them with {rivals}." if rivals else ".")
+        them = "them" if len(v["ids"]) > 1 else "it"
+        return text + (f" and compare {them} with {rivals}." if rivals else ".")
     if step == "revise":
         who, where = names.get(v["expert"], v["expert"]), tree.label(v["node"], lang)
         return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -267,3 +268,24 @@ def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CKM_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         cli.main()
+
+
+def test_run_writes_no_absolute_path_even_when_one_is_typed(tmp_path, monkeypatch):
+    """Issue 15 point 10, from the command line: ``--out`` typed as an absolute path appears in
+    the provenance relative to the working folder; no output file holds an absolute path."""
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    out = (tmp_path / "deep" / "rep").resolve()
+    monkeypatch.setattr(sys, "argv", ["ckm", "run", str(Path(CASE).resolve()), "--out", str(out)])
+    r = invoke("run", Path(CASE).resolve(), "--out", out, "--samples", "100", "-q")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads((out / "results.json").read_text("utf-8"))
+    assert " --out deep/rep" in data["provenance"]["command"]
+    absolute = [
+        re.compile(rf"(?<!\.\.){re.escape(str(p))}") for p in (tmp_path, Path(CASE).resolve())
+    ]  # "../../x" holds "/x" but is relative
+    for f in out.rglob("*"):
+        if f.suffix in (".json", ".md", ".csv", ".html"):
+            text = f.read_text("utf-8")
+            assert not any(a.search(text) for a in absolute), f.name

@@ -13,7 +13,7 @@ import pytest
 from mcda_ckm.model.case import load_case
 from mcda_ckm.report.writers import write_report
 from mcda_ckm.workflows.study import run_study
-from tests.conftest import CASE
+from tests.conftest import CASE, FIGHTER
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Outside CI a machine without Chromium skips this test; CI (CI=true) installs Chromium in
@@ -81,17 +81,19 @@ def _keep(shot: Path) -> None:
         shutil.copy2(shot, Path(ARTIFACTS) / shot.name)
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """An English then a Chinese report of the bundled case, into one folder."""
+@pytest.fixture(scope="module", params=[CASE, FIGHTER], ids=["precision", "fighter"])
+def reports(request, tmp_path_factory):
+    """An English then a Chinese report of each bundled case, into one folder."""
     from mcda_ckm.report import figures
 
     if figures.cjk_font() is None:
         pytest.skip("no CJK font: the zh figures cannot be drawn")
-    study = run_study(load_case(CASE), samples=500)
+    study = run_study(load_case(request.param), samples=500)
     out = tmp_path_factory.mktemp("first-screen") / "report"
-    write_report(study, out, command="ckm run")
-    write_report(study, out, command="ckm run --lang zh", lang="zh")
+    # a command line as typed, with a long path in it (the reproducibility line must wrap)
+    command = f"ckm run ../../cases/{Path(request.param).name} --out {out}"
+    write_report(study, out, command=command)
+    write_report(study, out, command=f"{command} --lang zh", lang="zh")
     return study, out
 
 
@@ -100,8 +102,9 @@ def reports(tmp_path_factory):
 def test_the_answer_is_on_the_first_screen(reports, lang, viewport, tmp_path):
     """What a reader sees first (the top 900 px): the key sources' ids, their probabilities of
     being key and the weight the key set hangs on, in both languages, on a desktop (1280 px)
-    and a phone (390 px). On the phone no table makes the page wider than the screen (tables
-    scroll in their box) and no id is broken across lines."""
+    and a phone (390 px), for both bundled cases. On the phone nothing makes the page wider
+    than the screen (tables scroll in their box, long contents links wrap) and no id is broken
+    across lines."""
     assert CHROMIUM is not None, "CI=true but Chromium is not installed"
     from playwright.sync_api import sync_playwright
 
@@ -114,7 +117,8 @@ def test_the_answer_is_on_the_first_screen(reports, lang, viewport, tmp_path):
     assert b.decisive is not None
     decisive = study.case.tree.label(b.decisive.node, lang)
     width, height = VIEWPORTS[viewport]
-    shot = tmp_path / f"first-screen-{lang}-{width}.png"
+    case = "" if study.case.path.name == "precision-machinery" else f"{study.case.path.name}-"
+    shot = tmp_path / f"first-screen-{case}{lang}-{width}.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})

@@ -289,3 +289,62 @@ def test_tables_show_raw_values_clv_and_every_judgement(study):
         for r in appendix.rows
     ]
     assert steps == sorted(steps)
+
+
+# --- read as a reader would, on both bundled cases -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fighter() -> Study:
+    return run_study(load_case(FIGHTER), samples=300)
+
+
+def test_sentences_read_right_on_both_cases(study, fighter):
+    """What the screenshots showed: a customer above every other on a dimension is "the
+    highest of all customers", never "above 100% of the other customers" (a percentile of 1 is
+    not a rounded probability); a verdict starts with a capital ("Less certain: A1 (65%)"
+    when no key source is sure); one key source is "the top customer", not "the top 1 are";
+    the cross-check's clauses are separated ("agree on 0 of 1; A1 is key only ...")."""
+    for s in (study, fighter):
+        for i in map(int, s.ranking.top_k):
+            en = narrative.key_source_paragraph(s, i, "en")
+            zh = narrative.key_source_paragraph(s, i, "zh")
+            assert "above 100%" not in en and "高于 100%" not in zh, en
+            if s.reading.dimension_percentile[i].max() == 1:
+                assert "the highest of all customers" in en and "所有客户中最高" in zh
+        verdict = narrative.robustness_verdict(s, "en")
+        assert verdict[:1].isupper(), verdict
+    assert narrative.robustness_verdict(fighter, "en").startswith("Less certain: A1 (")
+    intro = narrative.ranking_intro(fighter, "en")
+    assert "the top customer is the key source" in intro and "top 1 are" not in intro
+    assert "the methods agree on 0 of 1; A1 is key only" in narrative.cross_check_verdict(
+        fighter.cross, "en"
+    )
+    steps = S.words(fighter, S.briefing(fighter), "en")["steps"]
+    assert (
+        "Before committing to A1, confirm the fixed weight (case.toml) of Reliability and "
+        in (steps[0])
+    )
+    assert steps[0].endswith("compare it with A3.")
+
+
+def test_raw_values_are_written_as_data(fighter):
+    """Hwang & Yoon's payloads are 20,000 and 21,000 lb: the raw-value table shows them so,
+    not "2e+04" and "2.1e+04"."""
+    secs = {s.key: s for s in pages.sections(fighter, command="x")}
+    raw = next(b for b in secs["key"].blocks if isinstance(b, pages.Table))
+    payload = next(row for row in raw.rows if row[0] == "Maximum payload")
+    assert payload[2:] == ["20,000", "21,000"]
+    assert not any("e+" in cell for row in raw.rows for cell in row)
+
+
+def test_the_fighters_chinese_report_has_no_english_words(fighter, tmp_path):
+    """The same check on the other bundled case (no panel, fixed weights, a flat tree)."""
+    if figures.cjk_font() is None:
+        pytest.skip("no CJK font: the zh figures cannot be drawn")
+    out = write_report(fighter, tmp_path / "r", command="ckm run x --lang zh", lang="zh")
+    parser = VisibleText()
+    parser.feed((out / "report.zh.html").read_text("utf-8"))
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", "".join(parser.parts))
+    words = english_words(text, {*NAMES, *data_names(fighter), "ckm run x --lang zh"})
+    assert not words, sorted(set(words))

@@ -18,7 +18,8 @@ from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.ranking.crosscheck import cross_check
 from mcda_ckm.ranking.reading import reading
 from mcda_ckm.ranking.topsis import rank
-from mcda_ckm.report import figures, narrative, pages, phrases
+from mcda_ckm.report import figures, narrative, pages, phrases, verdicts
+from mcda_ckm.report import summary as S
 from mcda_ckm.report.pages import Bullets, Figure, Heading, Meta, Table
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights import consensus as goepel
@@ -46,8 +47,15 @@ NAMES = (
     "mcda_ckm",
     "SHA-256",
     "Harker",
+    "Koczkodaj",
+    # options to type, encodings
+    "--policy exclude",
+    "UTF-8",
+    "gb18030",
     # citations
     "Hwang & Yoon",
+    "Hwang",
+    "Yoon",
     "Forman & Peniwati",
     "Lahdelma & Salminen",
     "Triantaphyllou & Sánchez",
@@ -118,6 +126,9 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
     )
     same = cross_check(clear, [0.5, 0.3, 0.2], top_k=2)
     assert study.panel is not None and study.sensitivity is not None
+    assert fixed.sensitivity is not None
+    panel, sens = study.panel, study.sensitivity
+    accs = (sens.acceptability, fixed.sensitivity.acceptability)
     nodes = list(study.panel.nodes.values())
     experts = [e for n in nodes for e in n.experts]
     suggestions = [(s, e.priorities.index) for e in experts for s in e.suggestions]
@@ -154,37 +165,51 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
         "case_lines": lambda lang: (
             narrative.case_lines(study, lang) + narrative.case_lines(fixed, lang)
         ),
-        "panel_method": lambda lang: [narrative.panel_method(study.panel, lang)],
+        "panel_method": lambda lang: [verdicts.panel_method(panel, lang)],
         "suggestion": lambda lang: [
-            narrative.suggestion(s, index, tree, lang) for s, index in suggestions
+            verdicts.suggestion(s, index, tree, lang) for s, index in suggestions
         ],
         "revisions": lambda lang: [
-            narrative.revisions(e.suggestions, e.priorities.index, tree, lang)
+            verdicts.revisions(e.suggestions, e.priorities.index, tree, lang)
             for e in experts
             if e.suggestions
         ],
         "direction": lambda lang: [narrative.direction(d, lang) for d in ("benefit", "cost")],
-        "expert_verdict": lambda lang: [narrative.expert_verdict(e, lang) for e in experts],
-        "group_verdict": lambda lang: [narrative.group_verdict(v, lang) for v in (True, False)],
-        "group_name": lambda lang: [narrative.group_name(lang)],
+        "expert_verdict": lambda lang: [verdicts.expert_verdict(e, lang) for e in experts],
+        "group_verdict": lambda lang: [verdicts.group_verdict(v, lang) for v in (True, False)],
+        "group_name": lambda lang: [verdicts.group_name(lang)],
         "consensus_line": lambda lang: [
-            narrative.consensus_line(c.s_star, c.band, f, c.s_without_farthest, lang)
+            verdicts.consensus_line(c.s_star, c.band, f, c.s_without_farthest, lang)
             for c in consensus
             for f in ("Liu Yang", None)
         ],
         "ranking_intro": lambda lang: [narrative.ranking_intro(study, lang)],
         "ranking_notes": lambda lang: narrative.ranking_notes(study, 10, lang),
-        "swap": lambda lang: [narrative.swap(b, lang) for b in bounds],
-        "tolerance_intro": lambda lang: [narrative.tolerance_intro(lang)],
-        "judgements_intro": lambda lang: [narrative.judgements_intro(lang)],
+        "swap": lambda lang: [verdicts.swap(b, lang) for b in bounds],
+        "tolerance_intro": lambda lang: [verdicts.tolerance_intro(lang)],
+        "judgements_intro": lambda lang: [verdicts.judgements_intro(lang)],
         "judgement": lambda lang: [
-            narrative.judgement(v, "A", "B", lang) for v in (1, 2, 3, 5, 9, 1 / 7, 2.5)
+            verdicts.judgement(v, "A", "B", lang) for v in (1, 2, 3, 5, 9, 1 / 7, 2.5)
         ],
         "judgement_row": lambda lang: [
-            cell
-            for j in study.sensitivity.judgements
-            for cell in narrative.judgement_row(j, study, lang)
+            cell for j in sens.judgements for cell in verdicts.judgement_row(j, study, lang)
         ],
+        "node_title": lambda lang: [verdicts.node_title(tree.label("goal", lang), "goal", lang)],
+        "quality_lines": lambda lang: [
+            line
+            for _, line in verdicts.quality_lines(
+                panel, lang, study.ranking.key_sources, S.without_flagged(study)
+            )
+        ],
+        "tolerance_title": lambda lang: [verdicts.tolerance_title(lang)],
+        "judgements_title": lambda lang: [verdicts.judgements_title(lang)],
+        "probability_title": lambda lang: [verdicts.probability_title(acc, lang) for acc in accs],
+        "sensitivity_headers": lambda lang: [
+            h
+            for t in ("tolerance", "judgements", "probability")
+            for h in verdicts.sensitivity_headers(t, lang)
+        ],
+        "read_as": lambda lang: [narrative.read_as("customers.csv", "gb18030", lang)],
         "notes": lambda lang: narrative.notes(study, lang) + narrative.notes(fixed, lang),
         "reproducibility": lambda lang: [narrative.reproducibility(study, "ckm run x", lang)],
         "caption": lambda lang: [
@@ -212,8 +237,9 @@ def texts(study: Study, fixed: Study) -> dict[str, Callable[[str], list[str]]]:
 def test_every_narrative_function_is_tested(study, fixed):
     written_in_a_language = {
         name
-        for name in narrative.__all__
-        if "lang" in inspect.signature(getattr(narrative, name)).parameters
+        for module in (narrative, verdicts)
+        for name in module.__all__
+        if "lang" in inspect.signature(getattr(module, name)).parameters
         and name not in ("is_zh", "join")
     }
     assert written_in_a_language == set(texts(study, fixed))
@@ -258,10 +284,10 @@ def test_chinese_sentences_of_the_seed_keep_their_wording(study):
 def test_judgement_in_chinese_follows_saatys_scale():
     """Saaty (1980, Table 1.1): 3 moderate (稍微重要), 7 very strong (强烈重要); a reciprocal names
     the second element first, as scale.describe does in English."""
-    assert narrative.judgement(3, "A", "B", "zh") == "A 优于 B：稍微重要（3）"
-    assert narrative.judgement(1 / 7, "A", "B", "zh") == "B 优于 A：强烈重要（7）"
-    assert narrative.judgement(1, "A", "B", "zh") == "A 与 B：同等重要（1）"
-    assert narrative.judgement(2.5, "A", "B", "zh") == "A 优于 B：2.5"
+    assert verdicts.judgement(3, "A", "B", "zh") == "A 优于 B：稍微重要（3）"
+    assert verdicts.judgement(1 / 7, "A", "B", "zh") == "B 优于 A：强烈重要（7）"
+    assert verdicts.judgement(1, "A", "B", "zh") == "A 与 B：同等重要（1）"
+    assert verdicts.judgement(2.5, "A", "B", "zh") == "A 优于 B：2.5"
 
 
 def test_chinese_report_pages_hold_no_english_words(study):
