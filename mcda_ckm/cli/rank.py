@@ -14,11 +14,14 @@ import typer
 from mcda_ckm.cli.console import err, friendly_errors, progress
 from mcda_ckm.cli.options import (
     AggOpt,
+    AlphaOpt,
+    CombineOpt,
     CompletionOpt,
     EngineOpt,
     JsonOpt,
     MethodOpt,
     NormalizationOpt,
+    ObjectiveOpt,
     PolicyOpt,
     QuietOpt,
     RiOpt,
@@ -106,6 +109,9 @@ def rank_cmd(
     policy: PolicyOpt = None,
     completion: CompletionOpt = None,
     quiet: QuietOpt = False,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
     """Rank ad-hoc customer data with given weights (TOPSIS), of any size."""
     from mcda_ckm.report.results import to_json

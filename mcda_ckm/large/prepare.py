@@ -22,6 +22,7 @@ import numpy as np
 from mcda_ckm.errors import DataError
 from mcda_ckm.large.chunks import Chunk, Layout, NeedExact, first_stray, read_layout, stray_error
 from mcda_ckm.large.ids import IdCheck, first_duplicate
+from mcda_ckm.large.moments import ColumnMoments
 from mcda_ckm.large.read import csv_exact_chunks, csv_fast_chunks, parquet_chunks, prefetched
 from mcda_ckm.model.matrix import direction_signs
 from mcda_ckm.ranking.topsis import balance_scales, check_directions, check_weights
@@ -48,6 +49,7 @@ class Stats:
     bad_cell: tuple[int, str, str, str] | None = None
     stray: tuple[int, int] | None = None
     scratch: np.ndarray = field(default_factory=lambda: np.empty(0))
+    moments: ColumnMoments | None = None  # objective weights' sums, when asked (issue 16)
 
     def __post_init__(self) -> None:
         self.lo = np.full(self.n, np.inf)
@@ -89,6 +91,8 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
             i = int(np.argmax(col < 0))
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
     stats.partials.append((sums, exps))
+    if stats.moments is not None:
+        stats.moments.add([chunk.columns[name] for name in criteria])
 
 
 def file_scales(
@@ -128,11 +132,14 @@ def _pass1(
     on_chunk: Callable[[], None],
     counter: list[int],
     want: str = "all",
+    objective: str | None = None,
 ) -> tuple[Stats, np.ndarray]:
     """Statistics of every criteria column and (unless ``want`` is "numbers") the first empty
     id and the hashes of duplicated ids."""
     criteria = layout.criteria
     stats = Stats(len(criteria))
+    if objective is not None:
+        stats.moments = ColumnMoments(objective, len(criteria))
     ids = IdCheck()
     try:
         for chunk in source(layout, chunk_rows, want, counter):
@@ -241,6 +248,7 @@ def prepare(
     tick: Callable[[], None],
     counter: list[int],
     defer_ids: bool = False,
+    objective: str | None = None,
 ) -> Prepared:
     """Pass 1: the header, the weights and directions, the statistics; raises the first error
     of the in-memory path.
@@ -248,7 +256,8 @@ def prepare(
     With ``defer_ids``, a Parquet file's ids are not read here but checked (empty, repeated)
     by the caller as pass 2 reads them (:class:`IdCheck`, then :func:`raise_id_error`): pass 1
     then reads the numbers alone, as Polars' and DuckDB's do, which saves decoding the ids a
-    second time. The errors stay those of the in-memory path, in its order: when the numbers
+    second time. With ``objective`` (a method of :mod:`mcda_ckm.weights.objective`), the
+    sums it needs are accumulated in the same pass (``stats.moments``). The errors stay those of the in-memory path, in its order: when the numbers
     have an error, the ids are checked here first (the in-memory path reports them first).
     """
     layout, pending = read_layout(path, tree)
@@ -259,7 +268,14 @@ def prepare(
     defer = defer_ids and layout.kind == "parquet"
     try:
         stats, duplicated = _pass1(
-            layout, source, chunk_rows, normalization, tick, counter, "numbers" if defer else "all"
+            layout,
+            source,
+            chunk_rows,
+            normalization,
+            tick,
+            counter,
+            "numbers" if defer else "all",
+            objective,
         )
         exact_needed = layout.kind == "csv" and (
             stats.bad_cell is not None or stats.empty_id is not None or duplicated.size > 0
@@ -269,7 +285,9 @@ def prepare(
     if exact_needed:
         source = prefetched(csv_exact_chunks)
         counter[0] = 0
-        stats, duplicated = _pass1(layout, source, chunk_rows, normalization, tick, counter)
+        stats, duplicated = _pass1(
+            layout, source, chunk_rows, normalization, tick, counter, objective=objective
+        )
     if defer:
         try:
             raise_first_error(layout, stats, None, w, normalization)

@@ -24,7 +24,7 @@ with Polars and DuckDB on the same file: benchmarks/bench_stream.py and benchmar
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,8 @@ from mcda_ckm.large.topk import TOP_MARGIN, RankSink, TopK, add_top
 from mcda_ckm.large.write import Writer, result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS, direction_words
 from mcda_ckm.ranking.topsis import score_columns
+from mcda_ckm.weights.combine import CombinedWeights, combine
+from mcda_ckm.weights.objective import ObjectiveWeights, likert_scales, weights_from_moments
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
@@ -88,6 +90,10 @@ class StreamRanking:
         Whether a tie straddles the cut, so that input order decided a key source.
     full_ranks : bool
         Whether ``out`` has a rank column.
+    objective : ObjectiveWeights or None
+        The objective weights computed in pass 1, when asked.
+    combined : CombinedWeights or None
+        The given and objective weights combined (then ``weights`` are these).
     """
 
     path: Path
@@ -111,6 +117,8 @@ class StreamRanking:
     ties: tuple[tuple[int, ...], ...]
     tie_at_cutoff: bool
     full_ranks: bool = False
+    objective: ObjectiveWeights | None = None
+    combined: CombinedWeights | None = None
 
     @property
     def key_sources(self) -> tuple[str, ...]:
@@ -141,6 +149,28 @@ class StreamRanking:
                 }
                 for r in range(len(self.top_ids))
             ],
+            **(
+                {}
+                if self.objective is None
+                else {
+                    "objective": {
+                        "method": self.objective.method,
+                        "source": self.objective.source,
+                        "weights": self.objective.as_dict(),
+                        "warnings": [
+                            {"code": w.code, "criterion": w.criterion, "message": w.message}
+                            for w in self.objective.warnings
+                        ],
+                    },
+                    "combined": None
+                    if self.combined is None
+                    else {
+                        "rule": self.combined.rule,
+                        "alpha": self.combined.alpha,
+                        "weights": self.combined.as_dict(),
+                    },
+                }
+            ),
         }
 
 
@@ -156,6 +186,9 @@ def rank_stream(
     chunk_rows: int = CHUNK_ROWS,
     full_ranks: bool = False,
     progress: Progress | None = None,
+    objective: str | None = None,
+    combine_rule: str | None = None,
+    alpha: float | None = None,
 ) -> StreamRanking:
     """Rank the customers of a CSV or Parquet file of any size by TOPSIS, in bounded memory.
 
@@ -190,6 +223,13 @@ def rank_stream(
         Add a ``rank`` column to ``out`` (an out-of-core sort: a third read of the scores).
     progress : callable(done, total), optional
         Called after every chunk; ``total`` covers both passes.
+    objective : {"entropy", "critic", "std"}, optional
+        Also compute these objective weights, from sums taken in pass 1 (no extra pass:
+        :class:`mcda_ckm.large.moments.ColumnMoments`,
+        :func:`mcda_ckm.weights.objective.weights_from_moments`).
+    combine_rule, alpha : optional
+        Combine ``weights`` with the objective ones by this rule
+        (:func:`mcda_ckm.weights.combine.combine`); the combined weights then rank.
 
     Returns
     -------
@@ -244,8 +284,42 @@ def rank_stream(
 
     stamp = file_stamp(path)
     prep = prepare(
-        path, weights, tree, directions, normalization, chunk_rows, tick, counter, defer_ids=True
+        path,
+        weights,
+        tree,
+        directions,
+        normalization,
+        chunk_rows,
+        tick,
+        counter,
+        defer_ids=True,
+        objective=objective,
     )
+    found, combined = None, None
+    if objective is not None and prep.stats.moments is not None:
+        mom = prep.stats.moments
+        found = weights_from_moments(
+            objective,
+            prep.layout.criteria,
+            mom.count,
+            prep.stats.lo,
+            prep.stats.hi,
+            mom.column_sums() if objective == "entropy" else mom.mean * mom.count,
+            mom.column_xlogx() if objective == "entropy" else None,
+            None if objective == "entropy" else mom.matrix(),
+            likert_scales(tree) if tree is not None else None,
+            path,
+        )
+        if combine_rule is not None:
+            combined = combine(
+                prep.weights,
+                found.weights,
+                combine_rule,
+                alpha=alpha if combine_rule == "linear" else None,
+                criteria=prep.layout.criteria,
+                names=("given", objective),
+            )
+            prep = replace(prep, weights=combined.weights)
     layout, source, stats, w, d = prep.layout, prep.source, prep.stats, prep.weights, prep.d
     lo, hi, sums = prep.lo, prep.hi, prep.sums
     k = min(int(top_k), stats.count)
@@ -346,6 +420,8 @@ def rank_stream(
         ties=ties,
         tie_at_cutoff=straddle,
         full_ranks=full_ranks,
+        objective=found,
+        combined=combined,
     )
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "dimension_weights",
     "likert_scales",
     "objective_weights",
+    "weights_from_moments",
 ]
 
 METHODS: tuple[str, ...] = ("entropy", "critic", "std")
@@ -351,3 +352,96 @@ def dimension_weights(weights: Mapping[str, float], tree: CriteriaTree) -> dict[
     for leaf in tree.leaves:
         out[tree.dimension_of(leaf)] += float(weights[leaf])
     return out
+
+
+def weights_from_moments(
+    method: str,
+    criteria: Sequence[str],
+    count: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sums: np.ndarray,
+    xlogx: np.ndarray | None = None,
+    comoment: np.ndarray | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
+    path: Any = None,
+) -> ObjectiveWeights:
+    """Objective weights from column sums, for a file read once in chunks (the stream engine).
+
+    The same weights as :func:`objective_weights` on the whole matrix, from what one pass can
+    accumulate (``m`` = ``count`` rows):
+
+    * **entropy** needs ``S_j = sum_i x_ij`` and ``T_j = sum_i x_ij ln x_ij`` (0 ln 0 = 0).
+      With ``p_ij = x_ij / S_j``: ``sum_i p_ij ln p_ij = sum_i (x_ij / S_j)(ln x_ij - ln S_j)
+      = T_j / S_j - ln S_j`` (as ``sum_i x_ij / S_j = 1``), so
+      ``E_j = -(T_j / S_j - ln S_j) / ln m``.
+    * **std** needs the centred sums of squares ``M_jj = sum_i (x_ij - mean_j)^2``:
+      ``s_j = sqrt(M_jj / (m - 1))``.
+    * **CRITIC** needs the co-moments ``M_jk = sum_i (x_ij - mean_j)(x_ik - mean_k)`` and the
+      ranges: min-max normalisation divides a column by ``hi_j - lo_j`` after a shift, so the
+      normalised sample std is ``s_j / (hi_j - lo_j)`` and Pearson's ``rho_jk =
+      M_jk / sqrt(M_jj M_kk)`` is unchanged by it.
+
+    ``comoment`` is the n x n co-moment matrix (its diagonal is enough for std). Guards as in
+    :func:`objective_weights`: a negative value under entropy is an error, a constant column
+    gets weight 0 with a warning; a shifted coding is flagged against the declared ``scales``
+    only (integrality and the distinct values are not known from sums).
+    """
+    names = tuple(criteria)
+    if count < 2:
+        raise DataError(
+            f"{count} customer(s): objective weights measure how customers differ",
+            path=path,
+            hint="Give at least two customers",
+        )
+    if method == "entropy" and (lo < 0).any():
+        j = int(np.flatnonzero(lo < 0)[0])
+        raise DataError(
+            f"negative value {lo[j]:g}: entropy weights read each column as shares of its "
+            "total (p_ij = x_ij / sum x_ij), which a negative value makes meaningless",
+            path=path,
+            where=f"column {names[j]!r}",
+            hint="Use CRITIC or std weights, which any real values suit",
+        )
+    varies = hi > lo
+    if method == "entropy":
+        varies &= sums > 0
+    warnings = [
+        WeightWarning(
+            "constant",
+            names[j],
+            f"every customer has {lo[j]:g}: the column does not tell customers apart, so its "
+            "objective weight is 0",
+        )
+        for j in np.flatnonzero(~varies).tolist()
+    ]
+    if method == "entropy":
+        for j in np.flatnonzero(varies).tolist():
+            flag = shift_warning(names[j], np.array([lo[j], hi[j]]), (scales or {}).get(names[j]))
+            if flag is not None and (scales or {}).get(names[j]) is not None:
+                warnings.append(flag)
+    if not varies.any():
+        raise DataError("no column varies across customers, so no objective weights exist", path=path)
+    v = np.flatnonzero(varies)
+    if method == "entropy":
+        assert xlogx is not None
+        s, t = sums[v], xlogx[v]
+        diversity = 1.0 + (t / s - np.log(s)) / np.log(count)
+        part = diversity / diversity.sum()
+    else:
+        assert comoment is not None
+        diag = np.diag(comoment)[v]
+        std = np.sqrt(diag / (count - 1))
+        if method == "std":
+            part = std / std.sum()
+        elif v.size == 1:
+            part = np.ones(1)
+        else:
+            m2 = comoment[np.ix_(v, v)]
+            rho = m2 / np.sqrt(np.outer(diag, diag))
+            c = std / (hi[v] - lo[v]) * (1.0 - rho).sum(axis=0)
+            part = c / c.sum()
+    weights = np.zeros(len(names))
+    weights[v] = part
+    weights.flags.writeable = False
+    return ObjectiveWeights(method, names, weights, tuple(warnings), SOURCES[method])

@@ -7,7 +7,7 @@ writers turn into files.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,8 @@ from mcda_ckm.ranking.reading import Reading, reading
 from mcda_ckm.ranking.topsis import Ranking, rank
 from mcda_ckm.weights.combine import combine_rows
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
-from mcda_ckm.workflows.weighing import Weighing, weigh
+from mcda_ckm.ranking.tiers import Tiers, TierStability
+from mcda_ckm.workflows.weighing import Weighing, customer_tiers, weigh
 
 __all__ = ["MemoryEstimate", "Sensitivity", "Study", "estimate_memory", "run_study"]
 
@@ -79,6 +80,9 @@ class Study:
     weighing : Weighing or None
         The panel's, objective and combined weights side by side (``[weights] objective``);
         None without an objective. When it combines, ``weights`` are the combined ones.
+    tiers : tuple of (Tiers, TierStability or None) or None
+        Key / potential / ordinary customers by ``[ranking] tiers``, with their stability under
+        the SMAA samples (:func:`mcda_ckm.workflows.weighing.customer_tiers`).
     """
 
     case: Case
@@ -97,6 +101,7 @@ class Study:
     inputs: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
     weighing: Weighing | None = None
+    tiers: tuple[Tiers, TierStability | None] | None = None
 
 
 # -- the memory estimate -----------------------------------------------------------------------
@@ -281,7 +286,8 @@ def run_study(
     DataError
         When the estimated memory is over the budget, before anything is read.
     """
-    ranking_settings = RankingSettings(
+    ranking_settings = replace(
+        case.settings.ranking,
         top_k=case.settings.ranking.top_k if top_k is None else top_k,
         normalization=normalization or case.settings.ranking.normalization,
     )
@@ -363,6 +369,7 @@ def _run(
         cross = cross_check(dm, weights, top_k=k, normalization=norm)
     read = reading(case.tree, ranking)
     sensitivity = None
+    w: np.ndarray | None = None
     if with_sensitivity:
         p = sens.problem(case.tree, local, dm.values, dm.directions, dm.ids, k, norm)
         src: Source = sampling.source or ("panel" if panel is not None else "around")
@@ -388,6 +395,14 @@ def _run(
             acceptability=sens.smaa(p, w, seed=seed, source=src, progress=progress),
             spread=sampling.spread,
         )
+    tiers = customer_tiers(
+        ranking_settings,
+        ranking.closeness,
+        dm.ids,
+        key_probability=None if sensitivity is None else sensitivity.acceptability.key_probability,
+        problem_=None if sensitivity is None else sensitivity.problem,
+        samples=w,
+    )
     return Study(
         case=case,
         panel=panel,
@@ -405,4 +420,5 @@ def _run(
         inputs=inputs,
         seed=sampling.seed if with_sensitivity else None,
         weighing=weighing,
+        tiers=tiers,
     )

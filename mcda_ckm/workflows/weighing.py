@@ -32,10 +32,20 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.matrix import DecisionMatrix
-from mcda_ckm.model.settings import WeightSettings
+from mcda_ckm.model.settings import RankingSettings, WeightSettings
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.sensitivity.intervals import Bound, line_bound
 from mcda_ckm.sensitivity.problem import Problem, problem
+from mcda_ckm.ranking.tiers import (
+    Tiers,
+    TierStability,
+    pooled,
+    stability,
+    stability_from_probability,
+    tiers_by_closeness,
+    tiers_by_kmeans,
+    tiers_by_probability,
+)
 from mcda_ckm.weights.combine import CombinedWeights, combine
 from mcda_ckm.weights.objective import (
     ObjectiveWeights,
@@ -44,7 +54,7 @@ from mcda_ckm.weights.objective import (
     objective_weights,
 )
 
-__all__ = ["AlphaSegment", "Weighing", "alpha_sweep", "weigh"]
+__all__ = ["AlphaSegment", "Weighing", "alpha_sweep", "customer_tiers", "weigh"]
 
 SWEEP_STEP = 1e-9
 """How far past a root the next segment's key set is read (roots are found to 1e-14)."""
@@ -270,3 +280,47 @@ def weigh(
         k=k,
         ranks_with="combined" if combined is not None else "ahp",
     )
+
+
+TIER_BATCH = 512
+"""Samples whose closeness is computed at once for the tiers' stability (memory ~ batch x m)."""
+
+
+def customer_tiers(
+    settings: RankingSettings,
+    closeness: np.ndarray,
+    ids: tuple[str, ...],
+    *,
+    key_probability: np.ndarray | None = None,
+    problem_: Problem | None = None,
+    samples: np.ndarray | None = None,
+) -> tuple[Tiers, TierStability | None] | None:
+    """Customers split by the ``[ranking] tiers`` rule, with their stability under the SMAA
+    samples (None when ``tiers = "none"``, or "probability" without samples).
+
+    * ``"closeness"`` and ``"kmeans"``: the rule's thresholds (kmeans: the cuts found on the
+      ranking's closeness) applied to every sample's closeness (``problem_`` and ``samples``,
+      computed :data:`TIER_BATCH` samples at a time); a customer's stability is the share of
+      samples that put it in its tier.
+    * ``"probability"``: on ``key_probability``; stability is key / not key only (a key
+      customer's probability of being key, another's of not being key).
+    """
+    if settings.tiers == "none":
+        return None
+    key_at, potential_at = settings.thresholds
+    if settings.tiers == "probability":
+        if key_probability is None or samples is None:
+            return None
+        t = tiers_by_probability(key_probability, key_at, potential_at, ids=ids)
+        return t, stability_from_probability(t, key_probability, len(samples))
+    if settings.tiers == "kmeans":
+        t = tiers_by_kmeans(closeness, ids=ids)
+    else:
+        t = tiers_by_closeness(closeness, key_at, potential_at, ids=ids)
+    if problem_ is None or samples is None or not len(samples):
+        return t, None
+    parts = [
+        stability(t, np.atleast_2d(problem_.closeness(samples[i : i + TIER_BATCH])))
+        for i in range(0, len(samples), TIER_BATCH)
+    ]
+    return t, pooled(parts)
