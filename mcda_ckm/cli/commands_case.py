@@ -125,8 +125,8 @@ def weights(
     and combined weights side by side, each one's key sources, their overlap and the alpha sweep.
     """
     from mcda_ckm.cli.weighing import print_weighing
-    from mcda_ckm.report.weighing import weighing_to_dict
     from mcda_ckm.report.results import panel_to_dict, provenance, to_json
+    from mcda_ckm.report.weighing import weighing_to_dict
     from mcda_ckm.weights.panel import evaluate_case
 
     with friendly_errors():

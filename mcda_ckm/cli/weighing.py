@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["print_weighing"]
 
 
-def print_weighing(weighing: Weighing, tree: CriteriaTree, lang: str = "en", *, table: bool = True) -> None:
+def print_weighing(
+    weighing: Weighing, tree: CriteriaTree, lang: str = "en", *, table: bool = True
+) -> None:
     """The weights side by side, the key sets and overlaps, the alpha sweep; warnings on stderr."""
     for w in weighing.objective.warnings:
         err.print(f"[bold yellow]warning:[/] {escape(warning_text(w, lang))}", soft_wrap=True)

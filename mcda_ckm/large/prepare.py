@@ -257,8 +257,9 @@ def prepare(
     by the caller as pass 2 reads them (:class:`IdCheck`, then :func:`raise_id_error`): pass 1
     then reads the numbers alone, as Polars' and DuckDB's do, which saves decoding the ids a
     second time. With ``objective`` (a method of :mod:`mcda_ckm.weights.objective`), the
-    sums it needs are accumulated in the same pass (``stats.moments``). The errors stay those of the in-memory path, in its order: when the numbers
-    have an error, the ids are checked here first (the in-memory path reports them first).
+    sums it needs are accumulated in the same pass (``stats.moments``). The errors stay those
+    of the in-memory path, in its order: when the numbers have an error, the ids are checked
+    here first (the in-memory path reports them first).
     """
     layout, pending = read_layout(path, tree)
     if pending is not None:  # read_table checks the rows' widths before load_customers' rules

@@ -27,6 +27,7 @@ from mcda_ckm.errors import CaseError, CkmError
 
 __all__ = [
     "AGGREGATIONS",
+    "COMBINATIONS",
     "COMPLETIONS",
     "DEFAULT_MEMORY_FRACTION",
     "DEFAULT_RI_TABLE",
@@ -39,20 +40,26 @@ __all__ = [
     "METHODS",
     "MISSING_PAIRS",
     "NORMALIZATIONS",
+    "OBJECTIVES",
     "POLICIES",
     "RI_TABLE_NAMES",
     "RULE_NAMES",
     "SOURCES",
+    "TIER_DEFAULTS",
+    "TIER_RULES",
     "UNFINISHED",
+    "WEIGHT_KEYS",
     "Aggregation",
     "AhpSettings",
     "ClvSettings",
+    "Combination",
     "Completion",
     "Engine",
     "Language",
     "Method",
     "MissingPairs",
     "Normalization",
+    "Objective",
     "PanelSettings",
     "Policy",
     "RankingSettings",
@@ -60,15 +67,8 @@ __all__ = [
     "SettingWarning",
     "Settings",
     "Source",
-    "Unfinished",
-    "COMBINATIONS",
-    "Combination",
-    "OBJECTIVES",
-    "Objective",
-    "TIER_DEFAULTS",
-    "TIER_RULES",
     "TierRule",
-    "WEIGHT_KEYS",
+    "Unfinished",
     "WeightSettings",
     "machine_memory",
     "memory_budget",
@@ -535,19 +535,17 @@ class RankingSettings:
         )
 
 
-def check_tiers(
-    rule: Any, key_at: Any, potential_at: Any, path: Path | None, prefix: str
-) -> None:
+def check_tiers(rule: Any, key_at: Any, potential_at: Any, path: Path | None, prefix: str) -> None:
     """The tier rule is a choice; its thresholds numbers in [0, 1], key above potential."""
     choice(rule, TIER_RULES, f"{prefix}tiers", path)
     given = {"key_at": key_at, "potential_at": potential_at}
-    for key, v in given.items():
+    for name, v in given.items():
         if v is not None:
-            real_number(v, f"{prefix}{key}", path, low=0.0, high=1.0)
+            real_number(v, f"{prefix}{name}", path, low=0.0, high=1.0)
     if rule in TIER_DEFAULTS:
         default = TIER_DEFAULTS[rule]
-        key = default[0] if key_at is None else key_at
-        potential = default[1] if potential_at is None else potential_at
+        key = float(default[0] if key_at is None else key_at)
+        potential = float(default[1] if potential_at is None else potential_at)
         if potential > key:
             raise CaseError(
                 f"potential_at {potential:g} is above key_at {key:g}",
@@ -863,8 +861,7 @@ def read_weight_settings(
     if "alpha" in table and combine != "linear":
         warnings = (
             SettingWarning(
-                f"not used: alpha is the linear rule's share of the panel (combine = "
-                f"{combine!r})",
+                f"not used: alpha is the linear rule's share of the panel (combine = {combine!r})",
                 path=path,
                 where="[weights] alpha",
             ),

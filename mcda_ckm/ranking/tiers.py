@@ -413,7 +413,7 @@ def pooled(parts: Sequence[TierStability]) -> TierStability:
     total = sum(s.samples for s in parts)
     if not parts or total == 0:
         raise CkmError("no samples to pool", where="stability")
-    share = sum(s.share * s.samples for s in parts) / total
+    share = np.sum([s.share * s.samples for s in parts], axis=0) / total
     share.flags.writeable = False
     first = parts[0]
     return TierStability(first.ids, first.codes, share, total, first.basis)

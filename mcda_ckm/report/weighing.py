@@ -95,7 +95,8 @@ def warning_text(w: WeightWarning, lang: str = "en") -> str:
         return f"{w.criterion}：所有客户取值相同，无法区分客户，其客观权重记为 0。"
     return (
         f"{w.criterion}：取值的编码起点疑似平移（如 0-4 与 1-5）。熵权对乘以常数不变，"
-        "但对加上常数会改变，同一份回答按不同起点编码会得到不同权重；请按量表原编码（从 1 开始）录入。"
+        "但对加上常数会改变，同一份回答按不同起点编码会得到不同权重；"
+        "请按量表原编码（从 1 开始）录入。"
     )
 
 
@@ -158,7 +159,8 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
     source = SOURCES_ZH[w.settings.objective] if zh else w.objective.source
     if zh:
         part.lines.append(
-            f"客观权重按{names['objective']}法（{source}）由客户数据本身求得，与专家的 AHP 权重并列。"
+            f"客观权重按{names['objective']}法（{source}）由客户数据本身求得，"
+            "与专家的 AHP 权重并列。"
         )
     else:
         part.lines.append(
@@ -197,7 +199,9 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
         key_rows.append([label, f"{ids_text(ids, lang)} ({len(ids)}/{w.k})"])
     part.tables.append((key_header, key_rows))
     sweep_header = (
-        ["alpha 区间", "关键客户", "上端变化"] if zh else ["alpha from - to", "key sources", "at the upper end"]
+        ["alpha 区间", "关键客户", "上端变化"]
+        if zh
+        else ["alpha from - to", "key sources", "at the upper end"]
     )
     sweep_rows = [
         [
@@ -211,7 +215,8 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
     ]
     part.tables.append((sweep_header, sweep_rows))
     part.lines.append(
-        "下表按线性规则扫描 alpha（专家权重所占份额，0 为纯客观权重，1 为纯专家权重），各区间端点由求根精确求得。"
+        "下表按线性规则扫描 alpha（专家权重所占份额，0 为纯客观权重，1 为纯专家权重），"
+        "各区间端点由求根精确求得。"
         if zh
         else "The table below sweeps the linear rule's alpha (the panel's share: 0 is the "
         "objective weights alone, 1 the panel's alone); each end is found exactly by root-finding."
@@ -219,7 +224,8 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
     if w.interval is not None:
         i = w.interval
         part.lines.append(
-            f"在 alpha = {w.settings.alpha:g} 时，组合关键客户集合在 alpha ∈ [{i.low:.4f}, {i.high:.4f}] 内保持不变。"
+            f"在 alpha = {w.settings.alpha:g} 时，组合关键客户集合在 "
+            f"alpha ∈ [{i.low:.4f}, {i.high:.4f}] 内保持不变。"
             if zh
             else f"At alpha = {w.settings.alpha:g} the combined key set holds for alpha from "
             f"{i.low:.4f} to {i.high:.4f}."

@@ -421,7 +421,9 @@ def weights_from_moments(
             if flag is not None and (scales or {}).get(names[j]) is not None:
                 warnings.append(flag)
     if not varies.any():
-        raise DataError("no column varies across customers, so no objective weights exist", path=path)
+        raise DataError(
+            "no column varies across customers, so no objective weights exist", path=path
+        )
     v = np.flatnonzero(varies)
     if method == "entropy":
         assert xlogx is not None

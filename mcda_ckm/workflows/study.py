@@ -29,10 +29,10 @@ from mcda_ckm.model.settings import (
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
+from mcda_ckm.ranking.tiers import Tiers, TierStability
 from mcda_ckm.ranking.topsis import Ranking, rank
 from mcda_ckm.weights.combine import combine_rows
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
-from mcda_ckm.ranking.tiers import Tiers, TierStability
 from mcda_ckm.workflows.weighing import Weighing, customer_tiers, weigh
 
 __all__ = ["MemoryEstimate", "Sensitivity", "Study", "estimate_memory", "run_study"]
@@ -330,7 +330,7 @@ def _run(
     sampling: SensitivitySettings,
     with_sensitivity: bool,
     progress: sens.Progress | None,
-    weighting: WeightSettings = WeightSettings(),
+    weighting: WeightSettings | None = None,
 ) -> Study:
     k, norm = ranking_settings.top_k, ranking_settings.normalization
     panel = None
@@ -346,7 +346,7 @@ def _run(
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
     weighing = None
-    if weighting.objective != "none":
+    if weighting is not None and weighting.objective != "none":
         weighing = weigh(case.tree, weights, dm, weighting, k=k, normalization=norm)
         if weighing.combined is not None:  # the combined weights rank
             weights = weighing.combined.weights
@@ -382,7 +382,10 @@ def _run(
             # each resampled panel combined with the customers' objective weights by the rule
             assert weighing is not None
             w = combine_rows(
-                w, weighing.objective.weights, weighing.settings.combine or "", weighing.settings.alpha
+                w,
+                weighing.objective.weights,
+                weighing.settings.combine or "",
+                weighing.settings.alpha,
             )
         sensitivity = Sensitivity(
             problem=p,

@@ -34,8 +34,6 @@ from mcda_ckm.errors import CkmError
 from mcda_ckm.model.matrix import DecisionMatrix
 from mcda_ckm.model.settings import RankingSettings, WeightSettings
 from mcda_ckm.model.tree import CriteriaTree
-from mcda_ckm.sensitivity.intervals import Bound, line_bound
-from mcda_ckm.sensitivity.problem import Problem, problem
 from mcda_ckm.ranking.tiers import (
     Tiers,
     TierStability,
@@ -46,6 +44,8 @@ from mcda_ckm.ranking.tiers import (
     tiers_by_kmeans,
     tiers_by_probability,
 )
+from mcda_ckm.sensitivity.intervals import Bound, line_bound
+from mcda_ckm.sensitivity.problem import Problem, problem
 from mcda_ckm.weights.combine import CombinedWeights, combine
 from mcda_ckm.weights.objective import (
     ObjectiveWeights,

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from mcda_ckm.cli.main import app
 from mcda_ckm.weights.combine import combine
-from mcda_ckm.weights.objective import objective_weights
 from tests.conftest import CASE
 
 runner = CliRunner()
@@ -90,8 +89,12 @@ def test_negative_column_under_entropy_is_exit_2_naming_the_column(case_dir):
 
 def test_run_with_combined_weights_and_tiers_writes_them(case_dir, tmp_path):
     toml = case_dir / "case.toml"
-    text = toml.read_text(encoding="utf-8").replace("[ranking]", '[ranking]\ntiers = "closeness"', 1)
-    toml.write_text(text + '\n[weights]\nobjective = "entropy"\ncombine = "multiplicative"\n', encoding="utf-8")
+    text = toml.read_text(encoding="utf-8").replace(
+        "[ranking]", '[ranking]\ntiers = "closeness"', 1
+    )
+    toml.write_text(
+        text + '\n[weights]\nobjective = "entropy"\ncombine = "multiplicative"\n', encoding="utf-8"
+    )
     out = tmp_path / "out"
     r = run("run", case_dir, "--out", out, "--samples", "200", "-q", "--lang", "zh")
     assert r.exit_code == 0, r.output
@@ -101,13 +104,22 @@ def test_run_with_combined_weights_and_tiers_writes_them(case_dir, tmp_path):
     assert data["weights"]["global"] == pytest.approx(ref, abs=1e-12)
     assert data["ranking"]["key_sources"] == w["key_sources"]["combined"]
     tiers = data["tiers"]
-    assert tiers["rule"] == "closeness" and tiers["parameters"] == {"key_at": 0.6, "potential_at": 0.4}
+    assert tiers["rule"] == "closeness" and tiers["parameters"] == {
+        "key_at": 0.6,
+        "potential_at": 0.4,
+    }
     assert 0 <= tiers["stability"]["customers"]["C-04"] <= 1
     rows = list(csv.reader((out / "ranking.zh.csv").open(encoding="utf-8")))
     assert rows[0][-2:] == ["客户层级", "层级稳定性"]
     closeness = {row[1]: float(row[4]) for row in rows[1:]}
     for row in rows[1:]:
-        want = "关键客户" if closeness[row[1]] >= 0.6 else "潜在客户" if closeness[row[1]] >= 0.4 else "一般客户"
+        want = (
+            "关键客户"
+            if closeness[row[1]] >= 0.6
+            else "潜在客户"
+            if closeness[row[1]] >= 0.4
+            else "一般客户"
+        )
         assert row[-2] == want
     html = (out / "report.zh.html").read_text(encoding="utf-8")
     assert "专家权重与客观权重对照" in html and "客户分层" in html
@@ -115,11 +127,26 @@ def test_run_with_combined_weights_and_tiers_writes_them(case_dir, tmp_path):
 
 def test_rank_with_case_and_objective_tiers_by_closeness(case_dir, tmp_path):
     toml = case_dir / "case.toml"
-    text = toml.read_text(encoding="utf-8").replace("[ranking]", '[ranking]\ntiers = "closeness"', 1)
+    text = toml.read_text(encoding="utf-8").replace(
+        "[ranking]", '[ranking]\ntiers = "closeness"', 1
+    )
     toml.write_text(text, encoding="utf-8")
     out = tmp_path / "scores.csv"
-    r = run("rank", case_dir / "customers.csv", "--case", case_dir, "--objective", "std",
-            "--combine", "linear", "--alpha", "0", "--out", out, "--json")
+    r = run(
+        "rank",
+        case_dir / "customers.csv",
+        "--case",
+        case_dir,
+        "--objective",
+        "std",
+        "--combine",
+        "linear",
+        "--alpha",
+        "0",
+        "--out",
+        out,
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     rows = list(csv.reader(out.open(encoding="utf-8")))

@@ -27,7 +27,9 @@ def write(folder, x, kind):
         pq.write_table(pa.table(cols), path, row_group_size=53)
     else:
         lines = ["id," + ",".join(f"k{j}" for j in range(x.shape[1]))]
-        lines += [f"{i}," + ",".join(repr(float(v)) for v in row) for i, row in zip(ids, x, strict=True)]
+        lines += [
+            f"{i}," + ",".join(repr(float(v)) for v in row) for i, row in zip(ids, x, strict=True)
+        ]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -61,8 +63,13 @@ def test_entropy_from_sums_by_hand():
     acc.add([np.array([1.0]), np.array([0.0])])
     acc.add([np.array([3.0]), np.array([2.5])])
     got = weights_from_moments(
-        "entropy", ["a", "b"], acc.count, np.array([1.0, 0]), np.array([3.0, 2.5]),
-        acc.column_sums(), acc.column_xlogx(),
+        "entropy",
+        ["a", "b"],
+        acc.count,
+        np.array([1.0, 0]),
+        np.array([3.0, 2.5]),
+        acc.column_sums(),
+        acc.column_xlogx(),
     )
     np.testing.assert_allclose(got.weights, [d_a / (d_a + 1), 1 / (d_a + 1)], atol=1e-15)
 
@@ -70,5 +77,5 @@ def test_entropy_from_sums_by_hand():
 def test_stream_entropy_refuses_a_negative_column(tmp_path):
     x = np.array([[1.0, 2], [2, -3], [3, 1]])
     path = write(tmp_path, x, "parquet")
-    with pytest.raises(DataError, match="column 'k1': negative value -3.*entropy"):
+    with pytest.raises(DataError, match=r"column 'k1': negative value -3.*entropy"):
         rank_stream(path, [0.5, 0.5], normalization="minmax", objective="entropy")

@@ -3,6 +3,7 @@ a hand-derived example and a brute-force grid with pymcdm's TOPSIS as oracle."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -69,7 +70,7 @@ def test_alpha_sweep_against_a_fine_grid(seed):
     obj = objective_weights(x, "entropy").weights
     segments = alpha_sweep(p, ahp, obj)
     assert segments[0].low == 0.0 and segments[-1].high == 1.0
-    for left, right in zip(segments, segments[1:], strict=False):
+    for left, right in itertools.pairwise(segments):
         assert left.high == pytest.approx(right.low, abs=2e-9)
         assert set(left.key) != set(right.key)
     grid = np.linspace(0, 1, 10_001)
