@@ -48,13 +48,14 @@ class ColumnMoments:
         self.buffer = np.empty(0)
         self.block = np.empty((0, 0))
 
-    def add(self, columns: Sequence[np.ndarray]) -> None:
-        """Fold one chunk's columns (equal lengths, float64) in."""
+    def add(self, columns: Sequence[np.ndarray], lows: np.ndarray | None = None) -> None:
+        """Fold one chunk's columns (equal lengths, float64) in; ``lows``, the chunk's column
+        minima when known, spare entropy the guard against ``ln 0`` on positive columns."""
         m = len(columns[0]) if columns else 0
         if not m:
             return
         if self.method == "entropy":
-            self.add_entropy(columns, m)
+            self.add_entropy(columns, m, lows)
             return
         if self.shift is None:
             self.shift = np.array([np.mean(c) for c in columns])
@@ -99,7 +100,9 @@ class ColumnMoments:
                 q[j] += float(np.sum(buf))
         return s, q - s * s / m
 
-    def add_entropy(self, columns: Sequence[np.ndarray], m: int) -> None:
+    def add_entropy(
+        self, columns: Sequence[np.ndarray], m: int, lows: np.ndarray | None = None
+    ) -> None:
         """``S_j`` and ``T_j`` of one chunk, a cache-sized block at a time: ``x ln x`` takes
         three operations per value, and on a chunk of many rows each would otherwise stream
         the column from memory again."""
@@ -108,11 +111,15 @@ class ColumnMoments:
         sums, t = np.zeros(self.n), np.zeros(self.n)
         for j, c in enumerate(columns):
             s_j = t_j = 0.0
+            positive = lows is not None and lows[j] >= TINY
             for a in range(0, m, BLOCK):
                 part = c[a : a + BLOCK]
                 buf = self.buffer[: len(part)]
-                np.maximum(part, TINY, out=buf)
-                np.log(buf, out=buf)
+                if positive:
+                    np.log(part, out=buf)
+                else:
+                    np.maximum(part, TINY, out=buf)
+                    np.log(buf, out=buf)
                 # multiply and sum, not np.dot: a BLAS call per block wakes its threads
                 np.multiply(part, buf, out=buf)
                 t_j += float(np.sum(buf))

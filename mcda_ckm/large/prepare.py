@@ -72,12 +72,14 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
     # One scratch array for the squares of every column of every chunk: fresh memory is what a
     # pass mostly pays for on a VM (page faults; benchmarks/README.md).
     squares = stats.scratch[:m]
+    lows = np.empty(len(criteria))
     for j, name in enumerate(criteria):
         col = chunk.columns[name]
         if chunk.extremes is not None and name in chunk.extremes:
             lo, hi = chunk.extremes[name]
         else:
             lo, hi = float(col.min()), float(col.max())
+        lows[j] = lo
         stats.lo[j] = min(stats.lo[j], lo)
         stats.hi[j] = max(stats.hi[j], hi)
         top = max(abs(lo), abs(hi))
@@ -92,7 +94,7 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
     stats.partials.append((sums, exps))
     if stats.moments is not None:
-        stats.moments.add([chunk.columns[name] for name in criteria])
+        stats.moments.add([chunk.columns[name] for name in criteria], lows)
 
 
 def file_scales(

@@ -39,7 +39,7 @@ from mcda_ckm.large.write import Writer, result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS, direction_words
 from mcda_ckm.ranking.topsis import score_columns
 from mcda_ckm.weights.combine import CombinedWeights, combine
-from mcda_ckm.weights.objective import ObjectiveWeights, likert_scales, weights_from_moments
+from mcda_ckm.weights.objective_core import ObjectiveWeights, likert_scales, weights_from_moments
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
