@@ -37,6 +37,7 @@ from mcda_ckm.large.prepare import Prepared, file_stamp, prepare, raise_id_error
 from mcda_ckm.large.topk import TOP_MARGIN, RankSink, TopK, add_top
 from mcda_ckm.large.write import Writer, result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS, direction_words
+from mcda_ckm.ranking.tiers import TIERS, threshold_codes
 from mcda_ckm.ranking.topsis import score_columns
 from mcda_ckm.weights.combine import CombinedWeights, combine
 from mcda_ckm.weights.objective_core import ObjectiveWeights, likert_scales, weights_from_moments
@@ -92,6 +93,8 @@ class StreamRanking:
         Whether ``out`` has a rank column.
     objective : ObjectiveWeights or None
         The objective weights computed in pass 1, when asked.
+    tier_counts : dict of str to int or None
+        Customers per tier, when tiers were asked.
     combined : CombinedWeights or None
         The given and objective weights combined (then ``weights`` are these).
     """
@@ -119,6 +122,7 @@ class StreamRanking:
     full_ranks: bool = False
     objective: ObjectiveWeights | None = None
     combined: CombinedWeights | None = None
+    tier_counts: dict[str, int] | None = None
 
     @property
     def key_sources(self) -> tuple[str, ...]:
@@ -149,6 +153,7 @@ class StreamRanking:
                 }
                 for r in range(len(self.top_ids))
             ],
+            **({} if self.tier_counts is None else {"tiers": self.tier_counts}),
             **(
                 {}
                 if self.objective is None
@@ -189,6 +194,7 @@ def rank_stream(
     objective: str | None = None,
     combine_rule: str | None = None,
     alpha: float | None = None,
+    tiers: tuple[float, float] | None = None,
 ) -> StreamRanking:
     """Rank the customers of a CSV or Parquet file of any size by TOPSIS, in bounded memory.
 
@@ -230,6 +236,10 @@ def rank_stream(
     combine_rule, alpha : optional
         Combine ``weights`` with the objective ones by this rule
         (:func:`mcda_ckm.weights.combine.combine`); the combined weights then rank.
+    tiers : (key_at, potential_at), optional
+        Add a ``tier`` column to ``out``: key when closeness >= key_at, potential when
+        >= potential_at, else ordinary (:func:`mcda_ckm.ranking.tiers.tiers_by_closeness`'s
+        rule, applied chunk by chunk); the counts are in ``tier_counts``.
 
     Returns
     -------
@@ -325,6 +335,7 @@ def rank_stream(
     k = min(int(top_k), stats.count)
 
     counter[0] = 0
+    counts = np.zeros(3, dtype=np.int64)
     base = max(layout.size, 1)
     top = TopK(k)
     kept: dict[int, tuple[str, str]] = {}
@@ -345,8 +356,13 @@ def rank_stream(
             turn += 1
             closeness, d_plus, d_minus = _chunk_scores(chunk, layout, prep, outputs[turn % 2])
             add_top(top, kept, chunk, closeness, d_plus, d_minus)
+            if tiers is not None:
+                codes = threshold_codes(closeness, *tiers)
+                counts += np.bincount(codes, minlength=3)
             if out is not None:
                 table = result_table(chunk, closeness, d_plus, d_minus)
+                if tiers is not None:
+                    table = with_tiers(table, codes)
                 if writer is None:
                     target = sink.scores_path if sink is not None else Path(out)
                     writer = Writer(target, table.schema, temporary=sink is not None)
@@ -422,6 +438,9 @@ def rank_stream(
         full_ranks=full_ranks,
         objective=found,
         combined=combined,
+        tier_counts=None
+        if tiers is None
+        else {t: int(n) for t, n in zip(TIERS, counts.tolist(), strict=True)},
     )
 
 
@@ -445,3 +464,11 @@ def _chunk_scores(
         )
     columns = [chunk.columns[c] for c in layout.criteria]
     return score_columns(columns, prep.d, prep.lo, prep.hi, prep.scale2, prep.weights, out)
+
+
+def with_tiers(table: Any, codes: np.ndarray) -> Any:
+    """``table`` with a ``tier`` column (dictionary-encoded: key, potential, ordinary)."""
+    import pyarrow as pa
+
+    tier = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(TIERS))
+    return table.append_column("tier", tier)

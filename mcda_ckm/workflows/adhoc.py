@@ -411,6 +411,8 @@ def rank_large(
             combine_rule=ws.rule,
             alpha=ws.alpha if ws.rule == "linear" else None,
         )
+    if weighting.ranking.tiers == "closeness" and engine == "stream":
+        kwargs["tiers"] = weighting.ranking.thresholds
     if engine == "dask":
         if full_ranks:
             raise CkmError(

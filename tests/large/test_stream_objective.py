@@ -79,3 +79,23 @@ def test_stream_entropy_refuses_a_negative_column(tmp_path):
     path = write(tmp_path, x, "parquet")
     with pytest.raises(DataError, match=r"column 'k1': negative value -3.*entropy"):
         rank_stream(path, [0.5, 0.5], normalization="minmax", objective="entropy")
+
+
+@pytest.mark.parametrize("full_ranks", [False, True])
+def test_stream_writes_the_tier_by_closeness(tmp_path, full_ranks):
+    """The tier column of the scores file is the closeness rule of ranking/tiers applied to the
+    in-memory closeness, in input order, also with a rank column."""
+    from mcda_ckm.ranking.tiers import tiers_by_closeness
+
+    rng = np.random.default_rng(2)
+    x = rng.uniform(1, 9, size=(300, 3))
+    path = write(tmp_path, x, "parquet")
+    out = tmp_path / "scores.parquet"
+    r = rank_stream(
+        path, [0.2, 0.3, 0.5], chunk_rows=41, out=out, tiers=(0.6, 0.45), full_ranks=full_ranks
+    )
+    got = pq.read_table(out).to_pydict()
+    mem = rank(DecisionMatrix.from_array(x), [0.2, 0.3, 0.5])
+    want = tiers_by_closeness(mem.closeness, 0.6, 0.45)
+    assert [str(t) for t in got["tier"]] == list(want.tiers)
+    assert r.tier_counts == {t: len(want.members(t)) for t in ("key", "potential", "ordinary")}
