@@ -268,18 +268,8 @@ def run(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(
-            case,
-            ahp,
-            top,
-            samples,
-            seed,
-            source,
-            spread,
-            quiet,
-            max_memory,
-            (objective, combine, alpha),
-        )
+        w = (objective, combine, alpha)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, w)
         written = write(study, target, lang, pdf)
     if study.panel is not None:
         # on stderr also with --json: a script must not lose an expert in silence (issue 14)
@@ -322,18 +312,8 @@ def report(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(
-            case,
-            ahp,
-            top,
-            samples,
-            seed,
-            source,
-            spread,
-            quiet,
-            max_memory,
-            (objective, combine, alpha),
-        )
+        w = (objective, combine, alpha)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, w)
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
@@ -366,18 +346,8 @@ def sensitivity(
 
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
-        study = study_of(
-            case,
-            ahp,
-            top,
-            samples,
-            seed,
-            source,
-            spread,
-            quiet,
-            max_memory,
-            (objective, combine, alpha),
-        )
+        w = (objective, combine, alpha)
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, w)
     if study.panel is not None:  # on stderr, with --json too
         print_quality(study.panel, value(lang), study)
     if json_:

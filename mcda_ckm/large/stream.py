@@ -162,10 +162,7 @@ class StreamRanking:
                         "method": self.objective.method,
                         "source": self.objective.source,
                         "weights": self.objective.as_dict(),
-                        "warnings": [
-                            {"code": w.code, "criterion": w.criterion, "message": w.message}
-                            for w in self.objective.warnings
-                        ],
+                        "warnings": self.objective.warnings_to_dict(),
                     },
                     "combined": None
                     if self.combined is None

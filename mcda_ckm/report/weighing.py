@@ -144,10 +144,7 @@ def weighing_to_dict(w: Weighing, tree: CriteriaTree) -> dict[str, Any]:
         "overlaps": {k: list(v) for k, v in w.overlaps.items()},
         "alpha_sweep": [segment(s) for s in w.sweep],
         "alpha_interval": None if w.interval is None else segment(w.interval),
-        "warnings": [
-            {"code": x.code, "criterion": x.criterion, "message": x.message}
-            for x in w.objective.warnings
-        ],
+        "warnings": w.objective.warnings_to_dict(),
     }
 
 

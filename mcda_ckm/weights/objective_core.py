@@ -89,6 +89,12 @@ class ObjectiveWeights:
         """The weights keyed by criterion."""
         return {c: float(w) for c, w in zip(self.criteria, self.weights, strict=True)}
 
+    def warnings_to_dict(self) -> list[dict[str, str]]:
+        """The guards as plain data for JSON."""
+        return [
+            {"code": w.code, "criterion": w.criterion, "message": w.message} for w in self.warnings
+        ]
+
     def dimensions(self, tree: CriteriaTree) -> dict[str, float]:
         """The weights summed to the dimensions of ``tree`` (see :func:`dimension_weights`)."""
         return dimension_weights(self.as_dict(), tree)

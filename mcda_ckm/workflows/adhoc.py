@@ -221,10 +221,7 @@ class AdHocRanking:
             extra["objective"] = {
                 "method": self.objective.method,
                 "weights": self.objective.as_dict(),
-                "warnings": [
-                    {"code": w.code, "criterion": w.criterion, "message": w.message}
-                    for w in self.objective.warnings
-                ],
+                "warnings": self.objective.warnings_to_dict(),
             }
         if self.combined is not None:
             extra["combined"] = {"rule": self.combined.rule, "alpha": self.combined.alpha}
