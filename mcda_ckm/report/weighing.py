@@ -56,7 +56,7 @@ RULE_NAMES = {
         "game-theory": "game theory",
     },
     "zh": {
-        "linear": "线性加权（alpha = {alpha:g}）",
+        "linear": "线性加权（α = {alpha:g}）",
         "multiplicative": "乘法合成",
         "game-theory": "博弈论组合",
     },
@@ -196,7 +196,7 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
         key_rows.append([label, f"{ids_text(ids, lang)} ({len(ids)}/{w.k})"])
     part.tables.append((key_header, key_rows))
     sweep_header = (
-        ["alpha 区间", "关键客户", "上端变化"]
+        ["α 区间", "关键客户", "上端变化"]
         if zh
         else ["alpha from - to", "key sources", "at the upper end"]
     )
@@ -212,7 +212,7 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
     ]
     part.tables.append((sweep_header, sweep_rows))
     part.lines.append(
-        "下表按线性规则扫描 alpha（专家权重所占份额，0 为纯客观权重，1 为纯专家权重），"
+        "下表按线性规则扫描 α（专家权重所占份额，0 为纯客观权重，1 为纯专家权重），"
         "各区间端点由求根精确求得。"
         if zh
         else "The table below sweeps the linear rule's alpha (the panel's share: 0 is the "
@@ -221,8 +221,8 @@ def weighing_part(w: Weighing, tree: CriteriaTree, lang: str = "en") -> Part:
     if w.interval is not None:
         i = w.interval
         part.lines.append(
-            f"在 alpha = {w.settings.alpha:g} 时，组合关键客户集合在 "
-            f"alpha ∈ [{i.low:.4f}, {i.high:.4f}] 内保持不变。"
+            f"在 α = {w.settings.alpha:g} 时，组合关键客户集合在 "
+            f"α ∈ [{i.low:.4f}, {i.high:.4f}] 内保持不变。"
             if zh
             else f"At alpha = {w.settings.alpha:g} the combined key set holds for alpha from "
             f"{i.low:.4f} to {i.high:.4f}."
@@ -263,10 +263,10 @@ RULE_SENTENCES = {
         "key from {key_at:.4f}, potential from {potential_at:.4f}",
     },
     "zh": {
-        "probability": "在 SMAA 抽样中进入关键集合的比例不低于 {key_at:.0%} 为关键客户，不低于 "
+        "probability": "在 SMAA-2 抽样中进入关键集合的比例不低于 {key_at:.0%} 为关键客户，不低于 "
         "{potential_at:.0%} 为潜在客户",
         "closeness": "贴近度不低于 {key_at:g} 为关键客户，不低于 {potential_at:g} 为潜在客户",
-        "kmeans": "按贴近度的最优三类划分（一维 k 均值，精确解）：{key_at:.4f} 以上为关键客户，"
+        "kmeans": "按贴近度的最优三类划分（一维聚类的精确解）：{key_at:.4f} 以上为关键客户，"
         "{potential_at:.4f} 以上为潜在客户",
     },
 }
@@ -283,7 +283,7 @@ def tiers_part(tiers: Tiers, stability: TierStability | None, lang: str = "en") 
     part.lines.append(f"分层规则：{rule}。" if zh else f"The rule: {rule}.")
     if stability is not None:
         part.lines.append(
-            f"稳定性为 {stability.samples:,} 个 SMAA 样本中客户落在同一层的比例。"
+            f"稳定性为 {stability.samples:,} 个 SMAA-2 样本中客户落在同一层的比例。"
             if zh
             else f"Stability: the share of the {stability.samples:,} SMAA samples that put a "
             "customer in the same tier."
