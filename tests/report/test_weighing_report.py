@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from mcda_ckm.model.case import load_case
+from mcda_ckm.model.matrix import DecisionMatrix
 from mcda_ckm.model.settings import WeightSettings
+from mcda_ckm.model.tree import flat_tree
 from mcda_ckm.report import figures
 from mcda_ckm.report.pages import sections, to_html
 from mcda_ckm.report.results import study_to_dict, to_json
 from mcda_ckm.report.weighing import tiers_part, weighing_part
 from mcda_ckm.workflows.study import Study, run_study
+from mcda_ckm.workflows.weighing import weigh
 from tests.conftest import CASE
 from tests.report.test_client_report import VisibleText
 from tests.report.test_narrative import NAMES, data_names, english_words
@@ -58,3 +62,18 @@ def test_the_chinese_weighing_and_tiers_sections_have_no_english_words(study):
     allowed = {*NAMES, *data_names(study), *AUTHORS}
     words = english_words("".join(parser.parts), allowed)
     assert not words, sorted(set(words))
+
+
+def test_the_guards_reach_the_report_in_both_languages():
+    """A column coded 0..4 (a rating item from 0) and a constant column: both explained in the
+    section's notes, the constant one weighted 0, no NaN anywhere."""
+    tree = flat_tree(["rating", "flat", "money"])
+    x = np.array([[0, 3, 10.0], [1, 3, 30], [4, 3, 20], [2, 3, 50], [3, 3, 40]])
+    dm = DecisionMatrix.from_array(x, criteria=tree.leaves)
+    w = weigh(tree, [0.5, 0.2, 0.3], dm, WeightSettings("entropy"), k=2)
+    assert w.objective.weights[1] == 0.0 and np.isfinite(w.objective.weights).all()
+    en = weighing_part(w, tree, "en").notes
+    assert any(n.startswith("rating: integer values 0..4 look like a rating item") for n in en)
+    assert any(n.startswith("flat: every customer has 3") for n in en)
+    zh = weighing_part(w, tree, "zh").notes
+    assert any("编码起点疑似平移" in n for n in zh) and any("客观权重记为 0" in n for n in zh)
