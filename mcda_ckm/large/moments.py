@@ -34,7 +34,12 @@ limit), without a mask or a second array."""
 
 
 class ColumnMoments:
-    """The sums one objective weighting method needs, over the chunks added so far."""
+    """The sums one objective weighting method needs, over the chunks added so far.
+
+    Fed a column at a time (:meth:`add_column`, then :meth:`end_chunk`), right after pass 1 has
+    read the same column for its own statistics: the column is then still in the processor's
+    cache, which reading all the chunk's columns again later would not find.
+    """
 
     def __init__(self, method: str, n: int) -> None:
         self.method = method
@@ -43,36 +48,56 @@ class ColumnMoments:
         self.sums: list[np.ndarray] = []
         self.xlogx: list[np.ndarray] = []
         self.mean = np.zeros(n)
-        self.shift: np.ndarray | None = None
+        self.shift = np.full(n, np.nan)
         self.comoment = np.zeros((n, n)) if method == "critic" else np.zeros(n)
-        self.buffer = np.empty(0)
+        self.buffer = np.empty(BLOCK)
         self.block = np.empty((0, 0))
+        self.part_s = np.zeros(n)
+        self.part_t = np.zeros(n)
 
     def add(self, columns: Sequence[np.ndarray], lows: np.ndarray | None = None) -> None:
         """Fold one chunk's columns (equal lengths, float64) in; ``lows``, the chunk's column
         minima when known, spare entropy the guard against ``ln 0`` on positive columns."""
-        m = len(columns[0]) if columns else 0
+        for j, c in enumerate(columns):
+            self.add_column(j, c, None if lows is None else float(lows[j]))
+        self.end_chunk(len(columns[0]) if columns else 0)
+
+    def add_column(self, j: int, c: np.ndarray, low: float | None = None) -> None:
+        """Column ``j`` of the current chunk (``low``: its minimum, when known)."""
+        m = len(c)
         if not m:
             return
         if self.method == "entropy":
-            self.add_entropy(columns, m, lows)
+            self.part_s[j], self.part_t[j] = entropy_sums(c, self.buffer, low)
             return
-        if self.shift is None:
-            self.shift = np.array([np.mean(c) for c in columns])
-        k = self.shift
+        if np.isnan(self.shift[j]):  # the first chunk's mean: the shift of every chunk
+            self.shift[j] = float(np.mean(c))
+        k = self.shift[j]
         if self.method == "std":
-            s, m_b = self.add_std(columns, k, m)
+            self.part_s[j], self.part_t[j] = shifted_sums(c, k, self.buffer)
+            return
+        if self.block.shape[0] < m:
+            self.block = np.empty((m, self.n), order="F")
+        np.subtract(c, k, out=self.block[:m, j])
+
+    def end_chunk(self, m: int) -> None:
+        """Close the current chunk of ``m`` rows (every column added)."""
+        if not m:
+            return
+        if self.method == "entropy":
+            self.sums.append(self.part_s.copy())
+            self.xlogx.append(self.part_t.copy())
+            self.count += m
+            return
+        if self.method == "std":
+            s = self.part_s.copy()
+            m_b = self.part_t - s * s / m
         else:
-            # One shifted copy and one matrix product (BLAS): each value is read from memory
-            # once, which is what a pass over a large chunk pays for.
-            if self.block.shape[0] < m:
-                self.block = np.empty((m, self.n), order="F")
+            # one matrix product (BLAS) over the shifted chunk
             x = self.block[:m]
-            for j, c in enumerate(columns):
-                np.subtract(c, k[j], out=x[:, j])
             s = x.sum(axis=0)
             m_b = x.T @ x - np.outer(s, s) / m
-        mean_b = k + s / m
+        mean_b = self.shift + s / m
         n_a, n = self.count, self.count + m
         delta = mean_b - self.mean
         if self.method == "critic":
@@ -81,53 +106,6 @@ class ColumnMoments:
             self.comoment += m_b + delta * delta * (n_a * m / n)
         self.mean = self.mean + delta * (m / n)
         self.count = n
-
-    def add_std(
-        self, columns: Sequence[np.ndarray], k: np.ndarray, m: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Per column the shifted sum and centred sum of squares of one chunk, a cache-sized
-        block at a time (no BLAS call per block: each wakes its threads)."""
-        if self.buffer.size < BLOCK:
-            self.buffer = np.empty(BLOCK)
-        s, q = np.zeros(self.n), np.zeros(self.n)
-        for j, c in enumerate(columns):
-            for a in range(0, m, BLOCK):
-                part = c[a : a + BLOCK]
-                buf = self.buffer[: len(part)]
-                np.subtract(part, k[j], out=buf)
-                s[j] += float(np.sum(buf))
-                np.square(buf, out=buf)
-                q[j] += float(np.sum(buf))
-        return s, q - s * s / m
-
-    def add_entropy(
-        self, columns: Sequence[np.ndarray], m: int, lows: np.ndarray | None = None
-    ) -> None:
-        """``S_j`` and ``T_j`` of one chunk, a cache-sized block at a time: ``x ln x`` takes
-        three operations per value, and on a chunk of many rows each would otherwise stream
-        the column from memory again."""
-        if self.buffer.size < BLOCK:
-            self.buffer = np.empty(BLOCK)
-        sums, t = np.zeros(self.n), np.zeros(self.n)
-        for j, c in enumerate(columns):
-            s_j = t_j = 0.0
-            positive = lows is not None and lows[j] >= TINY
-            for a in range(0, m, BLOCK):
-                part = c[a : a + BLOCK]
-                buf = self.buffer[: len(part)]
-                if positive:
-                    np.log(part, out=buf)
-                else:
-                    np.maximum(part, TINY, out=buf)
-                    np.log(buf, out=buf)
-                # multiply and sum, not np.dot: a BLAS call per block wakes its threads
-                np.multiply(part, buf, out=buf)
-                t_j += float(np.sum(buf))
-                s_j += float(np.sum(part))
-            sums[j], t[j] = s_j, t_j
-        self.sums.append(sums)
-        self.xlogx.append(t)
-        self.count += m
 
     def column_sums(self) -> np.ndarray:
         """``S_j``, by :func:`math.fsum` of the chunks' sums (entropy)."""
@@ -140,3 +118,35 @@ class ColumnMoments:
     def matrix(self) -> np.ndarray:
         """The co-moment matrix (n x n; std: its diagonal as a diagonal matrix)."""
         return self.comoment if self.comoment.ndim == 2 else np.diag(self.comoment)
+
+
+def entropy_sums(c: np.ndarray, buffer: np.ndarray, low: float | None) -> tuple[float, float]:
+    """``sum x`` and ``sum x ln x`` of a column, a cache-sized block at a time (``x ln x``
+    takes three operations per value; no BLAS call per block: each wakes its threads)."""
+    s = t = 0.0
+    positive = low is not None and low >= TINY
+    for a in range(0, len(c), BLOCK):
+        part = c[a : a + BLOCK]
+        buf = buffer[: len(part)]
+        if positive:
+            np.log(part, out=buf)
+        else:
+            np.maximum(part, TINY, out=buf)
+            np.log(buf, out=buf)
+        np.multiply(part, buf, out=buf)
+        t += float(np.sum(buf))
+        s += float(np.sum(part))
+    return s, t
+
+
+def shifted_sums(c: np.ndarray, k: float, buffer: np.ndarray) -> tuple[float, float]:
+    """``sum (x - k)`` and ``sum (x - k)^2`` of a column, a cache-sized block at a time."""
+    s = q = 0.0
+    for a in range(0, len(c), BLOCK):
+        part = c[a : a + BLOCK]
+        buf = buffer[: len(part)]
+        np.subtract(part, k, out=buf)
+        s += float(np.sum(buf))
+        np.square(buf, out=buf)
+        q += float(np.sum(buf))
+    return s, q

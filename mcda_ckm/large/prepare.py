@@ -72,14 +72,12 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
     # One scratch array for the squares of every column of every chunk: fresh memory is what a
     # pass mostly pays for on a VM (page faults; benchmarks/README.md).
     squares = stats.scratch[:m]
-    lows = np.empty(len(criteria))
     for j, name in enumerate(criteria):
         col = chunk.columns[name]
         if chunk.extremes is not None and name in chunk.extremes:
             lo, hi = chunk.extremes[name]
         else:
             lo, hi = float(col.min()), float(col.max())
-        lows[j] = lo
         stats.lo[j] = min(stats.lo[j], lo)
         stats.hi[j] = max(stats.hi[j], hi)
         top = max(abs(lo), abs(hi))
@@ -92,9 +90,11 @@ def chunk_stats(stats: Stats, chunk: Chunk, criteria: Sequence[str], check_negat
         if check_negative and lo < 0 and j not in stats.first_negative:
             i = int(np.argmax(col < 0))
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
+        if stats.moments is not None:  # while the column is in the cache
+            stats.moments.add_column(j, col, lo)
     stats.partials.append((sums, exps))
     if stats.moments is not None:
-        stats.moments.add([chunk.columns[name] for name in criteria], lows)
+        stats.moments.end_chunk(m)
 
 
 def file_scales(
