@@ -19,12 +19,15 @@ from mcda_ckm.cli.console import err, friendly_errors, progress
 from mcda_ckm.cli.options import (
     DEFAULT_LANG,
     AggOpt,
+    AlphaOpt,
     CaseArg,
+    CombineOpt,
     CompletionOpt,
     JsonOpt,
     LangOpt,
     MaxMemoryOpt,
     MethodOpt,
+    ObjectiveOpt,
     OutOpt,
     PdfOpt,
     PolicyOpt,
@@ -48,7 +51,7 @@ from mcda_ckm.cli.show import (
 )
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import Case, from_judgements, load_case
-from mcda_ckm.model.settings import AhpSettings, parse_memory
+from mcda_ckm.model.settings import AhpSettings, WeightSettings, parse_memory
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -103,6 +106,15 @@ def ahp_of(
     )
 
 
+def weighting_of(
+    case: Case, objective: StrEnum | None, combine: StrEnum | None, alpha: float | None
+) -> WeightSettings:
+    """The case's ``[weights]`` settings with the options given on the command line."""
+    return case.settings.weights.with_overrides(
+        objective=value(objective), combine=value(combine), alpha=alpha
+    )
+
+
 def weights(
     paths: Annotated[
         list[Path],
@@ -124,9 +136,18 @@ def weights(
     policy: PolicyOpt = None,
     completion: CompletionOpt = None,
     lang: LangOpt = DEFAULT_LANG,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
-    """Panel weights: per node priorities, CR, judgements to revise, consensus; global weights."""
+    """Panel weights: per node priorities, CR, judgements to revise, consensus; global weights.
+
+    With an objective (--objective or the case's [weights] objective): the panel's, objective
+    and combined weights side by side, each one's key sources, their overlap and the alpha sweep.
+    """
+    from mcda_ckm.cli.weighing import print_weighing
     from mcda_ckm.report.results import panel_to_dict, provenance, to_json
+    from mcda_ckm.report.weighing import weighing_to_dict
     from mcda_ckm.weights.panel import evaluate_case
 
     with friendly_errors():
@@ -141,14 +162,30 @@ def weights(
             )
         print_warnings(c.warnings)
         settings = ahp_of(c, method, ri_table, rule, aggregation, policy, completion)
+        if tree is not None and (objective, combine, alpha) != (None, None, None):
+            raise CkmError(
+                "objective weights are computed from a case's customers",
+                where="--objective",
+                hint="Give a case folder with a customers file instead of judgement files",
+            )
         result = evaluate_case(c, settings)
+        weighing = None
+        ws = weighting_of(c, objective, combine, alpha)
+        if ws.objective != "none":  # the customers are needed: the study without sensitivity
+            from mcda_ckm.workflows.study import run_study
+
+            weighing = run_study(c, ahp=settings, weights=ws, with_sensitivity=False).weighing
     print_quality(result, value(lang))  # on stderr, with --json too: nothing in silence
     if json_:
         data = panel_to_dict(result)
+        if weighing is not None:
+            data["weighing"] = weighing_to_dict(weighing, c.tree)
         data["provenance"] = provenance(c.inputs, command_line())
         print(to_json(data))
     else:
         print_weights(result, value(lang))
+    if weighing is not None:
+        print_weighing(weighing, c.tree, value(lang), table=not json_)
 
 
 def study_of(
@@ -162,6 +199,7 @@ def study_of(
     quiet: bool,
     max_memory: str | None = None,
     lang: StrEnum = DEFAULT_LANG,
+    weighting: tuple[StrEnum | None, StrEnum | None, float | None] = (None, None, None),
 ) -> Study:
     """Load a case, show its warnings and run its study with the options given."""
     from mcda_ckm.workflows.study import run_study
@@ -170,6 +208,7 @@ def study_of(
     c = load_case(case)
     print_warnings(c.warnings)
     settings = ahp_of(c, *ahp)
+    ws = weighting_of(c, *weighting)
     from mcda_ckm.report.narrative import phrase, read_as
 
     with progress(quiet, phrase("sensitivity_progress", value(lang))) as update:
@@ -184,7 +223,12 @@ def study_of(
             progress=update,
             max_memory=budget,
             check_memory_budget=max_memory is None or budget is not None,
+            weights=ws,
         )
+    if study.weighing is not None:  # the guards' explanations, on stderr
+        from mcda_ckm.cli.weighing import print_weighing
+
+        print_weighing(study.weighing, c.tree, value(lang), table=False)
     if study.matrix.encoding != "utf-8" and not quiet:
         name = study.matrix.path.name if study.matrix.path else ""
         err.print(read_as(name, study.matrix.encoding, value(lang)))
@@ -235,6 +279,9 @@ def run(
     quiet: QuietOpt = False,
     max_memory: MaxMemoryOpt = None,
     pdf: PdfOpt = False,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
     """The main job: weights, ranking, cross-check, sensitivity and the report folder.
 
@@ -246,7 +293,10 @@ def run(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
+        w = (objective, combine, alpha)
+        study = study_of(
+            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
+        )
         written = write(study, target, lang, pdf)
     if study.panel is not None:
         # on stderr also with --json: a script must not lose an expert in silence (issue 14)
@@ -281,12 +331,18 @@ def report(
     lang: LangOpt = DEFAULT_LANG,
     quiet: QuietOpt = False,
     max_memory: MaxMemoryOpt = None,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
     """Write the report folder of a case (the same as 'ckm run', printing only where)."""
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         target = target_of(case, out_dir)
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
+        w = (objective, combine, alpha)
+        study = study_of(
+            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
+        )
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
@@ -310,13 +366,19 @@ def sensitivity(
     lang: LangOpt = DEFAULT_LANG,
     quiet: QuietOpt = False,
     max_memory: MaxMemoryOpt = None,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
     """How firm the key sources are: weight and judgement tolerances, SMAA-2 probabilities."""
     from mcda_ckm.report.results import sensitivity_to_dict, to_json
 
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
-        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang)
+        w = (objective, combine, alpha)
+        study = study_of(
+            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
+        )
     if study.panel is not None:  # on stderr, with --json too
         print_quality(study.panel, value(lang), study)
     if json_:

@@ -16,6 +16,7 @@ import typer
 
 from mcda_ckm.model.settings import (
     AGGREGATIONS,
+    COMBINATIONS,
     COMPLETIONS,
     DEFAULT_MEMORY_FRACTION,
     DEFAULT_SAMPLES,
@@ -25,6 +26,7 @@ from mcda_ckm.model.settings import (
     MAX_SAMPLES,
     METHODS,
     NORMALIZATIONS,
+    OBJECTIVES,
     POLICIES,
     RI_TABLE_NAMES,
     RULE_NAMES,
@@ -32,15 +34,18 @@ from mcda_ckm.model.settings import (
     AhpSettings,
     RankingSettings,
     SensitivitySettings,
+    WeightSettings,
 )
 
 __all__ = [
     "AggregationChoice",
+    "CombineChoice",
     "CompletionChoice",
     "EngineChoice",
     "LanguageChoice",
     "MethodChoice",
     "NormalizationChoice",
+    "ObjectiveChoice",
     "PolicyChoice",
     "RiTableChoice",
     "RuleChoice",
@@ -60,6 +65,8 @@ NormalizationChoice = StrEnum("NormalizationChoice", {v: v for v in NORMALIZATIO
 LanguageChoice = StrEnum("LanguageChoice", {v: v for v in LANGUAGES})  # type: ignore[misc]
 SourceChoice = StrEnum("SourceChoice", {v: v for v in SOURCES})  # type: ignore[misc]
 EngineChoice = StrEnum("EngineChoice", {v: v for v in ENGINES})  # type: ignore[misc]
+ObjectiveChoice = StrEnum("ObjectiveChoice", {v: v for v in OBJECTIVES})  # type: ignore[misc]
+CombineChoice = StrEnum("CombineChoice", {v: v for v in COMBINATIONS})  # type: ignore[misc]
 
 
 def value(choice: StrEnum | None) -> Any:
@@ -74,6 +81,7 @@ def value(choice: StrEnum | None) -> Any:
 _AHP = AhpSettings()
 _RANKING = RankingSettings()
 _SAMPLING = SensitivitySettings()
+_WEIGHTS = WeightSettings()
 
 # -- a case ----------------------------------------------------------------------------------
 
@@ -191,5 +199,31 @@ MaxMemoryOpt = Annotated[
         f"more (e.g. 4G, 512M, 80%; 0 for no limit; default {DEFAULT_MEMORY_FRACTION:.0%} of "
         "the machine's memory).",
         show_default=False,
+    ),
+]
+
+# -- objective weights and their combination ([weights]) -------------------------------------
+
+ObjectiveOpt = Annotated[
+    ObjectiveChoice | None,
+    typer.Option(
+        help=f"Objective weights from the customers, shown beside the panel's (default: the "
+        f"case's [weights] objective, else {_WEIGHTS.objective})."
+    ),
+]
+CombineOpt = Annotated[
+    CombineChoice | None,
+    typer.Option(
+        help="Combine the panel's weights with the objective ones by this rule; the combined "
+        "weights then rank the customers (default: the case's [weights] combine, else none)."
+    ),
+]
+AlphaOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        max=1.0,
+        help=f"The linear rule's share of the panel, 0 to 1 (default: the case's, else "
+        f"{_WEIGHTS.alpha}).",
     ),
 ]

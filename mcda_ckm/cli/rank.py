@@ -14,11 +14,14 @@ import typer
 from mcda_ckm.cli.console import err, friendly_errors, progress
 from mcda_ckm.cli.options import (
     AggOpt,
+    AlphaOpt,
+    CombineOpt,
     CompletionOpt,
     EngineOpt,
     JsonOpt,
     MethodOpt,
     NormalizationOpt,
+    ObjectiveOpt,
     PolicyOpt,
     QuietOpt,
     RiOpt,
@@ -30,6 +33,7 @@ from mcda_ckm.cli.show import print_adhoc, print_large, print_quality, print_war
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.settings import DEFAULT_SEED, MAX_SAMPLES
+from mcda_ckm.weights.objective import ObjectiveWeights
 
 __all__ = ["register"]
 
@@ -106,6 +110,9 @@ def rank_cmd(
     policy: PolicyOpt = None,
     completion: CompletionOpt = None,
     quiet: QuietOpt = False,
+    objective: ObjectiveOpt = None,
+    combine: CombineOpt = None,
+    alpha: AlphaOpt = None,
 ) -> None:
     """Rank ad-hoc customer data with given weights (TOPSIS), of any size."""
     from mcda_ckm.report.results import to_json
@@ -160,6 +167,15 @@ def rank_cmd(
         else:
             assert weights is not None  # one of the two, checked above
             weighting = weighting_for_file(data, chosen, weights, directions)
+        if (objective, combine, alpha) != (None, None, None):
+            from dataclasses import replace
+
+            weighting = replace(
+                weighting,
+                combination=weighting.combination.with_overrides(
+                    objective=value(objective), combine=value(combine), alpha=alpha
+                ),
+            )
     norm = value(normalization)
     if chosen != "memory":
         with friendly_errors(), progress(quiet or json_, "Ranking") as update:
@@ -177,6 +193,7 @@ def rank_cmd(
                 seed=seed,
                 progress=update,
             )
+        objective_notes(large.ranking.objective)
         if json_:
             print(to_json(large.to_dict()))
             return
@@ -186,10 +203,17 @@ def rank_cmd(
         return
     with friendly_errors():
         result = rank_file(data, weighting, None, top, norm, out_csv)
+    objective_notes(result.objective)
     if json_:
         print(to_json(result.to_dict()))
         return
     print_adhoc(result, data)
+
+
+def objective_notes(found: ObjectiveWeights | None) -> None:
+    """The objective weights' guards on stderr (with --json too)."""
+    for w in () if found is None else found.warnings:
+        err.print(f"[bold yellow]warning:[/] {w.criterion}: {w.message}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from mcda_ckm.errors import DataError
 from mcda_ckm.large.chunks import Chunk, Layout, NeedExact, first_stray, read_layout, stray_error
 from mcda_ckm.large.ids import IdCheck, first_duplicate
+from mcda_ckm.large.moments import ColumnMoments
 from mcda_ckm.large.read import csv_exact_chunks, csv_fast_chunks, parquet_chunks, prefetched
 from mcda_ckm.model.matrix import check_scales, direction_signs
 from mcda_ckm.ranking.topsis import balance_scales, check_directions, check_weights
@@ -49,6 +50,7 @@ class Stats:
     stray: tuple[int, int] | None = None
     off_scale: DataError | None = None  # the first value off its declared scale
     scratch: np.ndarray = field(default_factory=lambda: np.empty(0))
+    moments: ColumnMoments | None = None  # objective weights' sums, when asked (issue 16)
 
     def __post_init__(self) -> None:
         self.lo = np.full(self.n, np.inf)
@@ -100,7 +102,11 @@ def chunk_stats(
         if check_negative and lo < 0 and j not in stats.first_negative:
             i = int(np.argmax(col < 0))
             stats.first_negative[j] = (int(chunk.rows[i]), float(col[i]))
+        if stats.moments is not None:  # while the column is in the cache
+            stats.moments.add_column(j, col, lo)
     stats.partials.append((sums, exps))
+    if stats.moments is not None:
+        stats.moments.end_chunk(m)
     if scales and stats.off_scale is None:
         stats.off_scale = _off_scale(chunk, criteria, scales, (chunk_lo, chunk_hi), path)
 
@@ -173,11 +179,14 @@ def _pass1(
     counter: list[int],
     want: str = "all",
     scales: Sequence[Scale | None] = (),
+    objective: str | None = None,
 ) -> tuple[Stats, np.ndarray]:
     """Statistics of every criteria column, the first value off its ``scales`` and (unless
     ``want`` is "numbers") the first empty id and the hashes of duplicated ids."""
     criteria = layout.criteria
     stats = Stats(len(criteria))
+    if objective is not None:
+        stats.moments = ColumnMoments(objective, len(criteria))
     ids = IdCheck()
     try:
         for chunk in source(layout, chunk_rows, want, counter):
@@ -288,6 +297,7 @@ def prepare(
     tick: Callable[[], None],
     counter: list[int],
     defer_ids: bool = False,
+    objective: str | None = None,
 ) -> Prepared:
     """Pass 1: the header, the weights and directions, the statistics; raises the first error
     of the in-memory path.
@@ -295,8 +305,10 @@ def prepare(
     With ``defer_ids``, a Parquet file's ids are not read here but checked (empty, repeated)
     by the caller as pass 2 reads them (:class:`IdCheck`, then :func:`raise_id_error`): pass 1
     then reads the numbers alone, as Polars' and DuckDB's do, which saves decoding the ids a
-    second time. The errors stay those of the in-memory path, in its order: when the numbers
-    have an error, the ids are checked here first (the in-memory path reports them first).
+    second time. With ``objective`` (a method of :mod:`mcda_ckm.weights.objective`), the
+    sums it needs are accumulated in the same pass (``stats.moments``). The errors stay those
+    of the in-memory path, in its order: when the numbers have an error, the ids are checked
+    here first (the in-memory path reports them first).
     """
     layout, pending = read_layout(path, tree)
     if pending is not None:  # read_table checks the rows' widths before load_customers' rules
@@ -315,6 +327,7 @@ def prepare(
             counter,
             "numbers" if defer else "all",
             scales,
+            objective,
         )
         exact_needed = layout.kind == "csv" and (
             stats.bad_cell is not None or stats.empty_id is not None or duplicated.size > 0
@@ -325,7 +338,7 @@ def prepare(
         source = prefetched(csv_exact_chunks)
         counter[0] = 0
         stats, duplicated = _pass1(
-            layout, source, chunk_rows, normalization, tick, counter, "all", scales
+            layout, source, chunk_rows, normalization, tick, counter, "all", scales, objective
         )
     if defer:
         try:

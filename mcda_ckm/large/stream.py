@@ -24,7 +24,7 @@ with Polars and DuckDB on the same file: benchmarks/bench_stream.py and benchmar
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,10 @@ from mcda_ckm.large.prepare import Prepared, file_stamp, prepare, raise_id_error
 from mcda_ckm.large.topk import TOP_MARGIN, RankSink, TopK, add_top
 from mcda_ckm.large.write import Writer, result_table
 from mcda_ckm.model.matrix import NORMALIZATIONS, direction_words
+from mcda_ckm.ranking.tiers import TIERS, threshold_codes
 from mcda_ckm.ranking.topsis import score_columns
+from mcda_ckm.weights.combine import CombinedWeights, combine
+from mcda_ckm.weights.objective_core import ObjectiveWeights, likert_scales, weights_from_moments
 
 if TYPE_CHECKING:
     from mcda_ckm.model.tree import CriteriaTree
@@ -88,6 +91,12 @@ class StreamRanking:
         Whether a tie straddles the cut, so that input order decided a key source.
     full_ranks : bool
         Whether ``out`` has a rank column.
+    objective : ObjectiveWeights or None
+        The objective weights computed in pass 1, when asked.
+    tier_counts : dict of str to int or None
+        Customers per tier, when tiers were asked.
+    combined : CombinedWeights or None
+        The given and objective weights combined (then ``weights`` are these).
     """
 
     path: Path
@@ -111,6 +120,9 @@ class StreamRanking:
     ties: tuple[tuple[int, ...], ...]
     tie_at_cutoff: bool
     full_ranks: bool = False
+    objective: ObjectiveWeights | None = None
+    combined: CombinedWeights | None = None
+    tier_counts: dict[str, int] | None = None
 
     @property
     def key_sources(self) -> tuple[str, ...]:
@@ -141,6 +153,26 @@ class StreamRanking:
                 }
                 for r in range(len(self.top_ids))
             ],
+            **({} if self.tier_counts is None else {"tiers": self.tier_counts}),
+            **(
+                {}
+                if self.objective is None
+                else {
+                    "objective": {
+                        "method": self.objective.method,
+                        "source": self.objective.source,
+                        "weights": self.objective.as_dict(),
+                        "warnings": self.objective.warnings_to_dict(),
+                    },
+                    "combined": None
+                    if self.combined is None
+                    else {
+                        "rule": self.combined.rule,
+                        "alpha": self.combined.alpha,
+                        "weights": self.combined.as_dict(),
+                    },
+                }
+            ),
         }
 
 
@@ -156,6 +188,10 @@ def rank_stream(
     chunk_rows: int = CHUNK_ROWS,
     full_ranks: bool = False,
     progress: Progress | None = None,
+    objective: str | None = None,
+    combine_rule: str | None = None,
+    alpha: float | None = None,
+    tiers: tuple[float, float] | None = None,
 ) -> StreamRanking:
     """Rank the customers of a CSV or Parquet file of any size by TOPSIS, in bounded memory.
 
@@ -190,6 +226,17 @@ def rank_stream(
         Add a ``rank`` column to ``out`` (an out-of-core sort: a third read of the scores).
     progress : callable(done, total), optional
         Called after every chunk; ``total`` covers both passes.
+    objective : {"entropy", "critic", "std"}, optional
+        Also compute these objective weights, from sums taken in pass 1 (no extra pass:
+        :class:`mcda_ckm.large.moments.ColumnMoments`,
+        :func:`mcda_ckm.weights.objective.weights_from_moments`).
+    combine_rule, alpha : optional
+        Combine ``weights`` with the objective ones by this rule
+        (:func:`mcda_ckm.weights.combine.combine`); the combined weights then rank.
+    tiers : (key_at, potential_at), optional
+        Add a ``tier`` column to ``out``: key when closeness >= key_at, potential when
+        >= potential_at, else ordinary (:func:`mcda_ckm.ranking.tiers.tiers_by_closeness`'s
+        rule, applied chunk by chunk); the counts are in ``tier_counts``.
 
     Returns
     -------
@@ -244,13 +291,48 @@ def rank_stream(
 
     stamp = file_stamp(path)
     prep = prepare(
-        path, weights, tree, directions, normalization, chunk_rows, tick, counter, defer_ids=True
+        path,
+        weights,
+        tree,
+        directions,
+        normalization,
+        chunk_rows,
+        tick,
+        counter,
+        defer_ids=True,
+        objective=objective,
     )
+    found, combined = None, None
+    if objective is not None and prep.stats.moments is not None:
+        mom = prep.stats.moments
+        found = weights_from_moments(
+            objective,
+            prep.layout.criteria,
+            mom.count,
+            prep.stats.lo,
+            prep.stats.hi,
+            mom.column_sums() if objective == "entropy" else mom.mean * mom.count,
+            mom.column_xlogx() if objective == "entropy" else None,
+            None if objective == "entropy" else mom.matrix(),
+            likert_scales(tree) if tree is not None else None,
+            path,
+        )
+        if combine_rule is not None:
+            combined = combine(
+                prep.weights,
+                found.weights,
+                combine_rule,
+                alpha=alpha if combine_rule == "linear" else None,
+                criteria=prep.layout.criteria,
+                names=("given", objective),
+            )
+            prep = replace(prep, weights=combined.weights)
     layout, source, stats, w, d = prep.layout, prep.source, prep.stats, prep.weights, prep.d
     lo, hi, sums = prep.lo, prep.hi, prep.sums
     k = min(int(top_k), stats.count)
 
     counter[0] = 0
+    counts = np.zeros(3, dtype=np.int64)
     base = max(layout.size, 1)
     top = TopK(k)
     kept: dict[int, tuple[str, str]] = {}
@@ -271,8 +353,13 @@ def rank_stream(
             turn += 1
             closeness, d_plus, d_minus = _chunk_scores(chunk, layout, prep, outputs[turn % 2])
             add_top(top, kept, chunk, closeness, d_plus, d_minus)
+            if tiers is not None:
+                codes = threshold_codes(closeness, *tiers)
+                counts += np.bincount(codes, minlength=3)
             if out is not None:
                 table = result_table(chunk, closeness, d_plus, d_minus)
+                if tiers is not None:
+                    table = with_tiers(table, codes)
                 if writer is None:
                     target = sink.scores_path if sink is not None else Path(out)
                     writer = Writer(target, table.schema, temporary=sink is not None)
@@ -346,6 +433,11 @@ def rank_stream(
         ties=ties,
         tie_at_cutoff=straddle,
         full_ranks=full_ranks,
+        objective=found,
+        combined=combined,
+        tier_counts=None
+        if tiers is None
+        else {t: int(n) for t, n in zip(TIERS, counts.tolist(), strict=True)},
     )
 
 
@@ -369,3 +461,11 @@ def _chunk_scores(
         )
     columns = [chunk.columns[c] for c in layout.criteria]
     return score_columns(columns, prep.d, prep.lo, prep.hi, prep.scale2, prep.weights, out)
+
+
+def with_tiers(table: Any, codes: np.ndarray) -> Any:
+    """``table`` with a ``tier`` column (dictionary-encoded: key, potential, ordinary)."""
+    import pyarrow as pa
+
+    tier = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(TIERS))
+    return table.append_column("tier", tier)

@@ -35,9 +35,11 @@ from mcda_ckm.model.settings import (
     PANEL_CHOICES,
     RANKING_KEYS,
     SENSITIVITY_KEYS,
+    WEIGHT_KEYS,
     ClvSettings,
     Settings,
     SettingWarning,
+    WeightSettings,
     as_table,
     check_keys,
     choice,
@@ -47,6 +49,7 @@ from mcda_ckm.model.settings import (
     read_panel,
     read_ranking,
     read_sensitivity,
+    read_weight_settings,
     real_number,
     text,
 )
@@ -95,6 +98,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "ranking": RANKING_KEYS,
     "clv": CLV_KEYS,
     "sensitivity": SENSITIVITY_KEYS,
+    "weights": WEIGHT_KEYS,
 }
 """The keys of each table (``[weights]`` takes the tree's leaves)."""
 
@@ -321,8 +325,15 @@ def read_case_file(folder: str | Path) -> CaseFile:
         clv, found = read_clv(doc["clv"], folder, tree.leaves, toml)
         warnings += found
     fixed = None
+    weight_settings = WeightSettings()
+    leaf_weights: dict[str, Any] = {}
     if "weights" in doc:
-        fixed = read_weights(doc["weights"], tree, toml)
+        # [weights] holds the objective-weight settings and/or fixed weights, one per leaf.
+        weight_settings, found = read_weight_settings(doc["weights"], tree.leaves, toml)
+        warnings += found
+        leaf_weights = {k: v for k, v in doc["weights"].items() if k not in WEIGHT_KEYS}
+    if leaf_weights:
+        fixed = read_weights(leaf_weights, tree, toml)
         if "panel" in meta:
             warnings.append(
                 SettingWarning(
@@ -353,7 +364,12 @@ def read_case_file(folder: str | Path) -> CaseFile:
         date=date,
         tree=tree,
         settings=Settings(
-            ahp=ahp, ranking=ranking, panel=panel_settings, clv=clv, sensitivity=sensitivity
+            ahp=ahp,
+            ranking=ranking,
+            panel=panel_settings,
+            clv=clv,
+            sensitivity=sensitivity,
+            weights=weight_settings,
         ),
         panel=None if fixed is not None else folder / meta.get("panel", "panel"),
         customers=resolved(folder / meta["customers"]) if "customers" in meta else None,

@@ -27,6 +27,7 @@ from mcda_ckm.errors import CaseError, CkmError
 
 __all__ = [
     "AGGREGATIONS",
+    "COMBINATIONS",
     "COMPLETIONS",
     "DEFAULT_MEMORY_FRACTION",
     "DEFAULT_RI_TABLE",
@@ -39,20 +40,26 @@ __all__ = [
     "METHODS",
     "MISSING_PAIRS",
     "NORMALIZATIONS",
+    "OBJECTIVES",
     "POLICIES",
     "RI_TABLE_NAMES",
     "RULE_NAMES",
     "SOURCES",
+    "TIER_DEFAULTS",
+    "TIER_RULES",
     "UNFINISHED",
+    "WEIGHT_KEYS",
     "Aggregation",
     "AhpSettings",
     "ClvSettings",
+    "Combination",
     "Completion",
     "Engine",
     "Language",
     "Method",
     "MissingPairs",
     "Normalization",
+    "Objective",
     "PanelSettings",
     "Policy",
     "RankingSettings",
@@ -60,7 +67,9 @@ __all__ = [
     "SettingWarning",
     "Settings",
     "Source",
+    "TierRule",
     "Unfinished",
+    "WeightSettings",
     "machine_memory",
     "memory_budget",
     "parse_memory",
@@ -69,6 +78,7 @@ __all__ = [
     "read_panel",
     "read_ranking",
     "read_sensitivity",
+    "read_weight_settings",
 ]
 
 # -- the choices, each written once ----------------------------------------------------------
@@ -135,6 +145,29 @@ SOURCES: tuple[Source, ...] = get_args(Source)
 Engine = Literal["memory", "stream", "dask"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
 """Where ``ckm rank`` computes: in memory, streaming in bounded memory, or on a Dask cluster."""
+
+Objective = Literal["none", "entropy", "critic", "std"]
+OBJECTIVES: tuple[Objective, ...] = get_args(Objective)
+"""Objective weights computed from the customers (``[weights] objective``): none (the default:
+the panel's weights alone, as before), Shannon entropy, CRITIC or standard deviation (see
+:mod:`mcda_ckm.weights.objective`)."""
+
+Combination = Literal["linear", "multiplicative", "game-theory"]
+COMBINATIONS: tuple[Combination, ...] = get_args(Combination)
+"""How the panel's weights are combined with the objective ones (``[weights] combine``, see
+:mod:`mcda_ckm.weights.combine`); when set, the combined weights rank the customers."""
+
+TierRule = Literal["none", "probability", "closeness", "kmeans"]
+TIER_RULES: tuple[TierRule, ...] = get_args(TierRule)
+"""How customers are split into key / potential / ordinary (``[ranking] tiers``, see
+:mod:`mcda_ckm.ranking.tiers`): none (the default), the probability of being key under the SMAA
+samples, two closeness thresholds, or the exact 1-D 3-means of closeness."""
+
+TIER_DEFAULTS: dict[str, tuple[float, float]] = {"probability": (0.8, 0.2), "closeness": (0.6, 0.4)}
+"""``(key_at, potential_at)`` when the case gives none. Probability: key when the SMAA samples
+put the customer in the key set at least 80% of the time (a firm key source), potential from
+20% (key in one sample in five); closeness: the upper and lower thirds' usual cut points of
+studies that band closeness (0.6 and 0.4 of the distance from anti-ideal to ideal)."""
 
 # -- the defaults, each written once ---------------------------------------------------------
 
@@ -471,17 +504,125 @@ PANEL_CHOICES: dict[str, tuple[str, ...]] = {"unfinished": UNFINISHED}
 
 @dataclass(frozen=True)
 class RankingSettings:
-    """The TOPSIS ranking (``[ranking]``): how many key sources, and the normalisation."""
+    """The TOPSIS ranking (``[ranking]``): how many key sources, the normalisation, and the
+    customer tiers.
+
+    ``tiers`` names the rule (:data:`TIER_RULES`); ``key_at`` and ``potential_at`` its two
+    thresholds (None: :data:`TIER_DEFAULTS`; kmeans finds its own).
+    """
 
     top_k: int = 5
     normalization: Normalization = "vector"
+    tiers: TierRule = "none"
+    key_at: float | None = None
+    potential_at: float | None = None
 
     def __post_init__(self) -> None:
         try:
             whole_number(self.top_k, "top_k", low=1)
             choice(self.normalization, NORMALIZATIONS, "normalization")
+            check_tiers(self.tiers, self.key_at, self.potential_at, None, "")
         except CaseError as exc:
             raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+    @property
+    def thresholds(self) -> tuple[float, float]:
+        """``(key_at, potential_at)`` of the closeness or probability rule, defaults filled."""
+        key, potential = TIER_DEFAULTS.get(self.tiers, (math.nan, math.nan))
+        return (
+            key if self.key_at is None else self.key_at,
+            potential if self.potential_at is None else self.potential_at,
+        )
+
+
+def check_tiers(rule: Any, key_at: Any, potential_at: Any, path: Path | None, prefix: str) -> None:
+    """The tier rule is a choice; its thresholds numbers in [0, 1], key above potential."""
+    choice(rule, TIER_RULES, f"{prefix}tiers", path)
+    given = {"key_at": key_at, "potential_at": potential_at}
+    for name, v in given.items():
+        if v is not None:
+            real_number(v, f"{prefix}{name}", path, low=0.0, high=1.0)
+    if rule in TIER_DEFAULTS:
+        default = TIER_DEFAULTS[rule]
+        key = float(default[0] if key_at is None else key_at)
+        potential = float(default[1] if potential_at is None else potential_at)
+        if potential > key:
+            raise CaseError(
+                f"potential_at {potential:g} is above key_at {key:g}",
+                path=path,
+                where=f"{prefix}potential_at",
+                hint="The key threshold must be the higher one",
+            )
+
+
+@dataclass(frozen=True)
+class WeightSettings:
+    """Objective weights beside the panel's, and how they are combined (``[weights]``).
+
+    Attributes
+    ----------
+    objective : {"none", "entropy", "critic", "std"}
+        ``"none"`` (the default) computes none: the panel's weights rank, as before.
+    combine : {"linear", "multiplicative", "game-theory"} or None
+        None (the default): the objective weights are shown beside the panel's and the panel's
+        rank. Set: the combined weights rank (TOPSIS, cross-check, sensitivity).
+    alpha : float
+        The linear rule's share of the panel, in [0, 1] (default 0.5, equal shares).
+
+    Raises
+    ------
+    CkmError
+        A value that is not a choice, alpha out of [0, 1], or a rule without an objective.
+    """
+
+    objective: Objective = "none"
+    combine: Combination | None = None
+    alpha: float = 0.5
+
+    def __post_init__(self) -> None:
+        try:
+            check_weight_values(self.objective, self.combine, self.alpha, None, "")
+        except CaseError as exc:
+            raise CkmError(exc.message, where=exc.where, hint=exc.hint) from None
+
+    @property
+    def rule(self) -> str | None:
+        """The rule's name in :mod:`mcda_ckm.weights.combine` (``game_theory``), or None."""
+        return None if self.combine is None else self.combine.replace("-", "_")
+
+    def with_overrides(
+        self,
+        *,
+        objective: Objective | None = None,
+        combine: Combination | None = None,
+        alpha: float | None = None,
+    ) -> WeightSettings:
+        """A copy with the settings that are not None replaced (the CLI's options)."""
+        return WeightSettings(
+            objective=self.objective if objective is None else objective,
+            combine=self.combine if combine is None else combine,
+            alpha=self.alpha if alpha is None else alpha,
+        )
+
+
+WEIGHT_KEYS: tuple[str, ...] = ("objective", "combine", "alpha")
+"""The setting keys of ``[weights]`` (its other keys are fixed weights, one per leaf)."""
+
+
+def check_weight_values(
+    objective: Any, combine: Any, alpha: Any, path: Path | None, prefix: str
+) -> None:
+    choice(objective, OBJECTIVES, f"{prefix}objective", path)
+    if combine is not None:
+        choice(combine, COMBINATIONS, f"{prefix}combine", path)
+    real_number(alpha, f"{prefix}alpha", path, low=0.0, high=1.0)
+    if combine is not None and objective == "none":
+        raise CaseError(
+            f"combine = {combine!r} needs objective weights to combine with",
+            path=path,
+            where=f"{prefix}combine",
+            hint='Add objective = "entropy" (or "critic", "std"), or drop combine',
+        )
 
 
 @dataclass(frozen=True)
@@ -563,11 +704,12 @@ class Settings:
     panel: PanelSettings = PanelSettings()
     clv: ClvSettings | None = None
     sensitivity: SensitivitySettings = SensitivitySettings()
+    weights: WeightSettings = WeightSettings()
 
 
 # -- the readers of case.toml's tables -------------------------------------------------------
 
-RANKING_KEYS: tuple[str, ...] = ("top_k", "normalization")
+RANKING_KEYS: tuple[str, ...] = ("top_k", "normalization", "tiers", "key_at", "potential_at")
 CLV_KEYS: tuple[str, ...] = ("cashflows", "column", "discount_rate", "horizon")
 SENSITIVITY_KEYS: tuple[str, ...] = ("samples", "seed", "source", "spread")
 
@@ -598,7 +740,15 @@ def read_ranking(table: Mapping[str, Any], path: Path | None = None) -> RankingS
         whole_number(table["top_k"], "[ranking] top_k", path, low=1)
     if "normalization" in table:
         choice(table["normalization"], NORMALIZATIONS, "[ranking] normalization", path)
-    return RankingSettings(**table)
+    check_tiers(
+        table.get("tiers", "none"),
+        table.get("key_at"),
+        table.get("potential_at"),
+        path,
+        "[ranking] ",
+    )
+    floats = {k: float(table[k]) for k in ("key_at", "potential_at") if k in table}
+    return RankingSettings(**{**table, **floats})
 
 
 def read_clv(
@@ -677,3 +827,43 @@ def read_sensitivity(table: Mapping[str, Any], path: Path | None = None) -> Sens
     )
     spread = float(table.get("spread", base.spread))
     return SensitivitySettings(**{**table, "spread": spread})
+
+
+def read_weight_settings(
+    table: Mapping[str, Any], leaves: Iterable[str], path: Path | None = None
+) -> tuple[WeightSettings, tuple[SettingWarning, ...]]:
+    """The setting keys of ``[weights]`` (:data:`WEIGHT_KEYS`); its other keys must be
+    ``leaves`` (fixed weights, read by :func:`mcda_ckm.model.case.read_weights`).
+
+    A key that is neither is refused with a did-you-mean over both. ``alpha`` written with a
+    rule other than linear is accepted with a warning that it is not used.
+    """
+    table = as_table(table, "weights", path)
+    leaves = tuple(leaves)
+    fixed = any(key in leaves for key in table)
+    for key in table:
+        if key not in WEIGHT_KEYS and key not in leaves:
+            close = difflib.get_close_matches(key, list(WEIGHT_KEYS), n=1)
+            kind = "indicator" if fixed or not close else "key"
+            raise CaseError(
+                f"unknown {kind} {key!r}{did_you_mean(key, (*WEIGHT_KEYS, *leaves))}",
+                path=path,
+                where=f"[weights] {key}",
+                hint=f"The settings of [weights] are {', '.join(WEIGHT_KEYS)}; its other keys "
+                f"are fixed weights, one per indicator: {', '.join(leaves)}",
+            )
+    base = WeightSettings()
+    objective = table.get("objective", base.objective)
+    combine = table.get("combine")
+    alpha = table.get("alpha", base.alpha)
+    check_weight_values(objective, combine, alpha, path, "[weights] ")
+    warnings: tuple[SettingWarning, ...] = ()
+    if "alpha" in table and combine != "linear":
+        warnings = (
+            SettingWarning(
+                f"not used: alpha is the linear rule's share of the panel (combine = {combine!r})",
+                path=path,
+                where="[weights] alpha",
+            ),
+        )
+    return WeightSettings(objective, combine, float(alpha)), warnings

@@ -39,7 +39,9 @@ __all__ = [
     "TierStability",
     "Tiers",
     "key_probability",
+    "pooled",
     "stability",
+    "stability_from_probability",
     "stability_from_topk",
     "tiers_by_closeness",
     "tiers_by_kmeans",
@@ -387,3 +389,31 @@ def stability_from_topk(tiers: Tiers, topk_rows: Any) -> TierStability:
     share = np.where(tiers.codes == 0, p, 1.0 - p)
     share.flags.writeable = False
     return TierStability(tiers.ids, tiers.codes, share, int(np.shape(topk_rows)[0]), "top_k")
+
+
+def stability_from_probability(tiers: Tiers, p_key: Any, samples: int) -> TierStability:
+    """Stability from each customer's probability of being key (the share of ``samples`` with
+    it in the top k): key / not key only, as :func:`stability_from_topk`.
+
+    >>> t = tiers_by_probability([0.9, 0.3, 0.0], 0.8, 0.2)
+    >>> stability_from_probability(t, [0.9, 0.3, 0.0], 10).share.tolist()
+    [0.9, 0.7, 1.0]
+    """
+    p = check_values(p_key, "p_key")
+    if p.size != len(tiers.ids):
+        raise CkmError(f"{p.size} probabilities for {len(tiers.ids)} customers", where="p_key")
+    share = np.where(tiers.codes == 0, p, 1.0 - p)
+    share.flags.writeable = False
+    return TierStability(tiers.ids, tiers.codes, share, int(samples), "top_k")
+
+
+def pooled(parts: Sequence[TierStability]) -> TierStability:
+    """One stability from several computed on disjoint batches of samples (weighted by their
+    sample counts): lets the samples' closeness be computed a batch at a time."""
+    total = sum(s.samples for s in parts)
+    if not parts or total == 0:
+        raise CkmError("no samples to pool", where="stability")
+    share = np.sum([s.share * s.samples for s in parts], axis=0) / total
+    share.flags.writeable = False
+    first = parts[0]
+    return TierStability(first.ids, first.codes, share, total, first.basis)

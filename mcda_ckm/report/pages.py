@@ -27,6 +27,7 @@ from mcda_ckm.report import figures
 from mcda_ckm.report import narrative as N
 from mcda_ckm.report import summary as S
 from mcda_ckm.report import verdicts as V
+from mcda_ckm.report import weighing as W
 from mcda_ckm.workflows.study import Study
 
 __all__ = [
@@ -312,6 +313,9 @@ def sections(
         )
     )
 
+    if study.weighing is not None:  # the panel's weights beside the data's own (issue 16)
+        out.append(part_section("weighing", W.weighing_part(study.weighing, tree, lang)))
+
     # -- panel
     if study.panel is not None:
         pr = study.panel
@@ -423,6 +427,8 @@ def sections(
     ]
     blocks += N.ranking_notes(study, MAX_ROWS, lang)
     out.append(Section("ranking", N.section_title("ranking", lang), blocks))
+    if study.tiers is not None:  # [ranking] tiers (issue 16)
+        out.append(part_section("tiers", W.tiers_part(*study.tiers, lang=lang)))
 
     # -- key sources
     blocks = [N.key_source_paragraph(study, i, lang) for i in map(int, r.top_k)]
@@ -771,3 +777,18 @@ def figures_of(secs: list[Section]) -> list[Figure]:
 def title_of(study: Study, lang: str) -> str:
     """The report's title (see :func:`mcda_ckm.report.narrative.title`)."""
     return N.title(study, lang)
+
+
+def part_section(key: str, part: W.Part) -> Section:
+    """A section from plain text and tables (:mod:`mcda_ckm.report.weighing`); numbers right."""
+    blocks: list[Block] = [*part.lines]
+    for header, rows in part.tables:
+        numeric = {
+            j
+            for j in range(1, len(header))
+            if all(r[j].replace(".", "").replace("%", "").strip().isdigit() for r in rows)
+        }
+        blocks.append(Table(header, rows, align_right=numeric))
+    if part.notes:
+        blocks.append(Bullets(part.notes))
+    return Section(key, part.title, blocks)

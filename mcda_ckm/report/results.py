@@ -18,6 +18,7 @@ from mcda_ckm.files import csv_cell
 from mcda_ckm.model import scale
 from mcda_ckm.report import narrative as N
 from mcda_ckm.report import summary as S
+from mcda_ckm.report import weighing as W
 from mcda_ckm.report.narrative import method_notes
 from mcda_ckm.version import __version__
 from mcda_ckm.weights import ahp
@@ -233,6 +234,7 @@ def ranking_csv(study: Study, lang: str = "en") -> str:
         + ["weak_dimension", "lever"]
         + (["key_probability"] if study.sensitivity else [])
         + ["strength", "weakness"]
+        + (["tier", "tier_stability"] if study.tiers is not None else [])
     )
     w.writerow([CSV_HEADERS_ZH.get(h, h) for h in header] if zh else header)
     yes, no = ("是", "否") if zh else ("yes", "no")
@@ -262,6 +264,12 @@ def ranking_csv(study: Study, lang: str = "en") -> str:
         if study.sensitivity:
             row.append(float(study.sensitivity.acceptability.key_probability[i]))
         row += [tree.label(strong, lang) if strong else "", tree.label(weak, lang) if weak else ""]
+        if study.tiers is not None:  # [ranking] tiers (issue 16)
+            tiers, steady = study.tiers
+            row += [
+                W.tier_name(tiers.tiers[i], lang),
+                "" if steady is None else float(steady.share[i]),
+            ]
         w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
 
@@ -279,6 +287,8 @@ CSV_HEADERS_ZH: dict[str, str] = {
     "key_probability": "成为关键源的概率",
     "strength": "优势维度",
     "weakness": "短板维度",
+    "tier": "客户层级",
+    "tier_stability": "层级稳定性",
 }
 """The headers of ranking.zh.csv (the English header is the key)."""
 
@@ -444,4 +454,8 @@ def study_to_dict(
         },
         "provenance": provenance(study.inputs, command, study.seed, run_at),
     }
+    if study.weighing is not None:  # [weights] objective (issue 16)
+        out["weighing"] = W.weighing_to_dict(study.weighing, tree)
+    if study.tiers is not None:  # [ranking] tiers (issue 16)
+        out["tiers"] = W.tiers_to_dict(*study.tiers)
     return out

@@ -16,7 +16,7 @@ from mcda_ckm.ranking.topsis import Deviations
 from mcda_ckm.sensitivity.problem import Problem
 from mcda_ckm.sensitivity.sweeps import weight_line
 
-__all__ = ["Bound", "Tolerance", "tolerance", "tolerances"]
+__all__ = ["Bound", "Tolerance", "line_bound", "tolerance", "tolerances"]
 
 
 @dataclass(frozen=True)
@@ -280,3 +280,19 @@ def tolerance(p: Problem, node: str, *, grid: int = 2001) -> Tolerance:
 def tolerances(p: Problem, *, grid: int = 2001) -> list[Tolerance]:
     """:func:`tolerance` for every node but the goal, in tree order."""
     return [tolerance(p, n, grid=grid) for n in p.tree.nodes if n != p.tree.root]
+
+
+def line_bound(
+    p: Problem,
+    base: np.ndarray,
+    slope: np.ndarray,
+    members: np.ndarray,
+    t0: float,
+    end: float,
+    *,
+    grid: int = 2001,
+) -> Bound:
+    """Where, going from ``t0`` towards ``end``, the customers ``members`` stop being the top
+    set along the weights ``base + t slope``: the root-finding of :func:`tolerance` on any line
+    of weight vectors (e.g. the combination of two weight vectors by a share ``alpha``)."""
+    return _bound(p, (base, slope), np.asarray(members), t0, end, grid)

@@ -33,7 +33,7 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError
 
-__all__ = ["RULES", "CombinedWeights", "combine", "game_theory_coefficients"]
+__all__ = ["RULES", "CombinedWeights", "combine", "combine_rows", "game_theory_coefficients"]
 
 RULES: tuple[str, ...] = ("linear", "multiplicative", "game_theory")
 """The combination rules, by the names used in settings and on the command line."""
@@ -174,6 +174,7 @@ def combine(
     >>> r.as_dict()  # doctest: +ELLIPSIS
     {'C1': 0.4..., 'C2': 0.6...}
     """
+    rule = rule.replace("-", "_")  # "game-theory", as case.toml and the CLI spell it
     if rule not in RULES:
         raise CkmError(
             f"unknown combination rule {rule!r}",
@@ -227,3 +228,40 @@ def combine(
     w.flags.writeable = False
     coefficients.flags.writeable = False
     return CombinedWeights(rule, labels, w, tuple(names), coefficients, alpha)
+
+
+def combine_rows(
+    ahp: np.ndarray, objective: np.ndarray, rule: str, alpha: float | None = None
+) -> np.ndarray:
+    """:func:`combine` applied to every row of ``ahp`` (s x n) with one objective vector.
+
+    Used to carry the SMAA samples of the panel's weights over to the combined weights (each
+    sampled panel is combined with the customers' objective weights by the same rule). Rows are
+    assumed valid (>= 0, sum 1); a multiplicative row with no common support stays all zero.
+
+    >>> combine_rows(np.array([[0.6, 0.4], [0.2, 0.8]]), np.array([0.5, 0.5]), "linear", 0.5)
+    array([[0.55, 0.45],
+           [0.35, 0.65]])
+    """
+    rule = rule.replace("-", "_")
+    a = np.atleast_2d(np.asarray(ahp, dtype=np.float64))
+    o = np.asarray(objective, dtype=np.float64)
+    if rule == "linear":
+        assert alpha is not None
+        return alpha * a + (1.0 - alpha) * o[None, :]
+    if rule == "multiplicative":
+        product = a * o[None, :]
+        total = product.sum(axis=1, keepdims=True)
+        return np.divide(product, total, out=np.zeros_like(product), where=total > 0)
+    # game theory per row: the 2 x 2 Gram system G c = diag(G), solved in closed form where
+    # G is regular, else equal shares (the minimum-norm solution of identical vectors)
+    g11 = np.einsum("ij,ij->i", a, a)
+    g12 = a @ o
+    g22 = float(o @ o)
+    det = g11 * g22 - g12 * g12
+    regular = det > 1e-15 * np.maximum(g11 * g22, 1e-300)
+    safe = np.where(regular, det, 1.0)
+    c1 = np.where(regular, np.abs((g11 * g22 - g12 * g22) / safe), 0.5)
+    c2 = np.where(regular, np.abs((g11 * g22 - g12 * g11) / safe), 0.5)
+    total = c1 + c2
+    return (c1 / total)[:, None] * a + (c2 / total)[:, None] * o[None, :]

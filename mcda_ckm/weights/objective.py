@@ -35,19 +35,24 @@ origin. A negative value under entropy is an error: ``p_ij`` would not be a dist
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from pymcdm import weights as pymcdm_weights
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import DecisionMatrix
-
-if TYPE_CHECKING:
-    from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.weights.objective_core import (
+    METHODS,
+    SOURCES,
+    ObjectiveWeights,
+    WeightWarning,
+    dimension_weights,
+    likert_scales,
+    shift_warning,
+    weights_from_moments,
+)
 
 __all__ = [
     "METHODS",
@@ -56,73 +61,8 @@ __all__ = [
     "dimension_weights",
     "likert_scales",
     "objective_weights",
+    "weights_from_moments",
 ]
-
-METHODS: tuple[str, ...] = ("entropy", "critic", "std")
-"""The objective weighting methods, by the names used in settings and on the command line."""
-
-SOURCES: dict[str, str] = {
-    "entropy": "Shannon entropy weights (Hwang & Yoon 1981, pp. 52-54)",
-    "critic": "CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995)",
-    "std": "standard-deviation weights (Diakoulaki, Mavrotas & Papayannakis 1995)",
-}
-
-LIKERT_MAX_POINTS = 11
-"""A column of at most this many distinct integers in [0, 10] looks like a rating item."""
-
-
-@dataclass(frozen=True)
-class WeightWarning:
-    """Something about one column that the user should know before trusting its weight.
-
-    Attributes
-    ----------
-    code : str
-        ``"constant"`` (the column does not vary: weight 0), ``"likert_shift"`` (the coding's
-        origin looks shifted; entropy depends on it).
-    criterion : str
-        The column.
-    message : str
-        What was found and why it matters, in plain words.
-    """
-
-    code: str
-    criterion: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ObjectiveWeights:
-    """Objective weights of the indicator leaves.
-
-    Attributes
-    ----------
-    method : str
-        One of :data:`METHODS`.
-    criteria : tuple of str
-        The columns, in the matrix's order.
-    weights : numpy.ndarray
-        One weight per criterion, >= 0, summing to 1 (read-only).
-    warnings : tuple of WeightWarning
-        The guards that fired, one per column and problem.
-    source : str
-        The method and its reference, for reports.
-    """
-
-    method: str
-    criteria: tuple[str, ...]
-    weights: np.ndarray
-    warnings: tuple[WeightWarning, ...] = ()
-    source: str = ""
-
-    def as_dict(self) -> dict[str, float]:
-        """The weights keyed by criterion."""
-        return {c: float(w) for c, w in zip(self.criteria, self.weights, strict=True)}
-
-    def dimensions(self, tree: CriteriaTree) -> dict[str, float]:
-        """The weights summed to the dimensions of ``tree`` (see :func:`dimension_weights`)."""
-        return dimension_weights(self.as_dict(), tree)
-
 
 # --- kernels (plain arrays, valid input, every column varies) ------------------------------
 
@@ -153,53 +93,6 @@ KERNELS = {"entropy": entropy_kernel, "critic": critic_kernel, "std": std_kernel
 
 
 # --- the checked front end ---------------------------------------------------------------
-
-
-def likert_scales(tree: CriteriaTree) -> dict[str, tuple[float, float]]:
-    """The declared rating scale of each leaf whose ``scale`` attribute is ``likertN``.
-
-    A ``likertN`` leaf is taken as coded 1..N, the usual coding (Likert 1932 numbered the
-    answers from 1).
-
-    >>> from mcda_ckm.model.tree import flat_tree
-    >>> likert_scales(flat_tree(["a", "b"]))
-    {}
-    """
-    out: dict[str, tuple[float, float]] = {}
-    for leaf in tree.leaves:
-        found = re.fullmatch(r"likert(\d+)", str(tree.attr(leaf, "scale", "")).strip().lower())
-        if found:
-            out[leaf] = (1.0, float(found.group(1)))
-    return out
-
-
-def shift_warning(
-    name: str, column: np.ndarray, declared: tuple[float, float] | None
-) -> WeightWarning | None:
-    """A ``likert_shift`` warning if the column's coding looks shifted, else None."""
-    lo, hi = float(column.min()), float(column.max())
-    why = (
-        "entropy weights do not change when a column is multiplied by a constant but do when a "
-        "constant is added, so the same answers coded 0-4 or 1-5 get different weights"
-    )
-    if declared is not None:
-        if lo < declared[0] or hi > declared[1]:
-            return WeightWarning(
-                "likert_shift",
-                name,
-                f"values run {lo:g}..{hi:g} but the declared scale is "
-                f"{declared[0]:g}..{declared[1]:g}; {why}. Recode the column to its scale",
-            )
-        return None
-    integer = bool(np.all(column == np.round(column)))
-    if integer and lo == 0 and hi <= 10 and np.unique(column).size <= LIKERT_MAX_POINTS:
-        return WeightWarning(
-            "likert_shift",
-            name,
-            f"integer values {lo:g}..{hi:g} look like a rating item coded from 0; {why}. "
-            "If it is a rating item, code it from 1 as answered; if it is a count, ignore this",
-        )
-    return None
 
 
 def objective_weights(
@@ -323,31 +216,3 @@ def objective_weights(
     weights[varies] = KERNELS[method](values[:, varies])
     weights.flags.writeable = False
     return ObjectiveWeights(method, tuple(names), weights, tuple(warnings), SOURCES[method])
-
-
-def dimension_weights(weights: Mapping[str, float], tree: CriteriaTree) -> dict[str, float]:
-    """Leaf weights summed to the dimensions (the root's children) of ``tree``.
-
-    A dimension's weight is the sum of its leaves' weights: the inverse of hierarchic
-    composition for any weights, so that ``tree.compose(tree.decompose(w)) == w`` (Saaty 1980,
-    ch. 2).
-
-    Raises
-    ------
-    CkmError
-        When the weights' criteria are not exactly the tree's leaves.
-    """
-    leaves = set(tree.leaves)
-    given = set(weights)
-    if given != leaves:
-        missing = sorted(leaves - given)
-        extra = sorted(given - leaves)
-        raise CkmError(
-            f"weights do not match the tree's leaves (missing {missing}, unknown {extra})",
-            where="weights",
-            hint="Compute the weights over the case's customers, whose columns are the leaves",
-        )
-    out = {child: 0.0 for child in tree.children(tree.root)}
-    for leaf in tree.leaves:
-        out[tree.dimension_of(leaf)] += float(weights[leaf])
-    return out

@@ -34,11 +34,15 @@ from mcda_ckm.model.settings import (
     RankingSettings,
     SensitivitySettings,
     Source,
+    WeightSettings,
 )
 from mcda_ckm.model.tree import CriteriaTree, flat_tree
+from mcda_ckm.ranking.tiers import Tiers, tiers_by_closeness, tiers_by_kmeans
 from mcda_ckm.ranking.topsis import Deviations, Ranking, rank
 from mcda_ckm.sensitivity.problem import Problem
 from mcda_ckm.sensitivity.sampling import sample_weights
+from mcda_ckm.weights.combine import CombinedWeights, combine
+from mcda_ckm.weights.objective import ObjectiveWeights, likert_scales, objective_weights
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
 
 __all__ = [
@@ -75,6 +79,9 @@ class Weighting:
         The case's ``[sensitivity]`` (defaults for numbers).
     folder : Path or None
         The case folder the weights come from (None for numbers): an output may not replace it.
+    combination : WeightSettings
+        Objective weights to compute beside these and how to combine them (the case's
+        ``[weights]``, or the command line's); with a rule, the combined weights rank.
     """
 
     tree: CriteriaTree
@@ -83,6 +90,7 @@ class Weighting:
     ranking: RankingSettings = field(default_factory=RankingSettings)
     sampling: SensitivitySettings = field(default_factory=SensitivitySettings)
     folder: Path | None = None
+    combination: WeightSettings = field(default_factory=WeightSettings)
 
 
 def inputs(data: Path, weighting: Weighting) -> list[Path]:
@@ -186,6 +194,7 @@ def weighting_from_case(case: Case, ahp: AhpSettings | None = None) -> Weighting
         ranking=case.settings.ranking,
         sampling=case.settings.sensitivity,
         folder=case.path,
+        combination=case.settings.weights,
     )
 
 
@@ -201,10 +210,29 @@ class AdHocRanking:
     matrix: DecisionMatrix
     weights: np.ndarray
     ranking: Ranking
+    objective: ObjectiveWeights | None = None
+    combined: CombinedWeights | None = None
+    tiers: Tiers | None = None
 
     def to_dict(self) -> dict[str, Any]:
         r, dm = self.ranking, self.matrix
+        extra: dict[str, Any] = {}
+        if self.objective is not None:
+            extra["objective"] = {
+                "method": self.objective.method,
+                "weights": self.objective.as_dict(),
+                "warnings": self.objective.warnings_to_dict(),
+            }
+        if self.combined is not None:
+            extra["combined"] = {"rule": self.combined.rule, "alpha": self.combined.alpha}
+        if self.tiers is not None:
+            extra["tiers"] = {
+                "rule": self.tiers.rule,
+                "parameters": dict(self.tiers.parameters),
+                "members": {t: list(self.tiers.members(t)) for t in ("key", "potential")},
+            }
         return {
+            **extra,
             "file": str(dm.path),
             "criteria": dict(zip(dm.criteria, self.weights.tolist(), strict=True)),
             "directions": direction_words(dm.criteria, dm.directions),
@@ -248,15 +276,37 @@ def rank_file(
     dm = load_customers(data, weighting.tree)
     k = weighting.ranking.top_k if top is None else top
     norm = normalization or weighting.ranking.normalization
-    ranking = rank(dm, weighting.weights, normalization=norm, top_k=min(k, len(dm.ids)))
-    result = AdHocRanking(matrix=dm, weights=ranking.weights, ranking=ranking)
+    found, combined, w = None, None, weighting.weights
+    ws = weighting.combination
+    if ws.objective != "none":
+        found = objective_weights(dm, ws.objective, scales=likert_scales(weighting.tree))
+        if ws.rule is not None:
+            combined = combine(
+                w / w.sum(),
+                found.weights,
+                ws.rule,
+                alpha=ws.alpha if ws.rule == "linear" else None,
+                criteria=dm.criteria,
+                names=("given", ws.objective),
+            )
+            w = combined.weights
+    ranking = rank(dm, w, normalization=norm, top_k=min(k, len(dm.ids)))
+    tiers = None
+    rs = weighting.ranking
+    if rs.tiers == "closeness":
+        tiers = tiers_by_closeness(ranking.closeness, *rs.thresholds, ids=dm.ids)
+    elif rs.tiers == "kmeans":
+        tiers = tiers_by_kmeans(ranking.closeness, ids=dm.ids)
+    result = AdHocRanking(dm, ranking.weights, ranking, found, combined, tiers)
     if out_csv is not None:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         columns = ("rank", "id", "name", "closeness", "d_plus", "d_minus")
-        writer.writerow(columns)
+        writer.writerow(columns + (("tier",) if tiers is not None else ()))
+        tier_of = dict(zip(dm.ids, tiers.tiers, strict=True)) if tiers is not None else {}
         for c in result.to_dict()["customers"]:
-            writer.writerow([csv_cell(c[k]) for k in columns])
+            tier = [tier_of[c["id"]]] if tiers is not None else []
+            writer.writerow([csv_cell(c[k]) for k in columns] + tier)
         text = buf.getvalue().encode("utf-8")
         write_file(out_csv, lambda p: p.write_bytes(text), protect=inputs(data, weighting))
     return result
@@ -345,6 +395,21 @@ def rank_large(
     if chunk_rows:
         kwargs["chunk_rows"] = chunk_rows
     tree, w = weighting.tree, weighting.weights
+    ws = weighting.combination
+    if ws.objective != "none":
+        if engine == "dask":
+            raise CkmError(
+                "objective weights are computed by the stream engine, not on dask",
+                where="--objective",
+                hint="Use --engine stream (one pass over the file for both)",
+            )
+        kwargs.update(
+            objective=ws.objective,
+            combine_rule=ws.rule,
+            alpha=ws.alpha if ws.rule == "linear" else None,
+        )
+    if weighting.ranking.tiers == "closeness" and engine == "stream":
+        kwargs["tiers"] = weighting.ranking.thresholds
     if engine == "dask":
         if full_ranks:
             raise CkmError(

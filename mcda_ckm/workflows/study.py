@@ -7,7 +7,7 @@ writers turn into files.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +23,17 @@ from mcda_ckm.model.settings import (
     RankingSettings,
     SensitivitySettings,
     Source,
+    WeightSettings,
     memory_budget,
 )
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
+from mcda_ckm.ranking.tiers import Tiers, TierStability
 from mcda_ckm.ranking.topsis import Ranking, rank
+from mcda_ckm.weights.combine import combine_rows
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
+from mcda_ckm.workflows.weighing import Weighing, customer_tiers, weigh
 
 __all__ = ["MemoryEstimate", "Sensitivity", "Study", "estimate_memory", "run_study"]
 
@@ -73,6 +77,12 @@ class Study:
         SHA-256 of every input file read.
     seed : int or None
         The sampling seed (None when no sensitivity was run).
+    weighing : Weighing or None
+        The panel's, objective and combined weights side by side (``[weights] objective``);
+        None without an objective. When it combines, ``weights`` are the combined ones.
+    tiers : tuple of (Tiers, TierStability or None) or None
+        Key / potential / ordinary customers by ``[ranking] tiers``, with their stability under
+        the SMAA samples (:func:`mcda_ckm.workflows.weighing.customer_tiers`).
     """
 
     case: Case
@@ -90,6 +100,8 @@ class Study:
     normalization: str
     inputs: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
+    weighing: Weighing | None = None
+    tiers: tuple[Tiers, TierStability | None] | None = None
 
 
 # -- the memory estimate -----------------------------------------------------------------------
@@ -240,6 +252,7 @@ def run_study(
     progress: sens.Progress | None = None,
     max_memory: int | None = None,
     check_memory_budget: bool = True,
+    weights: WeightSettings | None = None,
 ) -> Study:
     """Run a case: weights (panel or fixed), ranking, cross-check, reading, sensitivity.
 
@@ -262,6 +275,9 @@ def run_study(
         :data:`mcda_ckm.model.settings.DEFAULT_MEMORY_FRACTION` of the machine's memory.
     check_memory_budget : bool
         False to run whatever :func:`estimate_memory` says.
+    weights : WeightSettings, optional
+        Replaces the case's ``[weights]`` settings (objective weights and their combination,
+        see :mod:`mcda_ckm.workflows.weighing` for which weights rank).
 
     Raises
     ------
@@ -270,7 +286,8 @@ def run_study(
     DataError
         When the estimated memory is over the budget, before anything is read.
     """
-    ranking_settings = RankingSettings(
+    ranking_settings = replace(
+        case.settings.ranking,
         top_k=case.settings.ranking.top_k if top_k is None else top_k,
         normalization=normalization or case.settings.ranking.normalization,
     )
@@ -299,7 +316,10 @@ def run_study(
             with_sensitivity=with_sensitivity,
         )
         check_memory(estimate, memory_budget(max_memory), customers)
-    return _run(case, customers, ahp, ranking_settings, sampling, with_sensitivity, progress)
+    weighting = case.settings.weights if weights is None else weights
+    return _run(
+        case, customers, ahp, ranking_settings, sampling, with_sensitivity, progress, weighting
+    )
 
 
 def _run(
@@ -310,6 +330,7 @@ def _run(
     sampling: SensitivitySettings,
     with_sensitivity: bool,
     progress: sens.Progress | None,
+    weighting: WeightSettings | None = None,
 ) -> Study:
     k, norm = ranking_settings.top_k, ranking_settings.normalization
     panel = None
@@ -324,6 +345,12 @@ def _run(
     dm, flows = _with_clv(case.settings.clv, dm, norm)
     if flows is not None and flows.path is not None:
         inputs[flows.path.name] = sha256(flows.path)
+    weighing = None
+    if weighting is not None and weighting.objective != "none":
+        weighing = weigh(case.tree, weights, dm, weighting, k=k, normalization=norm)
+        if weighing.combined is not None:  # the combined weights rank
+            weights = weighing.combined.weights
+            local = case.tree.decompose(weights)
     ranking = rank(dm, weights, normalization=norm, top_k=k)
     cross_ids = dm.ids
     if len(dm.ids) > PROMETHEE_LIMIT:
@@ -342,6 +369,7 @@ def _run(
         cross = cross_check(dm, weights, top_k=k, normalization=norm)
     read = reading(case.tree, ranking)
     sensitivity = None
+    w: np.ndarray | None = None
     if with_sensitivity:
         p = sens.problem(case.tree, local, dm.values, dm.directions, dm.ids, k, norm)
         src: Source = sampling.source or ("panel" if panel is not None else "around")
@@ -349,13 +377,35 @@ def _run(
         w = sens.sample_weights(
             p, sampling.samples, src, seed=seed, panel=panel, spread=sampling.spread
         )
+        combined = weighing is not None and weighing.combined is not None
+        if combined and src == "panel":
+            # each resampled panel combined with the customers' objective weights by the rule
+            assert weighing is not None
+            w = combine_rows(
+                w,
+                weighing.objective.weights,
+                weighing.settings.combine or "",
+                weighing.settings.alpha,
+            )
         sensitivity = Sensitivity(
             problem=p,
             tolerances=sens.tolerances(p),
-            judgements=sens.judgement_tolerances(p, panel) if panel is not None else [],
+            # a judgement's tolerance moves the panel's weights alone; under combined weights
+            # it would mix a panel node into combined ones, so it is not computed
+            judgements=(
+                sens.judgement_tolerances(p, panel) if panel is not None and not combined else []
+            ),
             acceptability=sens.smaa(p, w, seed=seed, source=src, progress=progress),
             spread=sampling.spread,
         )
+    tiers = customer_tiers(
+        ranking_settings,
+        ranking.closeness,
+        dm.ids,
+        key_probability=None if sensitivity is None else sensitivity.acceptability.key_probability,
+        problem_=None if sensitivity is None else sensitivity.problem,
+        samples=w,
+    )
     return Study(
         case=case,
         panel=panel,
@@ -372,4 +422,6 @@ def _run(
         normalization=norm,
         inputs=inputs,
         seed=sampling.seed if with_sensitivity else None,
+        weighing=weighing,
+        tiers=tiers,
     )

@@ -369,3 +369,92 @@ def test_overrides_replace_only_what_is_given():
     assert new == S.AhpSettings(method="geometric_mean", ri_table="saaty-2005", aggregation="aip")
     s = S.SensitivitySettings(seed=3).with_overrides(samples=20)
     assert (s.samples, s.seed) == (20, 3)
+
+
+# -- [weights]: objective weights and their combination (issue 16 point 3) ---------------------
+
+
+def test_weights_settings_default_to_the_panel_alone():
+    assert load_case(CASE).settings.weights == S.WeightSettings("none", None, 0.5)
+
+
+def test_weights_settings_are_read(case_dir):
+    append(case_dir, '[weights]\nobjective = "entropy"\ncombine = "game-theory"\n')
+    w = load_case(case_dir).settings.weights
+    assert (w.objective, w.combine, w.alpha, w.rule) == (
+        "entropy",
+        "game-theory",
+        0.5,
+        "game_theory",
+    )
+    assert load_case(case_dir).fixed_weights is None  # the panel still weighs
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            'objective = "entropie"',
+            r"\[weights\] objective: 'entropie' is not a choice \(did you mean 'entropy'",
+        ),
+        (
+            'objective = "critic"\ncombine = "additive"',
+            r"\[weights\] combine: 'additive' is not a choice",
+        ),
+        (
+            'objective = "std"\ncombine = "linear"\nalpha = 1.5',
+            r"\[weights\] alpha: 1\.5 is out of range: must be between 0",
+        ),
+        ('objective = "std"\nalpha = "half"', r"\[weights\] alpha: 'half' is not a finite number"),
+        ('combine = "linear"', r"\[weights\] combine: combine = 'linear' needs objective weights"),
+        (
+            'objectve = "std"',
+            r"\[weights\] objectve: unknown key 'objectve' \(did you mean 'objective'",
+        ),
+    ],
+)
+def test_weights_settings_rules(case_dir, lines, message):
+    append(case_dir, f"[weights]\n{lines}\n")
+    with pytest.raises(CaseError, match=message) as info:
+        load_case(case_dir)
+    assert "case.toml" in str(info.value)
+
+
+def test_alpha_without_the_linear_rule_is_a_warning(case_dir):
+    append(case_dir, '[weights]\nobjective = "std"\ncombine = "multiplicative"\nalpha = 0.3\n')
+    (warning,) = load_case(case_dir).warnings
+    assert warning.where == "[weights] alpha" and "not used" in warning.message
+
+
+def test_weight_settings_checked_on_construction():
+    with pytest.raises(CkmError, match=r"alpha: -0\.1 is out of range"):
+        S.WeightSettings("entropy", "linear", -0.1)
+    w = S.WeightSettings().with_overrides(objective="critic", combine="linear", alpha=0.25)
+    assert w == S.WeightSettings("critic", "linear", 0.25)
+
+
+# -- [ranking] tiers (issue 16 point 7) -------------------------------------------------------
+
+
+def test_tier_settings_are_read_with_defaults(case_dir):
+    assert load_case(CASE).settings.ranking.tiers == "none"
+    edit(case_dir, "[ranking]", '[ranking]\ntiers = "closeness"\nkey_at = 0.7')
+    r = load_case(case_dir).settings.ranking
+    assert (r.tiers, r.thresholds) == ("closeness", (0.7, S.TIER_DEFAULTS["closeness"][1]))
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('tiers = "kmean"', r"\[ranking\] tiers: 'kmean' is not a choice \(did you mean 'kmeans'"),
+        (
+            'tiers = "probability"\nkey_at = 0.1',
+            r"\[ranking\] potential_at: potential_at 0\.2 is above key_at 0\.1",
+        ),
+        ('tiers = "closeness"\nkey_at = 2', r"\[ranking\] key_at: 2 is out of range"),
+    ],
+)
+def test_tier_settings_rules(case_dir, lines, message):
+    edit(case_dir, "[ranking]", f"[ranking]\n{lines}")
+    with pytest.raises(CaseError, match=message):
+        load_case(case_dir)

@@ -147,3 +147,29 @@ def test_probability_tiers_need_topk_rows() -> None:
 def test_inputs_are_checked(call: Callable[[], object], match: str) -> None:
     with pytest.raises(CkmError, match=match):
         call()
+
+
+def test_pooled_batches_equal_the_whole_sample() -> None:
+    """Stability computed a batch of samples at a time and pooled (weighted by the batches'
+    sizes) is the share over all samples."""
+    from mcda_ckm.ranking.tiers import pooled, stability, tiers_by_closeness
+
+    rng = np.random.default_rng(8)
+    c = rng.uniform(0, 1, size=9)
+    samples = np.clip(c + rng.normal(0, 0.1, size=(101, 9)), 0, 1)
+    t = tiers_by_closeness(c, 0.6, 0.4)
+    whole = stability(t, samples)
+    parts = pooled([stability(t, samples[:40]), stability(t, samples[40:])])
+    np.testing.assert_allclose(parts.share, whole.share, atol=1e-15)
+    assert parts.samples == 101
+
+
+def test_stability_from_probability_is_key_or_not_key() -> None:
+    """A key customer (p >= p_hi) is stable in the share of samples that have it key; any
+    other in the share that do not: p = (0.9, 0.5, 0.1) -> (0.9, 0.5, 0.9)."""
+    from mcda_ckm.ranking.tiers import stability_from_probability, tiers_by_probability
+
+    p = [0.9, 0.5, 0.1]
+    t = tiers_by_probability(p, 0.8, 0.2)
+    assert t.tiers == ("key", "potential", "ordinary")
+    np.testing.assert_allclose(stability_from_probability(t, p, 50).share, [0.9, 0.5, 0.9])

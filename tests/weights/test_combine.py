@@ -7,7 +7,7 @@ import pytest
 from pymcdm import weights as pw
 
 from mcda_ckm.errors import CkmError
-from mcda_ckm.weights.combine import RULES, combine, game_theory_coefficients
+from mcda_ckm.weights.combine import RULES, combine, combine_rows, game_theory_coefficients
 
 
 def test_linear_by_hand() -> None:
@@ -111,3 +111,17 @@ def test_results_are_frozen_and_sum_to_one(rule: str) -> None:
     assert r.weights.sum() == pytest.approx(1.0, abs=1e-15)
     with pytest.raises(ValueError, match="read-only"):
         r.weights[0] = 1.0
+
+
+@pytest.mark.parametrize("rule", [*RULES, "game-theory"])
+def test_combine_rows_is_combine_on_every_row(rule: str) -> None:
+    """The SMAA samples of the panel carried to the combined weights: row by row the same as
+    :func:`combine` (the game-theory rule's 2 x 2 system solved in closed form)."""
+    rng = np.random.default_rng(11)
+    rows = rng.dirichlet(np.ones(5), size=40)
+    rows[0] = [0.1, 0.2, 0.3, 0.2, 0.2]  # identical to the objective vector: equal shares
+    obj = np.array([0.1, 0.2, 0.3, 0.2, 0.2])
+    alpha = 0.35 if rule == "linear" else None
+    got = combine_rows(rows, obj, rule, alpha)
+    for row, out in zip(rows, got, strict=True):
+        np.testing.assert_allclose(out, combine(row, obj, rule, alpha=alpha).weights, atol=1e-12)
