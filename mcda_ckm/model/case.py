@@ -50,6 +50,7 @@ from mcda_ckm.model.settings import (
     real_number,
     text,
 )
+from mcda_ckm.model.sources import IndicatorSettings, read_indicators
 from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
 
 __all__ = [
@@ -70,6 +71,7 @@ CASE_TABLES: tuple[str, ...] = (
     "clv",
     "sensitivity",
     "weights",
+    "indicators",
 )
 """The tables ``case.toml`` may hold."""
 CASE_KEYS: tuple[str, ...] = (
@@ -147,6 +149,7 @@ class Case:
     consultant: str = ""
     status: str = "draft"
     date: str = ""
+    indicators: IndicatorSettings | None = None
 
     @property
     def toml(self) -> Path:
@@ -205,6 +208,7 @@ class CaseFile:
     consultant: str = ""
     status: str = "draft"
     date: str = ""
+    indicators: IndicatorSettings | None = None
 
 
 def read_date(value: Any, toml: Path) -> str:
@@ -320,6 +324,10 @@ def read_case_file(folder: str | Path) -> CaseFile:
     if "clv" in doc:
         clv, found = read_clv(doc["clv"], folder, tree.leaves, toml)
         warnings += found
+    indicators = None
+    if "indicators" in doc:
+        indicators, found = read_indicators(doc["indicators"], folder, tree.leaves, toml)
+        warnings += found
     fixed = None
     if "weights" in doc:
         fixed = read_weights(doc["weights"], tree, toml)
@@ -360,6 +368,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
         fixed_weights=fixed,
         inputs=inputs,
         warnings=tuple(warnings),
+        indicators=indicators,
     )
 
 
@@ -437,6 +446,7 @@ def load_case(folder: str | Path) -> Case:
         consultant=base.consultant,
         status=base.status,
         date=base.date,
+        indicators=base.indicators,
     )
 
 
