@@ -92,8 +92,10 @@ def contact_log(rng: np.random.Generator, truth: list[dict[str, str]]) -> list[l
                 when = moment(rng, START, END)
                 outcome = ""
                 if who == "firm":
-                    outcome = "accepted" if rng.random() < rate else str(
-                        rng.choice(["declined", "no_answer", "postponed"])
+                    outcome = (
+                        "accepted"
+                        if rng.random() < rate
+                        else str(rng.choice(["declined", "no_answer", "postponed"]))
                     )
                 channel = str(rng.choice(channels))
                 # Export mess: mixed case and stray spaces, a blank channel now and then.
