@@ -347,11 +347,7 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
             ]
         if contacts.no_contacts:
             warnings.append(
-                SettingWarning(
-                    f"{len(contacts.no_contacts)} customer(s) without any contact in the window "
-                    f"(counted as 0 contacts): {', '.join(contacts.no_contacts)}",
-                    path=source.file,
-                )
+                absent(contacts.no_contacts, "contact in the window (counted as 0)", source.file)
             )
         if contacts.unknown:
             warnings.append(unknown_warning(contacts.unknown, source.file))
@@ -403,13 +399,7 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         missing += [Missing(c, "survey", "no_respondent", constructs) for c in survey.missing]
         missing += [Missing(c, "survey", "unanswered", (leaf,)) for c, leaf in survey.unanswered]
         if survey.missing:
-            warnings.append(
-                SettingWarning(
-                    f"{len(survey.missing)} customer(s) without any respondent: "
-                    + ", ".join(survey.missing),
-                    path=survey_source.file,
-                )
-            )
+            warnings.append(absent(survey.missing, "respondent", survey_source.file))
         if survey.unknown:
             warnings.append(unknown_warning(survey.unknown, survey_source.file))
 
@@ -439,13 +429,7 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         fed = tuple(leaf for leaf, _ in flows.types)
         missing += [Missing(c, "transactions", "no_cash_flow", fed) for c in cash.missing]
         if cash.missing:
-            warnings.append(
-                SettingWarning(
-                    f"{len(cash.missing)} customer(s) without any cash flow: "
-                    + ", ".join(cash.missing),
-                    path=flows.file,
-                )
-            )
+            warnings.append(absent(cash.missing, "cash flow", flows.file))
         if cash.unknown:
             warnings.append(unknown_warning(cash.unknown, flows.file))
 
@@ -490,6 +474,13 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         survey=survey,
         cash_flows=cash,
         warnings=tuple(warnings),
+    )
+
+
+def absent(customers: Sequence[str], what: str, path: Path) -> SettingWarning:
+    """The warning for customers of the case a source does not have."""
+    return SettingWarning(
+        f"{len(customers)} customer(s) without any {what}: {', '.join(customers)}", path=path
     )
 
 
