@@ -433,6 +433,17 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         if cash.unknown:
             warnings.append(unknown_warning(cash.unknown, flows.file))
 
+    clv_settings = case.settings.clv
+    if clv_settings is not None and clv_settings.column in settings.source_of():
+        warnings.append(
+            SettingWarning(
+                f"{clv_settings.column} is built here from [indicators."
+                f"{settings.source_of()[clv_settings.column]}], and ckm run will replace it with "
+                f"the CLV of {clv_settings.cashflows.name}",
+                path=case.toml,
+                where="[clv] column",
+            )
+        )
     values = measured.copy()
     sheet = []
     for j, leaf in enumerate(leaves):

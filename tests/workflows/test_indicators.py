@@ -224,3 +224,15 @@ def test_case_without_indicators_is_told_what_to_do(tmp_path: Path) -> None:
 
     with pytest.raises(Exception, match=r"no \[indicators\] table"):
         build_indicators(CASE)
+
+
+def test_a_clv_table_that_would_overwrite_a_built_indicator_is_a_warning(tmp_path: Path) -> None:
+    folder = make_case(tmp_path)
+    with (folder / "case.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[clv]\ncashflows = "flows.csv"\ndiscount_rate = 0.1\nhorizon = 2\n')
+    t = build_indicators(folder)
+    assert any(
+        "base_potential is built here from [indicators.transactions], and ckm run will replace "
+        "it with the CLV of flows.csv" in str(w)
+        for w in t.warnings
+    )

@@ -44,6 +44,14 @@ def test_readme_commands_run_end_to_end(tmp_path: Path) -> None:
     assert (report / "report.html").is_file()
 
 
+def test_run_before_indicators_says_what_to_run(tmp_path: Path) -> None:
+    case = copy_cases(tmp_path)
+    r = runner.invoke(app, ["run", str(case), "--out", str(tmp_path / "report")])
+    assert r.exit_code == 2
+    assert "customers.csv: file not found" in r.stderr
+    assert f"Run ckm indicators {case} first" in r.stderr
+
+
 def test_exports_are_what_the_seeded_script_makes(tmp_path: Path) -> None:
     case = copy_cases(tmp_path)
     for f in (case / "exports").iterdir():
