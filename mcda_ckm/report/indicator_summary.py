@@ -16,6 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "built": "{n} customers, {k} indicators from {sources}",
         "alpha": "Cronbach's alpha of {construct}: {alpha} ({items} items, {n} complete answers)",
         "low": " - below 0.7",
+        "respondents": "{n} survey respondents, {lo} to {hi} per customer",
         "undefined": "undefined",
         "missing": "{customer} missing from {source}: {reason}{what}",
         "none_missing": "every customer is in every source",
@@ -29,6 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
         "built": "{n} 个客户，{k} 项指标，数据来自{sources}",
         "alpha": "{construct} 的克朗巴哈系数：{alpha}（{items} 个题项，{n} 份完整回答）",
         "low": "，低于 0.7",
+        "respondents": "问卷共 {n} 位答卷人，每个客户 {lo} 至 {hi} 位",
         "undefined": "无法计算",
         "missing": "{customer} 在{source}中缺失：{reason}{what}",
         "none_missing": "每个客户在每个数据源中都有记录",
@@ -77,6 +79,10 @@ def summary_lines(
         w["built"].format(n=len(table.ids), k=len(table.leaves), sources=w["sep"].join(sources))
     ]
     if table.survey is not None:
+        counts = table.survey.respondents
+        lines.append(
+            w["respondents"].format(n=int(counts.sum()), lo=int(counts.min()), hi=int(counts.max()))
+        )
         for r in table.survey.reliability:
             alpha = w["undefined"] if r.alpha is None else f"{r.alpha:.3f}"
             line = w["alpha"].format(

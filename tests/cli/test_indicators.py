@@ -24,6 +24,7 @@ def test_writes_both_files_and_prints_the_summary(tmp_path: Path) -> None:
     assert (case / "customers.csv").is_file() and (case / "indicators.csv").is_file()
     assert "3 customers, 12 indicators from the contact log, the survey, the cash flows" in r.stdout
     assert "Cronbach's alpha of trust: 0.964 (3 items, 3 complete answers)" in r.stdout
+    assert "3 survey respondents, 0 to 2 per customer" in r.stdout
     assert "C missing from the survey: no respondent" in r.stdout
     assert "C missing from the cash flows: no cash flow" in r.stdout
     assert "warning:" in r.stderr and "left blank" in r.stderr
