@@ -31,7 +31,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,13 @@ from mcda_ckm.large.contacts import ContactColumns, ContactIndicators, contact_i
 from mcda_ckm.model.case import Case, load_case
 from mcda_ckm.model.matrix import read_table
 from mcda_ckm.model.settings import SettingWarning
-from mcda_ckm.model.sources import IndicatorSettings
+from mcda_ckm.model.sources import (
+    ContactSource,
+    IndicatorSettings,
+    MissingPolicy,
+    SurveySource,
+    TransactionSource,
+)
 from mcda_ckm.model.survey import SurveyScores, read_survey, score_survey
 from mcda_ckm.ranking.transactions import TypedCashFlows, typed_cash_flows
 
@@ -299,143 +305,18 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         )
     ids, names = read_customer_list(settings)
     leaves = tuple(case.tree.leaves)
-    measured = np.full((len(ids), len(leaves)), np.nan)
-    col = {leaf: j for j, leaf in enumerate(leaves)}
-    rows: dict[str, SheetRow] = {}
-    missing: list[Missing] = []
-    warnings: list[SettingWarning] = []
     folder = case.path.resolve()
+    part = Part()
     contacts = survey = cash = None
-
-    if (source := settings.contacts) is not None:
-        contacts = contact_indicators(
-            source.file,
-            start=source.start,
-            end=source.end,
-            period_days=source.period_days,
-            customers=ids,
-            columns=ContactColumns(*source.columns),
-            accepted=source.accepted,
-        )
-        arrays = {
-            "active_frequency": contacts.active_frequency,
-            "acceptance_rate": contacts.acceptance_rate,
-            "diversity": contacts.diversity,
-        }
-        window = (
-            f"[{source.start:%Y-%m-%d}, {source.end:%Y-%m-%d}), per {source.period_days:g} days"
-        )
-        for measure, leaf in source.feeds:
-            measured[:, col[leaf]] = arrays[measure]
-            formula = MEASURE_FORMULAS[measure].format(
-                period=source.period_days, accepted=", ".join(source.accepted)
-            )
-            rows[leaf] = SheetRow(
-                leaf,
-                "contacts",
-                relative(source.file, folder),
-                formula,
-                window,
-                contacts.events_in_window,
-            )
-        rate_leaves = tuple(leaf for m, leaf in source.feeds if m == "acceptance_rate")
-        missing += [Missing(c, "contacts", "no_contacts") for c in contacts.no_contacts]
-        if rate_leaves:
-            missing += [
-                Missing(c, "contacts", "no_firm_contact", rate_leaves)
-                for c in contacts.undefined_rate
-            ]
-        if contacts.no_contacts:
-            warnings.append(
-                absent(contacts.no_contacts, "contact in the window (counted as 0)", source.file)
-            )
-        if contacts.unknown:
-            warnings.append(unknown_warning(contacts.unknown, source.file))
-
-    if (survey_source := settings.survey) is not None:
-        design = survey_source.design
-        responses = read_survey(survey_source.file, design)
-        survey = score_survey(responses, design, ids)
-        lo, hi = design.scale
-        for j, construct in enumerate(design.constructs):
-            leaf = construct.name
-            measured[:, col[leaf]] = survey.scores[:, j]
-            reliability = survey.reliability[j]
-            reverse = (
-                f"; reverse-coded {', '.join(construct.reverse)} as {lo + hi:g} - x"
-                if construct.reverse
-                else ""
-            )
-            formula = (
-                "mean over items of the mean answer of the customer's respondents; items "
-                + ", ".join(construct.items)
-                + reverse
-            )
-            rows[leaf] = SheetRow(
-                leaf,
-                "survey",
-                relative(survey_source.file, folder),
-                formula,
-                f"scale {lo:g}..{hi:g}",
-                int(survey.respondents.sum()),
-                alpha=reliability.alpha,
-            )
-            if reliability.alpha is None:
-                warnings.append(
-                    SettingWarning(
-                        f"Cronbach's alpha of {leaf} is undefined: {reliability.note}",
-                        path=survey_source.file,
-                    )
-                )
-            elif reliability.low:
-                warnings.append(
-                    SettingWarning(
-                        f"Cronbach's alpha of {leaf} is {reliability.alpha:.2f}, below 0.7: its "
-                        f"{reliability.items} items may not measure one thing",
-                        path=survey_source.file,
-                    )
-                )
-        constructs = tuple(c.name for c in design.constructs)
-        missing += [Missing(c, "survey", "no_respondent", constructs) for c in survey.missing]
-        missing += [Missing(c, "survey", "unanswered", (leaf,)) for c, leaf in survey.unanswered]
-        if survey.missing:
-            warnings.append(absent(survey.missing, "respondent", survey_source.file))
-        if survey.unknown:
-            warnings.append(unknown_warning(survey.unknown, survey_source.file))
-
-    if (flows := settings.transactions) is not None:
-        cash = typed_cash_flows(
-            flows.file,
-            ids,
-            flows.type_of(),
-            discount_rate=flows.discount_rate,
-            horizon=flows.horizon,
-            columns=flows.columns,
-        )
-        for j, (leaf, kinds) in enumerate(flows.types):
-            measured[:, col[leaf]] = cash.present_values[:, j]
-            formula = (
-                f"sum_{{i=1..{flows.horizon}}} C_i (1 + {flows.discount_rate:g})^(-i), C_i the "
-                f"period's flows of type {', '.join(kinds)}"
-            )
-            rows[leaf] = SheetRow(
-                leaf,
-                "transactions",
-                relative(flows.file, folder),
-                formula,
-                f"periods 1..{flows.horizon}",
-                cash.counts[j],
-            )
-        fed = tuple(leaf for leaf, _ in flows.types)
-        missing += [Missing(c, "transactions", "no_cash_flow", fed) for c in cash.missing]
-        if cash.missing:
-            warnings.append(absent(cash.missing, "cash flow", flows.file))
-        if cash.unknown:
-            warnings.append(unknown_warning(cash.unknown, flows.file))
-
+    if settings.contacts is not None:
+        contacts = from_contacts(settings.contacts, ids, folder, part)
+    if settings.survey is not None:
+        survey = from_survey(settings.survey, ids, folder, part)
+    if settings.transactions is not None:
+        cash = from_transactions(settings.transactions, ids, folder, part)
     clv_settings = case.settings.clv
     if clv_settings is not None and clv_settings.column in settings.source_of():
-        warnings.append(
+        part.warnings.append(
             SettingWarning(
                 f"{clv_settings.column} is built here from [indicators."
                 f"{settings.source_of()[clv_settings.column]}], and ckm run will replace it with "
@@ -444,30 +325,8 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
                 where="[clv] column",
             )
         )
-    values = measured.copy()
-    sheet = []
-    for j, leaf in enumerate(leaves):
-        row = rows[leaf]
-        gaps = np.isnan(measured[:, j])
-        gone = tuple(c for c, g in zip(ids, gaps, strict=True) if g)
-        filled = ""
-        if gone:
-            filled = "blank"
-            if settings.missing == "median" and not gaps.all():
-                median = float(np.median(measured[~gaps, j]))
-                values[gaps, j] = median
-                filled = f"median = {median:.6g}"
-            warnings.append(
-                SettingWarning(
-                    f"{leaf}: no value for {len(gone)} customer(s) ({', '.join(gone)}); "
-                    + ("left blank" if filled == "blank" else f"filled with the {filled}"),
-                    path=case.toml,
-                    where="[indicators] missing",
-                )
-            )
-        sheet.append(
-            SheetRow(**{**row.__dict__, "missing": gone, "filled": filled}),
-        )
+    measured = np.column_stack([part.columns[leaf] for leaf in leaves]).astype(np.float64)
+    values, sheet = fill_missing(measured, ids, leaves, part, settings.missing, case.toml)
     for array in (values, measured):
         array.flags.writeable = False
     return IndicatorTable(
@@ -477,15 +336,192 @@ def build_indicators(case: Case | str | Path) -> IndicatorTable:
         leaves=leaves,
         values=values,
         measured=measured,
-        sheet=tuple(sheet),
-        missing=tuple(missing),
+        sheet=sheet,
+        missing=tuple(part.missing),
         clv=None if cash is None else cash.clv,
         respondents=None if survey is None else survey.respondents,
         contacts=contacts,
         survey=survey,
         cash_flows=cash,
-        warnings=tuple(warnings),
+        warnings=tuple(part.warnings),
     )
+
+
+@dataclass
+class Part:
+    """What the sources give, gathered source by source: each leaf's column and sheet row,
+    the customers missing and the warnings (filled in place by the ``from_*`` functions)."""
+
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    rows: dict[str, SheetRow] = field(default_factory=dict)
+    missing: list[Missing] = field(default_factory=list)
+    warnings: list[SettingWarning] = field(default_factory=list)
+
+
+def from_contacts(
+    source: ContactSource, ids: tuple[str, ...], folder: Path, part: Part
+) -> ContactIndicators:
+    """The contact measures (:func:`mcda_ckm.large.contacts.contact_indicators`) into ``part``."""
+    contacts = contact_indicators(
+        source.file,
+        start=source.start,
+        end=source.end,
+        period_days=source.period_days,
+        customers=ids,
+        columns=ContactColumns(*source.columns),
+        accepted=source.accepted,
+    )
+    arrays = {
+        "active_frequency": contacts.active_frequency,
+        "acceptance_rate": contacts.acceptance_rate,
+        "diversity": contacts.diversity,
+    }
+    window = f"[{source.start:%Y-%m-%d}, {source.end:%Y-%m-%d}), per {source.period_days:g} days"
+    file = relative(source.file, folder)
+    for measure, leaf in source.feeds:
+        part.columns[leaf] = arrays[measure]
+        formula = MEASURE_FORMULAS[measure].format(
+            period=source.period_days, accepted=", ".join(source.accepted)
+        )
+        part.rows[leaf] = SheetRow(
+            leaf, "contacts", file, formula, window, contacts.events_in_window
+        )
+    rate_leaves = tuple(leaf for m, leaf in source.feeds if m == "acceptance_rate")
+    part.missing += [Missing(c, "contacts", "no_contacts") for c in contacts.no_contacts]
+    if rate_leaves:
+        part.missing += [
+            Missing(c, "contacts", "no_firm_contact", rate_leaves) for c in contacts.undefined_rate
+        ]
+    if contacts.no_contacts:
+        part.warnings.append(
+            absent(contacts.no_contacts, "contact in the window (counted as 0)", source.file)
+        )
+    if contacts.unknown:
+        part.warnings.append(unknown_warning(contacts.unknown, source.file))
+    return contacts
+
+
+def from_survey(
+    source: SurveySource, ids: tuple[str, ...], folder: Path, part: Part
+) -> SurveyScores:
+    """The construct scores (:func:`mcda_ckm.model.survey.score_survey`) into ``part``, with a
+    warning for each alpha below 0.7 or undefined."""
+    design = source.design
+    survey = score_survey(read_survey(source.file, design), design, ids)
+    lo, hi = design.scale
+    file = relative(source.file, folder)
+    for j, construct in enumerate(design.constructs):
+        leaf = construct.name
+        part.columns[leaf] = survey.scores[:, j]
+        reliability = survey.reliability[j]
+        reverse = (
+            f"; reverse-coded {', '.join(construct.reverse)} as {lo + hi:g} - x"
+            if construct.reverse
+            else ""
+        )
+        formula = (
+            "mean over items of the mean answer of the customer's respondents; items "
+            + ", ".join(construct.items)
+            + reverse
+        )
+        part.rows[leaf] = SheetRow(
+            leaf,
+            "survey",
+            file,
+            formula,
+            f"scale {lo:g}..{hi:g}",
+            int(survey.respondents.sum()),
+            alpha=reliability.alpha,
+        )
+        if reliability.alpha is None:
+            part.warnings.append(
+                SettingWarning(
+                    f"Cronbach's alpha of {leaf} is undefined: {reliability.note}",
+                    path=source.file,
+                )
+            )
+        elif reliability.low:
+            part.warnings.append(
+                SettingWarning(
+                    f"Cronbach's alpha of {leaf} is {reliability.alpha:.2f}, below 0.7: its "
+                    f"{reliability.items} items may not measure one thing",
+                    path=source.file,
+                )
+            )
+    constructs = tuple(c.name for c in design.constructs)
+    part.missing += [Missing(c, "survey", "no_respondent", constructs) for c in survey.missing]
+    part.missing += [Missing(c, "survey", "unanswered", (x,)) for c, x in survey.unanswered]
+    if survey.missing:
+        part.warnings.append(absent(survey.missing, "respondent", source.file))
+    if survey.unknown:
+        part.warnings.append(unknown_warning(survey.unknown, source.file))
+    return survey
+
+
+def from_transactions(
+    source: TransactionSource, ids: tuple[str, ...], folder: Path, part: Part
+) -> TypedCashFlows:
+    """The present values (:func:`mcda_ckm.ranking.transactions.typed_cash_flows`) into
+    ``part``."""
+    cash = typed_cash_flows(
+        source.file,
+        ids,
+        source.type_of(),
+        discount_rate=source.discount_rate,
+        horizon=source.horizon,
+        columns=source.columns,
+    )
+    file = relative(source.file, folder)
+    for j, (leaf, kinds) in enumerate(source.types):
+        part.columns[leaf] = cash.present_values[:, j]
+        formula = (
+            f"sum_{{i=1..{source.horizon}}} C_i (1 + {source.discount_rate:g})^(-i), C_i the "
+            f"period's flows of type {', '.join(kinds)}"
+        )
+        part.rows[leaf] = SheetRow(
+            leaf, "transactions", file, formula, f"periods 1..{source.horizon}", cash.counts[j]
+        )
+    fed = tuple(leaf for leaf, _ in source.types)
+    part.missing += [Missing(c, "transactions", "no_cash_flow", fed) for c in cash.missing]
+    if cash.missing:
+        part.warnings.append(absent(cash.missing, "cash flow", source.file))
+    if cash.unknown:
+        part.warnings.append(unknown_warning(cash.unknown, source.file))
+    return cash
+
+
+def fill_missing(
+    measured: np.ndarray,
+    ids: tuple[str, ...],
+    leaves: tuple[str, ...],
+    part: Part,
+    policy: MissingPolicy,
+    toml: Path,
+) -> tuple[np.ndarray, tuple[SheetRow, ...]]:
+    """The values under the missing policy, and the sheet rows naming the missing customers
+    and what their cells hold (a warning per indicator with missing values, into ``part``)."""
+    values = measured.copy()
+    sheet = []
+    for j, leaf in enumerate(leaves):
+        gaps = np.isnan(measured[:, j])
+        gone = tuple(c for c, g in zip(ids, gaps, strict=True) if g)
+        filled = ""
+        if gone:
+            filled = "blank"
+            if policy == "median" and not gaps.all():
+                median = float(np.median(measured[~gaps, j]))
+                values[gaps, j] = median
+                filled = f"median = {median:.6g}"
+            part.warnings.append(
+                SettingWarning(
+                    f"{leaf}: no value for {len(gone)} customer(s) ({', '.join(gone)}); "
+                    + ("left blank" if filled == "blank" else f"filled with the {filled}"),
+                    path=toml,
+                    where="[indicators] missing",
+                )
+            )
+        sheet.append(replace(part.rows[leaf], missing=gone, filled=filled))
+    return values, tuple(sheet)
 
 
 def absent(customers: Sequence[str], what: str, path: Path) -> SettingWarning:
