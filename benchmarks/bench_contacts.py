@@ -108,8 +108,9 @@ def run_polars(path: Path) -> dict[str, float]:
     }
 
 
-def run_duckdb(path: Path) -> dict[str, float]:
-    relation = duckdb.sql(
+def run_duckdb(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
+    """The DuckDB reference, on ``con`` (default: DuckDB's default connection)."""
+    relation = (con or duckdb.default_connection()).sql(
         f"""
         with g as (
             select customer,

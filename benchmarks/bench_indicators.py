@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_contacts import END, START, main, run_duckdb, run_ours, run_polars
+from bench_contacts import main, run_duckdb, run_ours, run_polars
 
 
 def run_duckdb_bounded(path: Path) -> dict[str, float]:
@@ -37,26 +37,7 @@ def run_duckdb_bounded(path: Path) -> dict[str, float]:
     con = duckdb.connect()
     con.execute("set memory_limit = '1GB'")
     con.execute("set threads = 2")
-    rows = con.execute(
-        f"""
-        with g as (
-            select customer,
-                   count(*) filter (where initiator = 'customer') as n_customer,
-                   count(*) filter (where initiator = 'firm' and outcome = 'accepted') as n_acc,
-                   count(distinct channel) as channels
-            from read_parquet('{path}')
-            where time >= timestamp '{START}' and time < timestamp '{END}'
-            group by customer)
-        select count(*), sum(n_customer), sum(n_acc), sum(channels) from g
-        """
-    ).fetchall()
-    row = rows[0]
-    return {
-        "customers": int(row[0]),
-        "customer_initiated": int(row[1]),
-        "accepted": int(row[2]),
-        "diversity": int(row[3]),
-    }
+    return run_duckdb(path, con)
 
 
 RUNNERS = {
