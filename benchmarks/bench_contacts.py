@@ -108,8 +108,9 @@ def run_polars(path: Path) -> dict[str, float]:
     }
 
 
-def run_duckdb(path: Path) -> dict[str, float]:
-    relation = duckdb.sql(
+def run_duckdb(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
+    """The DuckDB reference, on ``con`` (default: DuckDB's default connection)."""
+    relation = (con or duckdb.default_connection()).sql(
         f"""
         with g as (
             select customer,
@@ -136,13 +137,13 @@ def run_duckdb(path: Path) -> dict[str, float]:
 RUNNERS = {"mcda_ckm": run_ours, "polars": run_polars, "duckdb": run_duckdb}
 
 
-def measure(which: str, path: Path) -> None:
+def measure(which: str, path: Path, runners: dict | None = None) -> None:
     """Run one engine in this (fresh) process and print its time, peak RSS and totals as JSON.
 
     The modules are imported before the clock starts; the peak RSS includes them.
     """
     t = time.perf_counter()
-    totals = RUNNERS[which](path)
+    totals = (runners or RUNNERS)[which](path)
     seconds = time.perf_counter() - t
     print(json.dumps({"seconds": seconds, "peak_mib": peak_mib(), "totals": totals}))
 
@@ -158,9 +159,9 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child(which: str, path: Path) -> dict:
+def child(which: str, path: Path, script: str = __file__) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--measure", which, "--path", str(path)],
+        [sys.executable, script, "--measure", which, "--path", str(path)],
         check=True,
         capture_output=True,
         text=True,
@@ -168,16 +169,19 @@ def child(which: str, path: Path) -> dict:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(runners: dict | None = None, script: str = __file__, doc: str = __doc__) -> None:
+    """Generate the log if needed, run every engine of ``runners`` in a fresh process of
+    ``script`` and print the figures (bench_indicators.py calls this with its engines)."""
+    runners = runners or RUNNERS
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--events", type=float, default=1e7)
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--path", type=Path, default=None, help="log file (written if absent)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--measure", choices=sorted(RUNNERS), help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=sorted(runners), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
-        measure(args.measure, args.path)
+        measure(args.measure, args.path, runners)
         return
     events = int(args.events)
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +192,7 @@ def main() -> None:
             print(f"wrote {events:,} events to {path} in {time.perf_counter() - t:.1f} s")
         size = path.stat().st_size / 2**20
         print(f"log: {events:,} events, {args.customers:,} customers, {size:.0f} MiB parquet")
-        results = {which: child(which, path) for which in RUNNERS}
+        results = {which: child(which, path, script) for which in runners}
     ours = results["mcda_ckm"]
     for which, r in results.items():
         rate = events / r["seconds"]

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mcda_ckm.cli import commands_case, rank
+from mcda_ckm.cli import commands_case, indicators, rank
 from mcda_ckm.cli.cases import register as register_cases
 from mcda_ckm.cli.console import err, out
 from mcda_ckm.cli.panel import register as register_panel
@@ -30,6 +30,7 @@ app = typer.Typer(
 )
 commands_case.register(app)
 rank.register(app)
+indicators.register(app)
 
 
 @app.command("ri-tables")

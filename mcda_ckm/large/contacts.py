@@ -17,8 +17,12 @@ Meng (2008, section 3.2-3.3) name three indicators that such a log measures; ove
 The log is read by Polars lazy queries run on its streaming engine, never loaded whole and never
 looped over in Python; the state kept is a few counts per customer (the diversity as one count per
 channel, since a distinct count per group makes the streaming group-by's memory grow with the
-log). Peak memory still rises with the log on Polars 2.1, about as a plain Polars group-by's does
-(figures in benchmarks/bench_contacts.py's output).
+log). On Polars 2.1 one streaming query over a whole Parquet file still grows with the file (the
+reader runs ahead of the group-by), so a Parquet log is aggregated in slices of
+:data:`SLICE_ROWS` rows, each its own streaming query (Parquet skips to a slice through its
+row-group metadata), and the per-slice counts are summed: peak memory is then set by the slice,
+not by the log (figures in benchmarks/README.md, from benchmarks/bench_indicators.py). A CSV log
+is one query: a slice of a CSV must be found by reading the lines before it.
 
 A clean log (ids without surrounding spaces, initiators and outcomes in lower case) takes one
 pass, its cells compared as written. When that pass meets a cell it
@@ -46,6 +50,9 @@ __all__ = ["ContactColumns", "ContactIndicators", "contact_indicators"]
 
 INITIATORS: tuple[str, ...] = ("customer", "firm")
 """The accepted values of the initiator column (case and surrounding spaces ignored)."""
+
+SLICE_ROWS = 5_000_000
+"""Rows of a Parquet log per streaming query; the counts of the slices are summed."""
 
 MAX_CHANNELS = 64
 """Most distinct channels counted by per-channel sums (bounded memory); beyond, a distinct count."""
@@ -245,6 +252,7 @@ def contact_indicators(
     if not (np.isfinite(period_days) and period_days > 0):
         raise CkmError(f"period_days must be > 0, got {period_days}", where="period_days")
     lf, first = scan(path)
+    slices = slice_bounds(lf, first)
     schema = lf.collect_schema()
     missing = [c for c in cols.all() if c not in schema]
     if missing:
@@ -260,17 +268,32 @@ def contact_indicators(
     # aggregated as written, in one pass; only when that pass finds rows it cannot read is the
     # log read again with every text cell trimmed and lower-cased, and then a bad row is an error.
     channels = distinct_channels(lf, cols.channel)
-    table, checks = aggregate(lf, cols, time, t0, t1, outcomes, channels, normalise=False)
+    table, checks = aggregate(
+        lf, cols, time, t0, t1, outcomes, channels, normalise=False, slices=slices
+    )
     keys = table["customer"]
     if (
         int(table["bad"].sum()) > 0
         or keys.str.strip_chars().n_unique() != len(keys)
         or bool((keys != keys.str.strip_chars()).any())
     ):
-        table, checks = aggregate(lf, cols, time, t0, t1, outcomes, channels, normalise=True)
+        table, checks = aggregate(
+            lf, cols, time, t0, t1, outcomes, channels, normalise=True, slices=slices
+        )
         if int(table["bad"].sum()) > 0:
             raise first_bad_row(lf, checks, path, first)
     return package(table, customers, t0, t1, float(period_days), path)
+
+
+def slice_bounds(lf: pl.LazyFrame, first: int) -> list[tuple[int, int]] | None:
+    """The (offset, length) slices of a Parquet log (its row count is in its metadata), or None
+    for a CSV log or one of at most :data:`SLICE_ROWS` rows (aggregated in one query)."""
+    if first != 1:  # CSV
+        return None
+    rows = int(lf.select(pl.len()).collect().item())
+    if rows <= SLICE_ROWS:
+        return None
+    return [(start, SLICE_ROWS) for start in range(0, rows, SLICE_ROWS)]
 
 
 def distinct_channels(lf: pl.LazyFrame, name: str) -> list[str] | None:
@@ -296,8 +319,12 @@ def aggregate(
     channels: list[str] | None,
     *,
     normalise: bool,
+    slices: list[tuple[int, int]] | None = None,
 ) -> tuple[pl.DataFrame, list[Check]]:
     """One streaming pass: the per-customer counts and the number of bad rows per customer.
+
+    With ``slices`` (and a known channel list, so that every column is a sum), each slice is
+    its own streaming query and the counts are summed, so that peak memory is that of a slice.
 
     The diversity is counted as one sum per known channel (contacts through it in the window)
     and then the channels with a positive sum: sums keep the streaming group-by in bounded
@@ -362,30 +389,40 @@ def aggregate(
             .alias("channels")
         ]
     )
-    table = (
-        lf.select(
-            customer.alias("customer"),
-            inside.fill_null(False).alias("inside"),
-            (initiator == "customer").fill_null(False).alias("by_customer"),
-            (initiator == "firm").fill_null(False).alias("by_firm"),
-            outcome.is_in(outcomes).fill_null(False).alias("ok"),
-            channel.alias("channel"),
-            has_channel.alias("has_channel"),
-            pl.any_horizontal(*(check for _, check, _, _ in checks)).alias("bad"),
+
+    def counts(part: pl.LazyFrame) -> pl.DataFrame:
+        return query(part).collect(engine="streaming")
+
+    def query(part: pl.LazyFrame) -> pl.LazyFrame:
+        return (
+            part.select(
+                customer.alias("customer"),
+                inside.fill_null(False).alias("inside"),
+                (initiator == "customer").fill_null(False).alias("by_customer"),
+                (initiator == "firm").fill_null(False).alias("by_firm"),
+                outcome.is_in(outcomes).fill_null(False).alias("ok"),
+                channel.alias("channel"),
+                has_channel.alias("has_channel"),
+                pl.any_horizontal(*(check for _, check, _, _ in checks)).alias("bad"),
+            )
+            .group_by("customer")
+            .agg(
+                pl.col("bad").sum().alias("bad"),
+                pl.col("inside").sum().alias("inside"),
+                (~pl.col("inside")).sum().alias("outside"),
+                (pl.col("inside") & pl.col("by_customer")).sum().alias("n_customer"),
+                (pl.col("inside") & pl.col("by_firm")).sum().alias("n_firm"),
+                (pl.col("inside") & pl.col("by_firm") & pl.col("ok")).sum().alias("n_accepted"),
+                *per_channel,
+                (pl.col("inside") & ~pl.col("has_channel")).sum().alias("no_channel"),
+            )
         )
-        .group_by("customer")
-        .agg(
-            pl.col("bad").sum().alias("bad"),
-            pl.col("inside").sum().alias("inside"),
-            (~pl.col("inside")).sum().alias("outside"),
-            (pl.col("inside") & pl.col("by_customer")).sum().alias("n_customer"),
-            (pl.col("inside") & pl.col("by_firm")).sum().alias("n_firm"),
-            (pl.col("inside") & pl.col("by_firm") & pl.col("ok")).sum().alias("n_accepted"),
-            *per_channel,
-            (pl.col("inside") & ~pl.col("has_channel")).sum().alias("no_channel"),
-        )
-        .collect(engine="streaming")
-    )
+
+    if slices is None or channels is None:
+        table = counts(lf)
+    else:
+        parts = [counts(lf.slice(start, length)) for start, length in slices]
+        table = pl.concat(parts).group_by("customer").agg(pl.all().sum())
     if channels is not None:
         used = [pl.col(f"channel_{i}") > 0 for i in range(len(channels))]
         table = table.with_columns(

@@ -53,6 +53,7 @@ from mcda_ckm.model.settings import (
     real_number,
     text,
 )
+from mcda_ckm.model.sources import IndicatorSettings, read_indicators
 from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
 
 __all__ = [
@@ -73,6 +74,7 @@ CASE_TABLES: tuple[str, ...] = (
     "clv",
     "sensitivity",
     "weights",
+    "indicators",
 )
 """The tables ``case.toml`` may hold."""
 CASE_KEYS: tuple[str, ...] = (
@@ -151,6 +153,7 @@ class Case:
     consultant: str = ""
     status: str = "draft"
     date: str = ""
+    indicators: IndicatorSettings | None = None
 
     @property
     def toml(self) -> Path:
@@ -209,6 +212,7 @@ class CaseFile:
     consultant: str = ""
     status: str = "draft"
     date: str = ""
+    indicators: IndicatorSettings | None = None
 
 
 def read_date(value: Any, toml: Path) -> str:
@@ -324,6 +328,10 @@ def read_case_file(folder: str | Path) -> CaseFile:
     if "clv" in doc:
         clv, found = read_clv(doc["clv"], folder, tree.leaves, toml)
         warnings += found
+    indicators = None
+    if "indicators" in doc:
+        indicators, found = read_indicators(doc["indicators"], folder, tree.leaves, toml)
+        warnings += found
     fixed = None
     weight_settings = WeightSettings()
     leaf_weights: dict[str, Any] = {}
@@ -376,6 +384,7 @@ def read_case_file(folder: str | Path) -> CaseFile:
         fixed_weights=fixed,
         inputs=inputs,
         warnings=tuple(warnings),
+        indicators=indicators,
     )
 
 
@@ -453,6 +462,7 @@ def load_case(folder: str | Path) -> Case:
         consultant=base.consultant,
         status=base.status,
         date=base.date,
+        indicators=base.indicators,
     )
 
 

@@ -307,6 +307,12 @@ def run_study(
             where="[case] customers",
             hint='Add customers = "customers.csv" (one row per customer, one column per indicator)',
         )
+    if case.indicators is not None and not customers.exists():
+        raise DataError(
+            "file not found: the case builds it from the raw exports in [indicators]",
+            path=customers,
+            hint=f"Run ckm indicators {case.path} first",
+        )
     if check_memory_budget and customers.is_file():  # a missing file: load_customers says so
         estimate = estimate_memory(
             customers,
