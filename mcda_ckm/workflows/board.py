@@ -20,7 +20,7 @@ board: :attr:`Board.weights_error` says why, in the error's own words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,9 +117,10 @@ class ExpertBoard:
     nodes : tuple of ExpertNodeBoard
         In the tree's order of inner nodes (empty when the file is unreadable).
     last_activity : datetime or None
-        The latest time in the file's trail (nodes answered, suggestions taken); for a file
-        with answers and no trail time at all (a workbook, an old ``ckm judge`` file), the
-        file's modification time. None when nothing was given.
+        The latest of the trail's times (nodes answered, suggestions taken) and the
+        modification time of the in-progress file (``.<id>.inprogress``, written only while a
+        session answers a node); for a file with answers and neither (a workbook, an old
+        ``ckm judge`` file), the file's modification time. None when nothing was given.
     in_progress : bool
         The file says so (``[expert] status = "in progress"`` or a ``ckm judge`` session
         file beside it): ``[panel] unfinished`` decides whether the weights count it.
@@ -322,14 +323,21 @@ def parse_time(text: str) -> datetime | None:
 
 
 def _node_states(
-    base: CaseFile, expert: ExpertJudgements, settings: AhpSettings
+    base: CaseFile,
+    expert: ExpertJudgements,
+    partial: ExpertJudgements | None,
+    settings: AhpSettings,
 ) -> tuple[ExpertNodeBoard, ...]:
+    """Each node's state; ``partial`` is the in-progress file (``ckm judge`` and ``ckm serve``
+    keep the answers of a node not finished there, the judgement file only whole nodes)."""
     tree = base.tree
     times = dict(expert.trail.answered)
     rows = []
     for node in tree.inner_nodes:
         total = _pairs(base, node)
         given = len(expert.for_node(node))
+        if partial is not None:
+            given = max(given, len(partial.for_node(node)))
         at = parse_time(times[node]) if node in times else None
         finished = node in times or (given > 0 and not expert.in_progress)
         if not finished:
@@ -337,7 +345,7 @@ def _node_states(
             rows.append(ExpertNodeBoard(node, state, given, total, answered_at=at))
             continue
         index = value = threshold = None
-        if given:
+        if expert.for_node(node):
             try:
                 p = evaluate_node(tree, [expert], node, settings, diagnose=False).experts[0]
             except IncompleteMatrixError:
@@ -350,16 +358,19 @@ def _node_states(
     return tuple(rows)
 
 
-def _last_activity(expert: ExpertJudgements) -> datetime | None:
-    times = [parse_time(t) for _, t in expert.trail.answered]
-    times += [parse_time(r.when) for r in expert.trail.revised]
+def _last_activity(expert: ExpertJudgements, partial: ExpertJudgements | None) -> datetime | None:
+    """The latest trail time; the in-progress file's modification time (only a session that is
+    answering writes it); for answers without any trail time, the file's modification time."""
+    trail = expert.trail if partial is None else expert.trail.merged(partial.trail)
+    times = [parse_time(t) for _, t in trail.answered]
+    times += [parse_time(r.when) for r in trail.revised]
     known = [t for t in times if t is not None]
+    if partial is not None and partial.path is not None:
+        known.append(datetime.fromtimestamp(partial.path.stat().st_mtime, UTC))
     if known:
         return max(known)
     if expert.judgements and expert.path is not None:
-        files = [expert.path, progress_path(expert.path)]
-        stamps = [f.stat().st_mtime for f in files if f.exists()]
-        return datetime.fromtimestamp(max(stamps), UTC)
+        return datetime.fromtimestamp(expert.path.stat().st_mtime, UTC)
     return None
 
 
@@ -372,7 +383,7 @@ def _expert_state(expert: ExpertJudgements, nodes: Sequence[ExpertNodeBoard]) ->
 
 
 def _read_experts(
-    base: CaseFile, settings: AhpSettings, expected: Iterable[str]
+    base: CaseFile, settings: AhpSettings, expected: Mapping[str, str]
 ) -> tuple[list[ExpertBoard], list[ExpertJudgements]]:
     panel = base.panel
     files = sorted(panel.glob("*.toml")) if panel is not None and panel.is_dir() else []
@@ -381,10 +392,12 @@ def _read_experts(
     for f in files:
         try:
             e = load_expert(f, base.tree)
+            progress = progress_path(f)
+            partial = load_expert(progress, base.tree) if progress.exists() else None
         except CkmError as exc:
             rows.append(ExpertBoard(f.stem, f.stem, "", "unreadable", (), None, False, str(exc), f))
             continue
-        nodes = _node_states(base, e, settings)
+        nodes = _node_states(base, e, partial, settings)
         rows.append(
             ExpertBoard(
                 e.id,
@@ -392,7 +405,7 @@ def _read_experts(
                 e.role,
                 _expert_state(e, nodes),
                 nodes,
-                _last_activity(e),
+                _last_activity(e, partial),
                 e.in_progress,
                 "",
                 f,
@@ -400,12 +413,12 @@ def _read_experts(
         )
         loaded.append(e)
     have = {r.id for r in rows}
-    for id_ in expected:
+    for id_, name in expected.items():
         if id_ not in have:
             empty = tuple(
                 ExpertNodeBoard(n, "not started", 0, _pairs(base, n)) for n in base.tree.inner_nodes
             )
-            rows.append(ExpertBoard(id_, id_, "", "not started", empty, None))
+            rows.append(ExpertBoard(id_, name or id_, "", "not started", empty, None))
             have.add(id_)
     return rows, loaded
 
@@ -500,7 +513,7 @@ def _current(case_dir: Path, samples: int, seed: int, source: Source | None) -> 
 def board(
     case_dir: str | Path,
     *,
-    expected: Iterable[str] = (),
+    expected: Mapping[str, str] | None = None,
     samples: int = BOARD_SAMPLES,
     now: datetime | None = None,
 ) -> Board:
@@ -510,9 +523,9 @@ def board(
     ----------
     case_dir : str or Path
         The case folder (or its ``case.toml``).
-    expected : iterable of str
-        Ids of experts expected to answer (those with a link): any without a judgement file
-        yet shows as not started.
+    expected : mapping of str to str, optional
+        Experts expected to answer (those with a link), id to name: any without a judgement
+        file yet shows as not started.
     samples : int
         The most SMAA samples (the case's ``[sensitivity] samples`` when fewer).
     now : datetime, optional
@@ -533,7 +546,7 @@ def board(
             where="[weights]",
         )
     settings = base.settings.ahp.with_overrides(inconsistent_experts="keep")
-    rows, loaded = _read_experts(base, settings, expected)
+    rows, loaded = _read_experts(base, settings, expected or {})
     sampling = base.settings.sensitivity
     n = max(1, min(samples, sampling.samples))
     current = _current(base.path, n, sampling.seed, sampling.source)

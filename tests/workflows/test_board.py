@@ -140,7 +140,7 @@ def case_copy(tmp_path: Path, unfinished: str | None = None) -> Path:
 @pytest.fixture(scope="module")
 def mid(tmp_path_factory):
     case = case_copy(tmp_path_factory.mktemp("board"))
-    return case, board(case, expected=["a_done", "e_link"])
+    return case, board(case, expected={"a_done": "Ann Done", "e_link": "Eve Link"})
 
 
 def test_statuses_per_expert_and_node(mid):
@@ -168,6 +168,22 @@ def test_statuses_per_expert_and_node(mid):
     assert b.expert("d_old").last_activity == datetime(2026, 11, 30, 8, tzinfo=UTC)
     assert b.expert("c_none").last_activity is None
     assert b.done == 2
+
+
+def test_a_node_in_progress_is_read_from_the_in_progress_file(tmp_path):
+    """``ckm serve`` and ``ckm judge`` keep the answers of a node not finished in
+    ``.<id>.inprogress``: the board counts them, and the file's time is activity."""
+    case = case_copy(tmp_path)
+    partial = {**D, "knowledge_value": dict(list(A["knowledge_value"].items())[:1])}
+    progress = case / "panel" / ".d_old.inprogress"
+    progress.write_text(toml_file("Di Old", partial, D_TIMES, in_progress=True), encoding="utf-8")
+    when = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    os.utime(progress, (when.timestamp(), when.timestamp()))
+    b = board(case)
+    row = b.expert("d_old").node("knowledge_value")
+    assert (row.state, row.given) == ("in progress", 1)
+    assert b.expert("d_old").last_activity == when
+    assert b.remind == ("c_none", "d_old", "b_half")
 
 
 def test_cr_is_the_ahp_modules(mid):
