@@ -50,13 +50,14 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "lang_name": "English",
         "title": "Panel board",
-        "case": "Case",
+        "case": "Case:",
         "updated": "Updated {time} (UTC); this page refreshes every {seconds} s.",
         "done_count": "{done} of {total} experts done",
         "experts": "Experts and their answers",
         "expert": "Expert",
         "state": "State",
         "last": "Last activity",
+        "last_at": "last activity {time}",
         "never": "never",
         "done": "done",
         "in progress": "in progress",
@@ -65,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "answered": "answered",
         "pairs": "{given} of {total} pairs",
         "pairs_skipped": "{given} of {total} pairs given",
-        "over": "over {threshold}",
+        "over": " (over {threshold})",
         "consensus": "Consensus per node",
         "node": "Node",
         "who": "Experts who finished it",
@@ -100,13 +101,14 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "lang_name": "中文",
         "title": "专家组进度看板",
-        "case": "案例",
+        "case": "案例：",
         "updated": "更新于 {time}（UTC）；本页每 {seconds} 秒自动刷新。",
         "done_count": "{total} 位专家中已完成 {done} 位",
         "experts": "专家及其回答",
         "expert": "专家",
         "state": "状态",
         "last": "最近活动",
+        "last_at": "最近活动 {time}",
         "never": "从未",
         "done": "已完成",
         "in progress": "进行中",
@@ -115,7 +117,7 @@ TEXT: dict[str, dict[str, str]] = {
         "answered": "已回答",
         "pairs": "{given} / {total} 对",
         "pairs_skipped": "已给出 {given} / {total} 对",
-        "over": "超过 {threshold}",
+        "over": "（超过 {threshold}）",
         "consensus": "各节点的共识度",
         "node": "节点",
         "who": "已完成的专家",
@@ -185,12 +187,14 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
                 if n.value is not None:
                     words += f" · {n.index} {n.value:.3f}"
                     if n.consistent is False:
-                        words += " (" + t["over"].format(threshold=f"{n.threshold:g}") + ")"
+                        words += t["over"].format(threshold=f"{n.threshold:g}")
             elif n.state == "in progress":
                 words = t["in progress"] + " · " + t["pairs"].format(given=n.given, total=n.total)
             else:
                 words = t["not started"]
-            cells.append({"state": n.state.replace(" ", "-"), "text": words, "over": n.consistent is False})
+            cells.append(
+                {"state": n.state.replace(" ", "-"), "text": words, "over": n.consistent is False}
+            )
         experts.append(
             {
                 "id": e.id,
@@ -222,7 +226,7 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
         {
             "name": by_id[x].name,
             "state": t[by_id[x].state],
-            "last": _when(by_id[x].last_activity, lang),
+            "last": t["last_at"].format(time=_when(by_id[x].last_activity, lang)),
         }
         for x in b.remind
     ]
@@ -263,7 +267,9 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
         "remind": remind,
         "weights": weights,
         "weights_help": t["weights_help"].format(counted=counted),
-        "weights_none": "" if b.weights is not None else t["weights_none"].format(why=b.weights_error),
+        "weights_none": ""
+        if b.weights is not None
+        else t["weights_none"].format(why=b.weights_error),
         "unfinished": t[f"unfinished_{b.unfinished}"],
         "key": key,
         "key_help": t["key_help"].format(
@@ -275,7 +281,9 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
 _ENV = _environment()
 
 
-def render(b: Board, tree: CriteriaTree, lang: str, *, json_href: str, other: list[dict[str, str]]) -> str:
+def render(
+    b: Board, tree: CriteriaTree, lang: str, *, json_href: str, other: list[dict[str, str]]
+) -> str:
     """The board page's HTML."""
     ctx = context(b, tree, lang) | {"json_href": json_href, "other_lang": other}
     return _ENV.get_template("board.html").render(ctx)
