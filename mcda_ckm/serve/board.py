@@ -237,7 +237,7 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
             {
                 "label": tree.label(leaf, lang),
                 "weight": f"{w:.1%}",
-                "bar": int(round(100 * w / top)),
+                "bar": round(100 * w / top),
             }
             for leaf, w in zip(b.leaves, b.weights.tolist(), strict=True)
         ]

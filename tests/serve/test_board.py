@@ -16,13 +16,13 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from mcda_ckm.serve import board as serve_board  # noqa: E402
-from mcda_ckm.serve.app import create_app  # noqa: E402
-from mcda_ckm.serve.links import issue, revoke  # noqa: E402
-from mcda_ckm.workflows.board import board  # noqa: E402
-from tests.workflows.test_board import A, case_copy, toml_file  # noqa: E402
+from mcda_ckm.serve import board as serve_board
+from mcda_ckm.serve.app import create_app
+from mcda_ckm.serve.links import issue, revoke
+from mcda_ckm.workflows.board import board
+from tests.workflows.test_board import A, case_copy, toml_file
 
 EVIL = "<script>alert(1)</script>"
 
