@@ -19,8 +19,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,16 +31,17 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("playwright")
 
-import uvicorn  # noqa: E402
+import uvicorn
 
-from mcda_ckm.model.case import load_case  # noqa: E402
-from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert  # noqa: E402
-from mcda_ckm.model.scale import fmt  # noqa: E402
-from mcda_ckm.serve.app import create_app  # noqa: E402
-from mcda_ckm.serve.links import board_url, expert_url, issue  # noqa: E402
-from mcda_ckm.weights import ahp  # noqa: E402
-from mcda_ckm.weights.panel import evaluate  # noqa: E402
-from tests.conftest import CASE  # noqa: E402
+from mcda_ckm.model.case import load_case
+from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
+from mcda_ckm.model.scale import fmt
+from mcda_ckm.serve.app import create_app
+from mcda_ckm.serve.links import board_url, expert_url, issue
+from mcda_ckm.weights import ahp
+from mcda_ckm.weights.panel import evaluate
+from tests.conftest import CASE
+from tests.workflows.test_board import ckm_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As tests/report/test_browser.py: outside CI a machine without Chromium skips; in CI it fails.
@@ -61,7 +60,6 @@ ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = os.environ.get("CKM_ARTIFACTS", "")
-ROOT = Path(__file__).resolve().parents[2]
 EXPERT = "service_manager"
 
 # What the expert means, a_ij over the node's children in the tree's order (upper triangle,
@@ -324,16 +322,7 @@ def test_an_expert_answers_in_chromium_and_ckm_run_agrees(tmp_path):
     )
 
     # -- ckm run gives the weights weights/ computes from those matrices ----------------------
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-m", "mcda_ckm", "run", str(case), "--json", "-q", "--samples", "200"]
-        + ["--out", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=120,
-    )
+    run = ckm_run(case, tmp_path / "out", 200)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     others = [
