@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import read_case_file
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.report.narrative import percent
@@ -97,6 +98,9 @@ TEXT: dict[str, dict[str, str]] = {
         "source_panel": "the panel resampled",
         "source_uniform": "uniform",
         "source_around": "around the weights",
+        "unavailable": "The board cannot be shown now",
+        "unavailable_text": "A file of the case cannot be read: {why} The page tries again in "
+        "{seconds} s.",
     },
     "zh": {
         "lang_name": "中文",
@@ -147,6 +151,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source_panel": "专家组重抽样",
         "source_uniform": "均匀分布",
         "source_around": "围绕当前权重",
+        "unavailable": "暂时无法显示看板",
+        "unavailable_text": "案例中有文件无法读取：{why} 本页将在 {seconds} 秒后重试。",
     },
 }
 """Every word of the board, by language."""
@@ -346,7 +352,17 @@ def routes(case_dir: str | Path, *, lang: str = "en") -> list[Route]:
 
     async def page(request: Request) -> Response:
         lang = page_lang(request)
-        b = await run_in_threadpool(cache.get)
+        try:
+            b = await run_in_threadpool(cache.get)
+        except CkmError as exc:  # case.toml or the links being edited: say so, try again
+            t = TEXT[lang]
+            body = _ENV.get_template("board_error.html").render(
+                t=t,
+                lang=lang,
+                refresh=REFRESH_SECONDS,
+                text=t["unavailable_text"].format(why=str(exc), seconds=REFRESH_SECONDS),
+            )
+            return HTMLResponse(body, status_code=503)
         here = request.url.path
         base = here if here.endswith("/") else here + "/"
         other = [
@@ -358,7 +374,10 @@ def routes(case_dir: str | Path, *, lang: str = "en") -> list[Route]:
         return HTMLResponse(html)
 
     async def data(request: Request) -> Response:
-        b = await run_in_threadpool(cache.get)
+        try:
+            b = await run_in_threadpool(cache.get)
+        except CkmError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
         return JSONResponse(b.to_dict())
 
     return [

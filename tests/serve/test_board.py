@@ -152,3 +152,15 @@ def test_the_board_follows_the_files(served):
     states = {e["id"]: e["state"] for e in after["experts"]}
     assert states["c_none"] == "in progress"
     assert after["remind"][-1] == "c_none"  # now the most recently active
+
+
+def test_a_broken_case_file_gives_a_page_that_retries(served):
+    """``case.toml`` broken while the server runs (being edited): 503 with the reason, and the
+    page keeps refreshing itself; the JSON says the same."""
+    case, tokens, client = served
+    (case / "case.toml").write_text("[case\n", encoding="utf-8")
+    r = client.get(f"/board/{tokens['board']}/")
+    assert r.status_code == 503
+    assert "case.toml" in r.text and 'http-equiv="refresh"' in r.text
+    j = client.get(f"/board/{tokens['board']}/board.json")
+    assert j.status_code == 503 and "case.toml" in j.json()["error"]

@@ -17,11 +17,13 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights import consensus as goepel
@@ -79,9 +81,9 @@ def toml_file(
     lines = ["[expert]", f'name = "{name}"']
     if in_progress:
         lines.append('status = "in progress"')
-    for node, given in answers.items():
+    for node, pairs_given in answers.items():
         lines += ["", f"[judgements.{node}]"]
-        lines += [f'"{x} vs {y}" = {v!r}' for (x, y), v in given.items()]
+        lines += [f'"{x} vs {y}" = {v!r}' for (x, y), v in pairs_given.items()]
     for node, when in (times or {}).items():
         lines += ["", f"[trail.{node}]", f'answered = "{when}"']
     return "\n".join(lines) + "\n"
@@ -189,12 +191,12 @@ def test_a_node_in_progress_is_read_from_the_in_progress_file(tmp_path):
 def test_cr_is_the_ahp_modules(mid):
     _, b = mid
     for who, answers in (("a_done", A), ("b_half", B), ("d_old", D)):
-        for node, given in answers.items():
+        for node, pairs_given in answers.items():
             row = b.expert(who).node(node)
             if row.state != "answered":
                 assert row.value is None and row.index is None
                 continue
-            p = ahp.priorities(matrix(node, given), "eigenvector", ri_table="saaty-1980")
+            p = ahp.priorities(matrix(node, pairs_given), "eigenvector", ri_table="saaty-1980")
             assert row.index == "CR"
             assert row.value == pytest.approx(p.cr, abs=1e-12)
             assert row.consistent == (p.cr <= p.threshold)
@@ -312,3 +314,50 @@ def test_to_dict_is_json(mid):
     assert d["remind"] == list(b.remind)
     assert d["experts"][0]["nodes"][0]["answered_at"] == "2026-12-01T09:00:00+00:00"
     assert set(d["weights"]) == set(b.leaves)
+
+
+def test_an_unreadable_file_is_named_and_the_rest_still_shows(tmp_path):
+    """A judgement file that cannot be read (a hand edit gone wrong) is shown with its error;
+    the other experts keep their rows; the weights say what ``ckm run`` would say."""
+    case = case_copy(tmp_path)
+    (case / "panel" / "c_none.toml").write_text("[expert\n", encoding="utf-8")
+    b = board(case)
+    broken = b.expert("c_none")
+    assert broken.state == "unreadable" and "c_none.toml" in broken.problem
+    assert b.expert("a_done").state == "done"
+    assert b.weights is None and "c_none.toml" in b.weights_error
+    assert "c_none" in b.remind
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    minutes=st.lists(
+        st.one_of(st.none(), st.integers(0, 10_000)), min_size=1, max_size=5, unique=True
+    )
+)
+def test_remind_order_is_by_silence(tmp_path, minutes):
+    """For any last activities, the remind list is the never active (by id), then the
+    activities from the oldest; experts done are not in it."""
+    case = tmp_path / f"case{abs(hash(tuple(minutes)))}"
+    shutil.copytree(CASE, case, ignore=shutil.ignore_patterns("panel"))
+    (case / "panel").mkdir()
+    (case / "panel" / "zz_done.toml").write_text(toml_file("Done", A, A_TIMES), encoding="utf-8")
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    for k, m in enumerate(minutes):
+        if m is None:
+            text = f'[expert]\nname = "X{k}"\n'
+        else:
+            when = (start + timedelta(minutes=m)).isoformat()
+            text = toml_file(f"X{k}", D, {"goal": when}, in_progress=True)
+        (case / "panel" / f"x{k}.toml").write_text(text, encoding="utf-8")
+    b = board(case, samples=10)
+    never = sorted(f"x{k}" for k, m in enumerate(minutes) if m is None)
+    timed = [
+        f"x{k}"
+        for k, m in sorted(
+            ((k, m) for k, m in enumerate(minutes) if m is not None), key=lambda km: km[1]
+        )
+    ]
+    assert b.remind == (*never, *timed)
