@@ -171,7 +171,8 @@ def serve(
     """Serve the panel's web questionnaire (one personal link per expert) and the consultant's
     board, until Ctrl-C. Answers are saved to the case's panel/*.toml as ckm judge saves them."""
     try:
-        from mcda_ckm.serve.server import exposed, serve as run_server
+        from mcda_ckm.serve.server import exposed
+        from mcda_ckm.serve.server import serve as run_server
     except ImportError:
         err.print(f"[bold red]error:[/] {SERVE_EXTRA}")
         raise typer.Exit(2) from None
