@@ -111,7 +111,7 @@ def test_each_pair_on_a_two_sided_scale_in_words_and_numbers(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     html = get(client, tokens["new_one"])
-    _, node, a, b = hidden(html)["step"].split(":")
+    _, _, a, b = hidden(html)["step"].split(":")
     tree = client.app.state.store.setup.tree
     la, lb = tree.label(a), tree.label(b)
     labels = re.findall(r'<span class="sr">([^<]*)</span>', html)
