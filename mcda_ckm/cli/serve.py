@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from mcda_ckm.cli.console import err, friendly_errors, out
+from mcda_ckm.cli.console import err, friendly_errors
 from mcda_ckm.cli.options import DEFAULT_LANG, CaseArg, LangOpt
 
 __all__ = ["register"]
@@ -52,15 +52,12 @@ def _base(url: str | None, host: str, port: int) -> str:
 def _print_links(issued: Any, base: str) -> None:
     from mcda_ckm.serve.links import board_url, expert_url
 
-    for item in issued:
+    for item in issued:  # plain lines with real tabs (rich would expand them): for a mail merge
         link = item.link
         if link.role == "board":
-            out.print(f"board\t(consultant)\t{board_url(base, item.token)}", soft_wrap=True)
+            print(f"board\t(consultant)\t{board_url(base, item.token)}", flush=True)
         else:
-            out.print(
-                f"{escape(link.id)}\t{escape(link.name)}\t{expert_url(base, item.token)}",
-                soft_wrap=True,
-            )
+            print(f"{link.id}\t{link.name}\t{expert_url(base, item.token)}", flush=True)
     if issued:
         err.print(
             f"{len(issued)} link(s) issued. Each link is a password: send it only to its expert "
@@ -171,7 +168,8 @@ def serve(
     """Serve the panel's web questionnaire (one personal link per expert) and the consultant's
     board, until Ctrl-C. Answers are saved to the case's panel/*.toml as ckm judge saves them."""
     try:
-        from mcda_ckm.serve.server import exposed, serve as run_server
+        from mcda_ckm.serve.server import exposed
+        from mcda_ckm.serve.server import serve as run_server
     except ImportError:
         err.print(f"[bold red]error:[/] {SERVE_EXTRA}")
         raise typer.Exit(2) from None

@@ -17,6 +17,8 @@ links --lang``), or the app's default, or ``?lang=en|zh`` on the link.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
 import secrets
@@ -37,16 +39,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mcda_ckm.errors import CkmError
 from mcda_ckm.serve import security
 from mcda_ckm.serve.links import LANGS, Link, Links, find, read_links
-from mcda_ckm.serve.messages import TEXT, text
+from mcda_ckm.serve.messages import TEXT
 from mcda_ckm.serve.questionnaire import page
 from mcda_ckm.serve.sessions import Session, Store, read_value
 
-try:  # the consultant's board (issue 17, point 5) is built in its own module
-    import mcda_ckm.serve.board as board_module
-except ModuleNotFoundError as exc:  # pragma: no cover - until the board module is merged
-    if exc.name != "mcda_ckm.serve.board":
-        raise
-    board_module = None  # type: ignore[assignment]  # the board is optional until merged
+# The consultant's board (issue 17, point 5) lives in its own module, mcda_ckm.serve.board
+# (routes(case_dir) -> list of routes); until it is merged the app serves the questionnaire alone.
+# Once it is there this may become a plain import.
+board_module = (
+    importlib.import_module("mcda_ckm.serve.board")
+    if importlib.util.find_spec("mcda_ckm.serve.board") is not None
+    else None
+)
 
 __all__ = ["HERE", "LinkBook", "create_app"]
 

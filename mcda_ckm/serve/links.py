@@ -336,9 +336,9 @@ def revoke(case: str | Path, ids: Iterable[str], *, board: bool = False) -> list
         when = now()
         done = []
         experts = []
-        for link in links.experts:
-            if link.id in ids:
-                link = replace(link, hash="", revoked=when)
+        for old in links.experts:
+            link = replace(old, hash="", revoked=when) if old.id in ids else old
+            if old.id in ids:
                 done.append(link)
             experts.append(link)
         new_board = links.board
@@ -372,16 +372,15 @@ def panel_experts(setup: Setup, new: Iterable[str] = ()) -> dict[str, str]:
         experts[path.stem] = str(name)
     for link in read_links(setup.path).experts:
         experts.setdefault(link.id, link.name)
-    for name in new:
-        name = " ".join(name.split())
+    for given in new:
+        name = " ".join(given.split())
         by_name = next((k for k, v in experts.items() if v.casefold() == name.casefold()), None)
         if by_name is not None:
             continue
         stem = expert_path(setup.panel, name).stem
         if stem in experts:
             raise CaseError(
-                f"the new expert {name!r} would share the file {stem}.toml with "
-                f"{experts[stem]!r}",
+                f"the new expert {name!r} would share the file {stem}.toml with {experts[stem]!r}",
                 path=setup.panel,
                 hint="Give a name that differs in its letters, not only in punctuation",
             )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcda_ckm.elicit.interview import Check, Done, Interview, Question, question_text
+from mcda_ckm.errors import IncompleteMatrixError
 from mcda_ckm.model import scale
 from mcda_ckm.model.tree import CriteriaTree
 from mcda_ckm.serve.messages import text
@@ -94,7 +95,7 @@ def _node_info(tree: CriteriaTree, node: str, lang: str) -> dict[str, Any]:
 def _weights(tree: CriteriaTree, iv: Interview, node: str) -> dict[str, Any] | None:
     try:
         p = iv.priorities(node)
-    except Exception:  # an unlinked node (should not happen once checked): no weights to show
+    except IncompleteMatrixError:  # an unlinked node (not once checked): no weights to show
         return None
     return {
         "rows": [
@@ -175,11 +176,11 @@ def page(session: Session, lang: str) -> tuple[str, dict[str, Any]]:
         }
     assert isinstance(step, Done)
     nodes = []
-    for node in tree.inner_nodes:
-        w = _weights(tree, iv, node)
+    for inner in tree.inner_nodes:
+        w = _weights(tree, iv, inner)
         if w is None:
             continue
         for row in w["rows"]:
             row["criterion"] = tree.label(row["criterion"], lang)
-        nodes.append({"label": tree.label(node, lang), "weights": w})
+        nodes.append({"label": tree.label(inner, lang), "weights": w})
     return "done.html", {**base, "answered": iv.answered, "nodes": nodes}

@@ -77,7 +77,9 @@ class SecurityHeaders:
                 extra = [(k, v) for k, v in HEADERS if k not in names]
                 cache = b"no-cache" if static else b"no-store"
                 extra = [h for h in extra if h[0] != b"cache-control"]
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                kept = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
                 message["headers"] = [*kept, *extra, (b"cache-control", cache)]
             await send(message)
 

@@ -87,7 +87,9 @@ def step_key(interview: Interview) -> str:
     if isinstance(step, Question):
         return f"q:{step.node}:{step.first}:{step.second}"
     if isinstance(step, Check):
-        text = repr([(j.first, j.second, j.value) for j in interview.answers if j.node == step.node])
+        text = repr(
+            [(j.first, j.second, j.value) for j in interview.answers if j.node == step.node]
+        )
         return f"c:{step.node}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
     return "done"
 
@@ -164,9 +166,12 @@ class Store:
             if given and linked(tree.children(node), given):
                 skipped |= {t for t in iv.todo if t[0] == node}
                 checked.add(node)
+        # The order of the pairs is the one the seed gives the whole questionnaire, whatever was
+        # answered before (start() shuffles only the pairs still to ask).
+        order = {t: k for k, t in enumerate(start(tree, (), seed=seed).todo)}
         iv = replace(
             iv,
-            todo=tuple(t for t in iv.todo if t not in skipped),
+            todo=tuple(sorted((t for t in iv.todo if t not in skipped), key=order.__getitem__)),
             skipped=frozenset(skipped),
             checked=frozenset(checked),
         )
@@ -225,6 +230,7 @@ class Store:
             try:
                 session = self._fresh(link)
                 iv = session.interview
+                notice: Notice | None
                 if action not in ACTIONS or key != step_key(iv):
                     new, notice = iv, Notice("stale", error=True)
                 else:
@@ -327,4 +333,3 @@ def read_value(text: str) -> float | None:
     except AnswerError:
         return None
     return value
-
