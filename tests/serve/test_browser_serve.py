@@ -18,11 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -31,13 +26,11 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("playwright")
 
-import uvicorn
-
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
 from mcda_ckm.model.scale import fmt
-from mcda_ckm.serve.app import create_app
 from mcda_ckm.serve.links import board_url, expert_url, issue
+from mcda_ckm.serve.server import running
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import evaluate
 from tests.conftest import CASE
@@ -91,30 +84,6 @@ def keep(shot: Path) -> None:
     if ARTIFACTS:
         Path(ARTIFACTS).mkdir(parents=True, exist_ok=True)
         shutil.copy2(shot, Path(ARTIFACTS) / shot.name)
-
-
-@contextmanager
-def running(app) -> Iterator[str]:
-    """The app on uvicorn in a thread, on a loopback port the system picks; stopped at the
-    end (bounded waits both ways)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start in 15 s"
-        assert thread.is_alive(), "the server stopped while starting"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
-        assert not thread.is_alive(), "the server did not stop in 15 s"
 
 
 class Expert:
@@ -249,7 +218,7 @@ def test_an_expert_answers_in_chromium_and_ckm_run_agrees(tmp_path):
             lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
 
-    with running(create_app(case)) as base, sync_playwright() as p:
+    with running(case) as base, sync_playwright() as p:
         link = expert_url(base, tokens[EXPERT])
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         # -- at the desk: the first half, then a reload --------------------------------------
