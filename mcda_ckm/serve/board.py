@@ -291,7 +291,7 @@ def render(
     b: Board, tree: CriteriaTree, lang: str, *, json_href: str, other: list[dict[str, str]]
 ) -> str:
     """The board page's HTML."""
-    ctx = context(b, tree, lang) | {"json_href": json_href, "other_lang": other}
+    ctx = context(b, tree, lang) | {"json_href": json_href, "other_lang": other, "error": ""}
     return _ENV.get_template("board.html").render(ctx)
 
 
@@ -356,11 +356,11 @@ def routes(case_dir: str | Path, *, lang: str = "en") -> list[Route]:
             b = await run_in_threadpool(cache.get)
         except CkmError as exc:  # case.toml or the links being edited: say so, try again
             t = TEXT[lang]
-            body = _ENV.get_template("board_error.html").render(
+            body = _ENV.get_template("board.html").render(
                 t=t,
                 lang=lang,
                 refresh=REFRESH_SECONDS,
-                text=t["unavailable_text"].format(why=str(exc), seconds=REFRESH_SECONDS),
+                error=t["unavailable_text"].format(why=str(exc), seconds=REFRESH_SECONDS),
             )
             return HTMLResponse(body, status_code=503)
         here = request.url.path

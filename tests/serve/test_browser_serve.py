@@ -16,7 +16,6 @@ Screenshots go to ``$CKM_ARTIFACTS`` when it is set (CI keeps them).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -34,25 +33,10 @@ from mcda_ckm.serve.server import running
 from mcda_ckm.weights import ahp
 from mcda_ckm.weights.panel import evaluate
 from tests.conftest import CASE
+from tests.report.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.report.test_browser import pytestmark as pytestmark  # skip without Chromium, as there
 from tests.workflows.test_board import ckm_run
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# As tests/report/test_browser.py: outside CI a machine without Chromium skips; in CI it fails.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and os.environ.get("CI") != "true",
-    reason="Chromium is not installed (apt-get install chromium); .ci/run installs it",
-)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = os.environ.get("CKM_ARTIFACTS", "")
 EXPERT = "service_manager"
 
 # What the expert means, a_ij over the node's children in the tree's order (upper triangle,

@@ -29,30 +29,9 @@ from mcda_ckm.weights import ahp
 from mcda_ckm.weights import consensus as goepel
 from mcda_ckm.workflows.board import BOARD_SAMPLES, board
 from tests.conftest import CASE
+from tests.workflows.test_panel_to_run import NODES
 
 ROOT = Path(__file__).resolve().parents[2]
-
-NODES = {
-    "goal": ["knowledge_value", "willingness", "absorptive_capacity"],
-    "knowledge_value": [
-        "base_potential",
-        "growth_potential",
-        "networking_potential",
-        "learning_potential",
-    ],
-    "willingness": [
-        "active_contact_frequency",
-        "passive_acceptance_rate",
-        "trust",
-        "perceived_benefit",
-    ],
-    "absorptive_capacity": [
-        "source_diversity",
-        "prior_knowledge",
-        "employee_motivation",
-        "it_support",
-    ],
-}
 
 
 def pairs(node: str) -> list[tuple[str, str]]:
