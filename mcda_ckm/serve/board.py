@@ -71,6 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "consensus": "Consensus per node",
         "node": "Node",
         "who": "Experts who finished it",
+        "who_count": "{n} of {total}",
         "s_star": "Consensus S*",
         "farthest": "Farthest from the group",
         "without": "S* without them",
@@ -125,6 +126,7 @@ TEXT: dict[str, dict[str, str]] = {
         "consensus": "各节点的共识度",
         "node": "节点",
         "who": "已完成的专家",
+        "who_count": "{total} 位中 {n} 位",
         "s_star": "共识度 S*",
         "farthest": "与群体最远的专家",
         "without": "去掉该专家后的 S*",
@@ -219,7 +221,7 @@ def context(b: Board, tree: CriteriaTree, lang: str) -> dict[str, Any]:
         nodes.append(
             {
                 "label": tree.label(nb.node, lang),
-                "who": ", ".join(names.get(x, x) for x in nb.experts) or "-",
+                "who": t["who_count"].format(n=len(nb.experts), total=len(b.experts)),
                 "s_star": t["too_few"] if c is None else f"{c.s_star:.0%} ({_band(c.band, lang)})",
                 "farthest": "-" if nb.farthest is None else names.get(nb.farthest, nb.farthest),
                 "without": "-"
