@@ -28,10 +28,9 @@ from typing import Any
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -212,9 +211,7 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         return RedirectResponse(f"{request.url.path}{query}", status_code=303)
 
     async def http_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException) and exc.status_code == 405:
-            return not_found()  # the same page as any other wrong address
-        return not_found()
+        return not_found()  # an unknown address or method: the same page as a wrong token
 
     routes: list[Route | Mount] = [
         Route("/", home, methods=["GET"]),
@@ -225,8 +222,11 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
     # -- the consultant's board: mounted here, behind the board link's token ----------------
     if board_module is not None:
         board_routes = board_module.routes(case_dir)
+        # A Router (not an app): a board address that does not exist falls through to the
+        # common 404 page. The board's routes see the token as request.path_params["token"];
+        # a response that sets its own Content-Security-Policy keeps it (SecurityHeaders).
         routes.append(
-            Mount("/board/{token}", app=BoardGuard(Starlette(routes=board_routes), book, not_found))
+            Mount("/board/{token}", app=BoardGuard(Router(routes=board_routes), book, not_found))
         )
     app = Starlette(
         routes=routes,
