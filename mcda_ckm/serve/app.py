@@ -75,7 +75,12 @@ class LinkBook:
         except FileNotFoundError:
             stamp = None
         if stamp != self._stamp:
-            self._links, self._stamp = read_links(self.case), stamp
+            try:
+                self._links = read_links(self.case)
+            except CkmError as exc:  # a hand-edited file gone wrong: no link works, nothing leaks
+                log.error("%s", exc)
+                self._links = Links(self._links.path)
+            self._stamp = stamp
         return self._links
 
     def find(self, token: str, role: str) -> Link | None:

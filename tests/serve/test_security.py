@@ -9,10 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route, Router
 from starlette.testclient import TestClient
 
 from mcda_ckm.serve import security
-from mcda_ckm.serve.app import create_app
+from mcda_ckm.serve.app import BoardGuard, LinkBook, create_app
 from mcda_ckm.serve.links import find, hash_token, issue, read_links, revoke
 from tests.conftest import HUANG
 from tests.serve.conftest import hidden
@@ -223,3 +226,32 @@ def test_the_pages_have_no_script_and_no_inline_style(
 ) -> None:
     html = client.get(f"/e/{tokens['new_one']}").text
     assert "<script" not in html and "style=" not in html and "<style" not in html
+
+
+def test_a_broken_links_file_opens_no_link(
+    case: Path, client: TestClient, tokens: dict[str, str]
+) -> None:
+    reference = body_404(client, "/no/such/page")
+    (case / ".links.toml").write_text("[experts.new_one\nhash = 1\n", encoding="utf-8")
+    assert body_404(client, f"/e/{tokens['new_one']}") == reference
+
+
+def test_the_board_mount_lets_only_the_consultants_token_through(
+    case: Path, tokens: dict[str, str]
+) -> None:
+    async def board(request):
+        return PlainTextResponse(f"board {request.path_params['token'][:4]}")
+
+    guard = BoardGuard(
+        Router(routes=[Route("/", board)]),
+        LinkBook(case),
+        lambda: PlainTextResponse("nothing here", status_code=404),
+    )
+    client = TestClient(Starlette(routes=[Mount("/board/{token}", app=guard)]))
+    r = client.get(f"/board/{tokens['board']}/")
+    assert r.status_code == 200 and r.text == f"board {tokens['board'][:4]}"
+    for token in (tokens["new_one"], secrets.token_urlsafe(32)):
+        r = client.get(f"/board/{token}/")
+        assert (r.status_code, r.text) == (404, "nothing here")
+    revoke(case, [], board=True)
+    assert client.get(f"/board/{tokens['board']}/").status_code == 404
