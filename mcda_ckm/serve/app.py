@@ -142,7 +142,9 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         return {"t": TEXT["zh" if lang == "zh" else "en"], "lang": lang}
 
     def not_found() -> Response:
-        body = templates.get_template("notfound.html").render(common(None, default))
+        body = templates.get_template("message.html").render(
+            common(None, default) | {"title": "not_found"}
+        )
         return HTMLResponse(body, status_code=404)
 
     def page_lang(request: Request, link: Link) -> tuple[str, str]:
@@ -166,6 +168,14 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         }
         return templates.TemplateResponse(request, name, context, status_code=status)
 
+    def unavailable(request: Request, link: Link, exc: CkmError) -> Response:
+        """A file that cannot be read or written (edited by hand, a lock held too long): the
+        expert is told to try again, the consultant finds why in the log; nothing is changed."""
+        log.error("expert %s: %s", link.id, exc)
+        lang, _ = page_lang(request, link)
+        context = common(request, lang) | {"title": "error"}
+        return templates.TemplateResponse(request, "message.html", context, 503)
+
     def expert(request: Request) -> Link | None:
         return book.find(str(request.path_params["token"]), "expert")
 
@@ -176,7 +186,10 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         link = expert(request)
         if link is None:
             return not_found()
-        session = await run_in_threadpool(store.current, link)
+        try:
+            session = await run_in_threadpool(store.current, link)
+        except CkmError as exc:
+            return unavailable(request, link, exc)
         return render(request, link, session)
 
     async def expert_post(request: Request) -> Response:
@@ -186,7 +199,7 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         if not security.same_origin(request):
             lang, _ = page_lang(request, link)
             return templates.TemplateResponse(
-                request, "refused.html", common(request, lang), status_code=403
+                request, "message.html", common(request, lang) | {"title": "refused"}, 403
             )
         form = await request.form()
         field = {k: str(form.get(k, "")) for k in ("action", "step", "value", "token")}
@@ -203,12 +216,8 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
                 value=read_value(field["value"]),
                 pair=pair,
             )
-        except CkmError as exc:  # a file that cannot be read or written: say so, change nothing
-            log.error("expert %s: %s", link.id, exc)
-            lang, _ = page_lang(request, link)
-            return templates.TemplateResponse(
-                request, "error.html", common(request, lang), status_code=503
-            )
+        except CkmError as exc:
+            return unavailable(request, link, exc)
         if session.notice is not None and session.notice.error:
             status = 409 if session.notice.key == "stale" else 422
             return render(request, link, session, status)
