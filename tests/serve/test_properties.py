@@ -39,7 +39,8 @@ def test_the_files_hold_exactly_the_answers_last_given(clicks, restart_at) -> No
         client = TestClient(create_app(case))
         url = f"/e/{link.token}"
         expected: dict[tuple[str, frozenset[str]], float] = {}
-        for k, (action, value) in enumerate(clicks):
+        for k, click in enumerate(clicks):
+            action, value = click
             if k == restart_at:
                 client = TestClient(create_app(case))  # a restart between two clicks
             html = client.get(url).text

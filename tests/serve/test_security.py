@@ -14,9 +14,11 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route, Router
 from starlette.testclient import TestClient
 
+from mcda_ckm.elicit.interview import load_setup
+from mcda_ckm.errors import CaseError
 from mcda_ckm.serve import security
 from mcda_ckm.serve.app import BoardGuard, LinkBook, create_app
-from mcda_ckm.serve.links import find, hash_token, issue, read_links, revoke
+from mcda_ckm.serve.links import find, hash_token, issue, panel_experts, read_links, revoke
 from tests.conftest import HUANG
 from tests.serve.conftest import hidden
 
@@ -236,3 +238,22 @@ def test_the_board_mount_lets_only_the_consultants_token_through(
         assert (r.status_code, r.text) == (404, "nothing here")
     revoke(case, [], board=True)
     assert client.get(f"/board/{tokens['board']}/").status_code == 404
+
+
+def test_a_link_id_never_names_a_file_outside_the_panel(case: Path, tokens: dict[str, str]) -> None:
+    token = secrets.token_urlsafe(32)
+    text = (case / ".links.toml").read_text(encoding="utf-8")
+    text += f'\n[experts."../case"]\nname = "x"\nhash = "{hash_token(token)}"\nissued = ""\n'
+    (case / ".links.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(CaseError, match="not a link entry"):
+        read_links(case)
+
+
+def test_an_expert_file_with_a_space_in_its_name_gets_a_link(case: Path) -> None:
+    shutil.copy(case / "panel" / "rd_director.toml", case / "panel" / "Wang Li.toml")
+    (case / "panel" / "rd_director.toml").unlink()
+    issued = {i.link.id: i.token for i in issue(case, panel_experts(load_setup(case)))}
+    client = TestClient(create_app(case))
+    r = client.get(f"/e/{issued['Wang Li']}")
+    assert r.status_code == 200 and "Chen Jianguo" in r.text
+    assert find(read_links(case), issued["Wang Li"]).id == "Wang Li"
