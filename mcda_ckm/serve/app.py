@@ -28,10 +28,9 @@ from typing import Any
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -76,7 +75,12 @@ class LinkBook:
         except FileNotFoundError:
             stamp = None
         if stamp != self._stamp:
-            self._links, self._stamp = read_links(self.case), stamp
+            try:
+                self._links = read_links(self.case)
+            except CkmError as exc:  # a hand-edited file gone wrong: no link works, nothing leaks
+                log.error("%s", exc)
+                self._links = Links(self._links.path)
+            self._stamp = stamp
         return self._links
 
     def find(self, token: str, role: str) -> Link | None:
@@ -138,7 +142,9 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         return {"t": TEXT["zh" if lang == "zh" else "en"], "lang": lang}
 
     def not_found() -> Response:
-        body = templates.get_template("notfound.html").render(common(None, default))
+        body = templates.get_template("message.html").render(
+            common(None, default) | {"title": "not_found"}
+        )
         return HTMLResponse(body, status_code=404)
 
     def page_lang(request: Request, link: Link) -> tuple[str, str]:
@@ -162,6 +168,14 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         }
         return templates.TemplateResponse(request, name, context, status_code=status)
 
+    def unavailable(request: Request, link: Link, exc: CkmError) -> Response:
+        """A file that cannot be read or written (edited by hand, a lock held too long): the
+        expert is told to try again, the consultant finds why in the log; nothing is changed."""
+        log.error("expert %s: %s", link.id, exc)
+        lang, _ = page_lang(request, link)
+        context = common(request, lang) | {"title": "error"}
+        return templates.TemplateResponse(request, "message.html", context, 503)
+
     def expert(request: Request) -> Link | None:
         return book.find(str(request.path_params["token"]), "expert")
 
@@ -172,7 +186,10 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         link = expert(request)
         if link is None:
             return not_found()
-        session = await run_in_threadpool(store.current, link)
+        try:
+            session = await run_in_threadpool(store.current, link)
+        except CkmError as exc:
+            return unavailable(request, link, exc)
         return render(request, link, session)
 
     async def expert_post(request: Request) -> Response:
@@ -182,7 +199,7 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         if not security.same_origin(request):
             lang, _ = page_lang(request, link)
             return templates.TemplateResponse(
-                request, "refused.html", common(request, lang), status_code=403
+                request, "message.html", common(request, lang) | {"title": "refused"}, 403
             )
         form = await request.form()
         field = {k: str(form.get(k, "")) for k in ("action", "step", "value", "token")}
@@ -199,12 +216,8 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
                 value=read_value(field["value"]),
                 pair=pair,
             )
-        except CkmError as exc:  # a file that cannot be read or written: say so, change nothing
-            log.error("expert %s: %s", link.id, exc)
-            lang, _ = page_lang(request, link)
-            return templates.TemplateResponse(
-                request, "error.html", common(request, lang), status_code=503
-            )
+        except CkmError as exc:
+            return unavailable(request, link, exc)
         if session.notice is not None and session.notice.error:
             status = 409 if session.notice.key == "stale" else 422
             return render(request, link, session, status)
@@ -212,9 +225,7 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         return RedirectResponse(f"{request.url.path}{query}", status_code=303)
 
     async def http_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException) and exc.status_code == 405:
-            return not_found()  # the same page as any other wrong address
-        return not_found()
+        return not_found()  # an unknown address or method: the same page as a wrong token
 
     routes: list[Route | Mount] = [
         Route("/", home, methods=["GET"]),
@@ -225,8 +236,11 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
     # -- the consultant's board: mounted here, behind the board link's token ----------------
     if board_module is not None:
         board_routes = board_module.routes(case_dir)
+        # A Router (not an app): a board address that does not exist falls through to the
+        # common 404 page. The board's routes see the token as request.path_params["token"];
+        # a response that sets its own Content-Security-Policy keeps it (SecurityHeaders).
         routes.append(
-            Mount("/board/{token}", app=BoardGuard(Starlette(routes=board_routes), book, not_found))
+            Mount("/board/{token}", app=BoardGuard(Router(routes=board_routes), book, not_found))
         )
     app = Starlette(
         routes=routes,

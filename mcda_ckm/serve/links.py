@@ -68,7 +68,9 @@ BOARD = "board"
 """The role of the consultant's link (experts have the role ``expert``)."""
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
-_ID = re.compile(r"^[\w-]+$")
+_ID = re.compile(r"^(?!\.)[^/\\\x00-\x1f]+$")
+"""An expert id is a judgement file's stem: no folder separator, no leading dot (it names
+``panel/<id>.toml``, never a file elsewhere)."""
 
 
 def hash_token(token: str) -> str:
@@ -215,7 +217,7 @@ def dump(links: Links) -> str:
     if links.board is not None:
         lines += ["", "[board]", *_lines(links.board)]
     for link in links.experts:
-        lines += ["", f"[experts.{link.id}]", *_lines(link)]
+        lines += ["", f"[experts.{json.dumps(link.id, ensure_ascii=False)}]", *_lines(link)]
     return "\n".join(lines) + "\n"
 
 
@@ -365,6 +367,8 @@ def panel_experts(setup: Setup, new: Iterable[str] = ()) -> dict[str, str]:
     """
     experts: dict[str, str] = {}
     for path in sorted(setup.panel.glob("*.toml")) if setup.panel.is_dir() else []:
+        if not _ID.match(path.stem):
+            continue  # a hidden file (an editor's backup) is no expert
         try:
             name = read_toml(path, CaseError).get("expert", {}).get("name", path.stem)
         except (CaseError, AttributeError):

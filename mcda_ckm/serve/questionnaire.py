@@ -140,11 +140,12 @@ def page(session: Session, lang: str) -> tuple[str, dict[str, Any]]:
             "a": a,
             "b": b,
             "question": question_text(tree, step.node, step.first, step.second, lang),
-            "legend": text(lang, "question", node=node["label"]),
             "options": scale_options(a, b, step.current, lang),
             "now": now,
             "revising": step.revising,
             "has_current": step.current is not None,
+            "first_of_node": not any(j.node == step.node for j in iv.answers)
+            and not any(t[0] == step.node for t in iv.skipped),
             "can_back": bool(iv.history) and iv.history[-1][0] not in iv.checked,
         }
     if isinstance(step, Check):

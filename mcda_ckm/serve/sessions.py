@@ -190,11 +190,6 @@ class Store:
             self._sessions[link.id] = replace(session, notice=None)
             return session
 
-    def peek(self, link: Link) -> Session:
-        """The session without consuming its notice (for the board and tests)."""
-        with self._lock(link.id):
-            return self._fresh(link)
-
     # -- acting --------------------------------------------------------------------------
     def act(
         self,
@@ -314,12 +309,6 @@ class Store:
         if iv.history[-1][0] in iv.checked:
             return iv, Notice("back_checked", error=True)
         return iv.back(), None
-
-    # -- reading -----------------------------------------------------------------------------
-    def sessions(self) -> dict[str, Session]:
-        """The sessions in memory (a copy)."""
-        with self._guard:
-            return dict(self._sessions)
 
 
 def read_value(text: str) -> float | None:

@@ -327,3 +327,18 @@ def test_an_expert_who_is_done_sees_their_weights(
     html = walk(client, tokens["new_two"])
     assert html.count('<table class="weights">') == 4
     assert "Thank you" in html
+
+
+def test_a_file_broken_by_hand_is_reported_and_left_alone(
+    case: Path, client: TestClient, tokens: dict[str, str]
+) -> None:
+    token = tokens["new_one"]
+    html = get(client, token)
+    post(client, token, html, action="answer", value="3")
+    broken = "[expert]\nname = 'New One'\n[judgements.goal]\n'a vs b' = 3\n"
+    (case / "panel" / "new_one.toml").write_text(broken, encoding="utf-8")
+    html_now = client.get(f"/e/{token}")
+    assert html_now.status_code == 503 and "could not be saved" in html_now.text
+    r = post(client, token, html, action="answer", value="3")
+    assert r.status_code == 503
+    assert (case / "panel" / "new_one.toml").read_text(encoding="utf-8") == broken

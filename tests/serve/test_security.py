@@ -9,11 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route, Router
 from starlette.testclient import TestClient
 
+from mcda_ckm.elicit.interview import load_setup
+from mcda_ckm.errors import CaseError
 from mcda_ckm.serve import security
-from mcda_ckm.serve.app import create_app
-from mcda_ckm.serve.links import find, hash_token, issue, read_links, revoke
+from mcda_ckm.serve.app import BoardGuard, LinkBook, create_app
+from mcda_ckm.serve.links import find, hash_token, issue, panel_experts, read_links, revoke
 from tests.conftest import HUANG
 from tests.serve.conftest import hidden
 
@@ -97,15 +102,18 @@ def test_an_experts_link_changes_that_experts_file_only(
 
 
 @pytest.mark.parametrize(
-    "headers",
+    ("headers", "status"),
     [
-        {"origin": "http://evil.example"},
-        {"sec-fetch-site": "cross-site"},
-        {"sec-fetch-site": "same-site", "origin": "http://testserver"},
+        ({"origin": "http://evil.example"}, 403),
+        ({"sec-fetch-site": "cross-site"}, 403),
+        ({"sec-fetch-site": "same-site", "origin": "http://testserver"}, 403),
+        ({"origin": "http://testserver"}, 303),
+        ({"origin": "null", "sec-fetch-site": "same-origin"}, 303),  # Chromium, no-referrer
+        ({"origin": "null"}, 303),
     ],
 )
-def test_a_form_from_another_origin_is_refused(
-    case: Path, client: TestClient, tokens: dict[str, str], headers: dict[str, str]
+def test_a_form_is_accepted_from_the_page_itself_only(
+    case: Path, client: TestClient, tokens: dict[str, str], headers: dict[str, str], status: int
 ) -> None:
     html = client.get(f"/e/{tokens['new_one']}").text
     r = client.post(
@@ -114,30 +122,8 @@ def test_a_form_from_another_origin_is_refused(
         headers=headers,
         follow_redirects=False,
     )
-    assert r.status_code == 403
-    assert not (case / "panel" / "new_one.toml").exists()
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"origin": "http://testserver"},
-        {"origin": "null", "sec-fetch-site": "same-origin"},  # Chromium under no-referrer
-        {"origin": "null"},
-    ],
-)
-def test_a_form_from_the_page_itself_is_accepted(
-    case: Path, client: TestClient, tokens: dict[str, str], headers: dict[str, str]
-) -> None:
-    html = client.get(f"/e/{tokens['new_one']}").text
-    r = client.post(
-        f"/e/{tokens['new_one']}",
-        data={**hidden(html), "action": "answer", "value": "3"},
-        headers=headers,
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
-    assert (case / "panel" / "new_one.toml").exists()
+    assert r.status_code == status
+    assert (case / "panel" / "new_one.toml").exists() == (status == 303)
 
 
 def test_a_form_without_its_token_changes_nothing(
@@ -223,3 +209,51 @@ def test_the_pages_have_no_script_and_no_inline_style(
 ) -> None:
     html = client.get(f"/e/{tokens['new_one']}").text
     assert "<script" not in html and "style=" not in html and "<style" not in html
+
+
+def test_a_broken_links_file_opens_no_link(
+    case: Path, client: TestClient, tokens: dict[str, str]
+) -> None:
+    reference = body_404(client, "/no/such/page")
+    (case / ".links.toml").write_text("[experts.new_one\nhash = 1\n", encoding="utf-8")
+    assert body_404(client, f"/e/{tokens['new_one']}") == reference
+
+
+def test_the_board_mount_lets_only_the_consultants_token_through(
+    case: Path, tokens: dict[str, str]
+) -> None:
+    async def board(request):
+        return PlainTextResponse(f"board {request.path_params['token'][:4]}")
+
+    guard = BoardGuard(
+        Router(routes=[Route("/", board)]),
+        LinkBook(case),
+        lambda: PlainTextResponse("nothing here", status_code=404),
+    )
+    client = TestClient(Starlette(routes=[Mount("/board/{token}", app=guard)]))
+    r = client.get(f"/board/{tokens['board']}/")
+    assert r.status_code == 200 and r.text == f"board {tokens['board'][:4]}"
+    for token in (tokens["new_one"], secrets.token_urlsafe(32)):
+        r = client.get(f"/board/{token}/")
+        assert (r.status_code, r.text) == (404, "nothing here")
+    revoke(case, [], board=True)
+    assert client.get(f"/board/{tokens['board']}/").status_code == 404
+
+
+def test_a_link_id_never_names_a_file_outside_the_panel(case: Path, tokens: dict[str, str]) -> None:
+    token = secrets.token_urlsafe(32)
+    text = (case / ".links.toml").read_text(encoding="utf-8")
+    text += f'\n[experts."../case"]\nname = "x"\nhash = "{hash_token(token)}"\nissued = ""\n'
+    (case / ".links.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(CaseError, match="not a link entry"):
+        read_links(case)
+
+
+def test_an_expert_file_with_a_space_in_its_name_gets_a_link(case: Path) -> None:
+    shutil.copy(case / "panel" / "rd_director.toml", case / "panel" / "Wang Li.toml")
+    (case / "panel" / "rd_director.toml").unlink()
+    issued = {i.link.id: i.token for i in issue(case, panel_experts(load_setup(case)))}
+    client = TestClient(create_app(case))
+    r = client.get(f"/e/{issued['Wang Li']}")
+    assert r.status_code == 200 and "Chen Jianguo" in r.text
+    assert find(read_links(case), issued["Wang Li"]).id == "Wang Li"
