@@ -253,9 +253,7 @@ def test_an_expert_answers_in_chromium_and_ckm_run_agrees(tmp_path):
             ctx.close()
             assert wide <= width, f"the board is {wide} px wide on a {width} px screen"
         browser.close()
-    # Chromium asks every origin for /favicon.ico; the board's page declares none (an empty
-    # data: icon), the questionnaire's pages do not yet: that request alone may fail.
-    assert [x for x in problems if not x.endswith("/favicon.ico")] == []
+    assert problems == []
     assert who.skipped and len(who.taken) == 1 and who.checks_over == 1
 
     # -- the files: what was entered, the skip, the suggestion in the trail ----------------------
