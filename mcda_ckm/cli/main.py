@@ -17,6 +17,7 @@ from mcda_ckm.cli import commands_case, indicators, rank
 from mcda_ckm.cli.cases import register as register_cases
 from mcda_ckm.cli.console import err, out
 from mcda_ckm.cli.panel import register as register_panel
+from mcda_ckm.cli.serve import register as register_serve
 from mcda_ckm.weights import ahp
 
 __all__ = ["app", "main"]
@@ -51,6 +52,7 @@ def ri_tables() -> None:
 
 register_cases(app)
 register_panel(app)
+register_serve(app)
 
 
 def main() -> None:
