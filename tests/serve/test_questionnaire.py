@@ -373,3 +373,10 @@ def test_a_finished_part_can_be_reviewed_from_the_end(
     (j,) = [x for x in e.judgements if {x.first, x.second} == {"trust", "perceived_benefit"}]
     assert j.value == 1.0 and len(e.judgements) == 21 and not e.in_progress
     assert {n for n, _ in e.trail.answered} == set(tree.inner_nodes)
+
+
+def test_the_servers_language_for_links_without_one(case: Path, tokens: dict[str, str]) -> None:
+    client = TestClient(create_app(case, lang="zh"))
+    assert '<html lang="zh-CN">' in get(client, tokens["new_one"])
+    (en,) = [i for i in issue(case, {"li": "Li"}, lang="en") if i.link.id == "li"]
+    assert '<html lang="en">' in get(client, en.token)
