@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 
 from mcda_ckm.cli.console import err, friendly_errors
-from mcda_ckm.cli.options import DEFAULT_LANG, CaseArg, LangOpt
+from mcda_ckm.cli.options import DEFAULT_LANG, CaseArg, LanguageChoice, value
 
 __all__ = ["register"]
 
@@ -30,6 +30,12 @@ HostOpt = Annotated[
     ),
 ]
 PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+LinkHostOpt = Annotated[
+    str, typer.Option("--host", help="The server's address, for the printed links (as ckm serve).")
+]
+LinkPortOpt = Annotated[
+    int, typer.Option("--port", min=1, max=65535, help="The server's port, for the printed links.")
+]
 UrlOpt = Annotated[
     str | None,
     typer.Option(
@@ -131,12 +137,12 @@ def links(
         bool, typer.Option("--revoke-board", help="Stop the board link from working.")
     ] = False,
     lang: Annotated[
-        str | None,
-        typer.Option(help="Language of the questionnaire for the links issued now: en or zh."),
+        LanguageChoice | None,
+        typer.Option(help="Language of the questionnaire for the links issued now."),
     ] = None,
     url: UrlOpt = None,
-    host: HostOpt = "127.0.0.1",
-    port: PortOpt = 8000,
+    host: LinkHostOpt = "127.0.0.1",
+    port: LinkPortOpt = 8000,
 ) -> None:
     """Issue a personal link to every expert of the panel who has none (and the consultant's
     board link); re-issue or revoke links. Prints each new link once."""
@@ -147,7 +153,7 @@ def links(
         list(revoke or ()),
         reissue_board,
         revoke_board,
-        lang,
+        value(lang),
         _base(url, host, port),
     )
 
@@ -156,7 +162,10 @@ def serve(
     case: CaseArg,
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8000,
-    lang: LangOpt = DEFAULT_LANG,
+    lang: Annotated[
+        LanguageChoice,
+        typer.Option(help="Language of the pages for links issued without one (ckm links --lang)."),
+    ] = DEFAULT_LANG,
     links_: Annotated[
         bool,
         typer.Option(
@@ -179,7 +188,7 @@ def serve(
     if links_:
         _issue(case, [], [], [], False, False, None, base)
     with friendly_errors():
-        create_app(case, lang=lang.value)  # check the case before listening
+        create_app(case, lang=value(lang))  # check the case before listening
     if exposed(host):
         err.print(
             f"[bold yellow]warning:[/] listening on {escape(host)}:{port}, reachable from other "
@@ -193,7 +202,7 @@ def serve(
         f"Links: ckm links {escape(str(case))}"
     )
     try:
-        run_server(case, host=host, port=port, lang=lang.value)
+        run_server(case, host=host, port=port, lang=value(lang))
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot listen on {escape(host)}:{port}: {exc}")
         raise typer.Exit(2) from None

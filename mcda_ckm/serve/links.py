@@ -109,7 +109,8 @@ class Link:
         Seed of the expert's order of pairs (recorded in the judgement file as
         ``[expert] order_seed`` on the first save).
     lang : str
-        The questionnaire's language for this expert (``en`` or ``zh``).
+        The questionnaire's language for this expert (``en`` or ``zh``); empty for the
+        server's (``ckm serve --lang``).
     """
 
     id: str
@@ -119,7 +120,7 @@ class Link:
     issued: str
     revoked: str = ""
     seed: int = 0
-    lang: str = "en"
+    lang: str = ""
 
     @property
     def active(self) -> bool:
@@ -172,13 +173,13 @@ def _entry(path: Path, where: str, key: str, role: str, table: Any) -> Link:
         raise CaseError("not a link entry", path=path, where=where, hint="Re-issue with ckm links")
     digest = table.get("hash", "")
     seed = table.get("seed", 0)
-    lang = table.get("lang", "en")
+    lang = table.get("lang", "")
     if (
         not isinstance(digest, str)
         or (digest and not _HASH.match(digest))
         or isinstance(seed, bool)
         or not isinstance(seed, int)
-        or lang not in LANGS
+        or lang not in ("", *LANGS)
     ):
         raise CaseError(
             "a link entry needs hash (64 hex digits), seed (a whole number) and lang (en or zh)",
@@ -204,7 +205,9 @@ def _lines(link: Link) -> list[str]:
     if link.revoked:
         lines.append(f'revoked = "{link.revoked}"')
     if link.role != BOARD:
-        lines += [f"seed = {link.seed}", f'lang = "{link.lang}"']
+        lines.append(f"seed = {link.seed}")
+        if link.lang:
+            lines.append(f'lang = "{link.lang}"')
     return lines
 
 
@@ -258,8 +261,8 @@ def issue(
     board, reissue_board : bool
         Issue the consultant's board link if there is none; replace it.
     lang : str, optional
-        The questionnaire's language of the links issued now (default: the old link's, else
-        ``en``); other links keep theirs.
+        The questionnaire's language of the links issued now (default: the old link's, else the
+        server's); other links keep theirs.
 
     Returns
     -------
@@ -298,7 +301,7 @@ def issue(
                 hash_token(token),
                 now(),
                 seed=old.seed if old is not None else secrets.randbelow(2**31),
-                lang=lang or (old.lang if old is not None else "en"),
+                lang=lang or (old.lang if old is not None else ""),
             )
             kept[expert_id] = link
             issued.append(Issued(link, token))

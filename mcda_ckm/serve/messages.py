@@ -65,7 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
         "skip_unlinked": "{a} and {b} cannot be skipped: without this answer the criteria of "
         "this part would not all be compared, directly or through others. Please answer it.",
         "no_back": "There is no earlier answer in this visit to go back to.",
-        "back_checked": "The previous part is finished; its answers stay as they are.",
+        "back_checked": "The previous part is finished; you can change its answers at the end.",
+        "review": "Change these answers",
         "not_found": "Not found",
         "not_found_text": "There is nothing at this address. If a consultant sent you a link, "
         "check that it was copied whole, or ask for a new one.",
@@ -124,7 +125,8 @@ TEXT: dict[str, dict[str, str]] = {
         "skip_unlinked": "{a} 与 {b} 不能跳过：缺少这个回答，这一部分的指标就无法直接或间接地"
         "全部相互比较。请回答。",
         "no_back": "本次访问中没有可以返回的上一个回答。",
-        "back_checked": "上一部分已完成，其回答保持不变。",
+        "back_checked": "上一部分已完成；您可以在最后修改其回答。",
+        "review": "修改这些回答",
         "not_found": "未找到",
         "not_found_text": "此地址没有内容。如果顾问给您发送了链接，请检查链接是否完整复制，"
         "或索取新链接。",

@@ -177,11 +177,11 @@ def page(session: Session, lang: str) -> tuple[str, dict[str, Any]]:
         }
     assert isinstance(step, Done)
     nodes = []
-    for inner in tree.inner_nodes:
+    for k, inner in enumerate(tree.inner_nodes):
         w = _weights(tree, iv, inner)
         if w is None:
             continue
         for row in w["rows"]:
             row["criterion"] = tree.label(row["criterion"], lang)
-        nodes.append({"label": tree.label(inner, lang), "weights": w})
+        nodes.append({"index": k, "label": tree.label(inner, lang), "weights": w})
     return "done.html", {**base, "answered": iv.answered, "nodes": nodes}

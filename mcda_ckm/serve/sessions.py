@@ -42,13 +42,13 @@ from mcda_ckm.model import scale
 from mcda_ckm.model.judgements import Trail, progress_path
 from mcda_ckm.serve.links import Link
 
-__all__ = ["ACTIONS", "BY", "Notice", "Session", "Store", "read_value", "step_key"]
+__all__ = ["ACTIONS", "BY", "Notice", "Session", "Store", "read_value", "review", "step_key"]
 
 BY = "ckm serve"
 """Who proposed a suggestion taken on the web (the trail's ``by``; the same diagnosis as
 ``ckm judge``, :func:`mcda_ckm.weights.ahp.diagnose`)."""
 
-ACTIONS = ("answer", "skip", "back", "keep", "take", "revise", "accept")
+ACTIONS = ("answer", "skip", "back", "keep", "take", "revise", "accept", "review")
 """What a form can ask."""
 
 
@@ -229,7 +229,8 @@ class Store:
                 if action not in ACTIONS or key != step_key(iv):
                     new, notice = iv, Notice("stale", error=True)
                 else:
-                    new, notice = self._apply(iv, action, value, pair)
+                    seed = session.expert.meta.get("order_seed")
+                    new, notice = self._apply(iv, action, value, pair, seed)
                 session = replace(self._save(link, session, new), notice=notice)
                 # A refusal is shown by the response to this request; news (what was recorded)
                 # by the next page, after the redirect.
@@ -250,7 +251,7 @@ class Store:
         return Session(ef, new, _stamp(self.path(link)))
 
     def _apply(
-        self, iv: Interview, action: str, value: float | None, pair: int | None
+        self, iv: Interview, action: str, value: float | None, pair: int | None, seed: Any
     ) -> tuple[Interview, Notice | None]:
         step = iv.step
 
@@ -296,10 +297,13 @@ class Store:
                         return iv.revise(*step.pairs[pair]), None
                 if action == "back":
                     return self._back(iv)
+            elif action == "review" and pair is not None and 0 <= pair < len(iv.tree.inner_nodes):
+                return review(
+                    iv, iv.tree.inner_nodes[pair], seed if isinstance(seed, int) else None
+                )
         except AnswerError:
             if action == "skip" and isinstance(step, Question):
                 return iv, Notice("skip_unlinked", names(step.first, step.second), error=True)
-            raise
         return iv, Notice("stale", error=True)
 
     @staticmethod
@@ -309,6 +313,30 @@ class Store:
         if iv.history[-1][0] in iv.checked:
             return iv, Notice("back_checked", error=True)
         return iv.back(), None
+
+
+def review(iv: Interview, node: str, seed: int | None) -> tuple[Interview, Notice | None]:
+    """Ask a finished node's pairs again, each showing its answer (``ckm judge --node``): the
+    same interview as :func:`mcda_ckm.elicit.interview.start` with ``review=[node]``, keeping
+    this session's trail and the other nodes' skipped pairs, in the seed's order."""
+    o = dict(iv.opts)
+    new = start(
+        iv.tree,
+        iv.answers,
+        review=[node],
+        seed=seed,
+        method=o["method"],
+        ri_table=o["ri_table"],
+        rule=o["rule"],
+        completion=o["completion"],
+    )
+    skipped = frozenset(t for t in iv.skipped if t[0] != node)
+    order = {t: k for k, t in enumerate(start(iv.tree, (), seed=seed).todo)}
+    todo = sorted((t for t in new.todo if t not in skipped), key=order.__getitem__)
+    new = replace(
+        new, todo=tuple(todo), skipped=skipped, checked=iv.checked - {node}, trail=iv.trail
+    )
+    return new, None
 
 
 def read_value(text: str) -> float | None:

@@ -342,3 +342,41 @@ def test_a_file_broken_by_hand_is_reported_and_left_alone(
     r = post(client, token, html, action="answer", value="3")
     assert r.status_code == 503
     assert (case / "panel" / "new_one.toml").read_text(encoding="utf-8") == broken
+
+
+def test_a_finished_part_can_be_reviewed_from_the_end(
+    case: Path, client: TestClient, tokens: dict[str, str]
+) -> None:
+    token = tokens["new_one"]
+    html = walk(client, token)
+    assert html.count("Change these answers") == 4
+    tree = load_setup(case).tree
+    k = tree.inner_nodes.index("willingness")
+    assert post(client, token, html, action=f"review:{k}").status_code == 303
+    seen = []
+    for _ in range(6):  # every pair of the node, with its answer, in the seed's order
+        html = get(client, token)
+        step = hidden(html)["step"]
+        assert step.startswith("q:willingness:") and "Your answer so far: " in html
+        seen.append(step)
+        _, _, a, b = step.split(":")
+        if (a, b) == ("trust", "perceived_benefit"):
+            post(client, token, html, action="answer", value="1")  # was 2
+        else:
+            post(client, token, html, action="keep")
+    assert len(set(seen)) == 6
+    html = get(client, token)
+    assert hidden(html)["step"].startswith("c:willingness:")
+    post(client, token, html, action="keep" if 'id="suggestion"' in html else "accept")
+    assert "All 21 pairs are done" in get(client, token)
+    e = load_expert(case / "panel" / "new_one.toml", tree)
+    (j,) = [x for x in e.judgements if {x.first, x.second} == {"trust", "perceived_benefit"}]
+    assert j.value == 1.0 and len(e.judgements) == 21 and not e.in_progress
+    assert {n for n, _ in e.trail.answered} == set(tree.inner_nodes)
+
+
+def test_the_servers_language_for_links_without_one(case: Path, tokens: dict[str, str]) -> None:
+    client = TestClient(create_app(case, lang="zh"))
+    assert '<html lang="zh-CN">' in get(client, tokens["new_one"])
+    (en,) = [i for i in issue(case, {"li": "Li"}, lang="en") if i.link.id == "li"]
+    assert '<html lang="en">' in get(client, en.token)
