@@ -294,9 +294,7 @@ def run(
     with friendly_errors():
         target = target_of(case, out_dir)
         w = (objective, combine, alpha)
-        study = study_of(
-            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
-        )
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w)
         written = write(study, target, lang, pdf)
     if study.panel is not None:
         # on stderr also with --json: a script must not lose an expert in silence (issue 14)
@@ -340,9 +338,7 @@ def report(
     with friendly_errors():
         target = target_of(case, out_dir)
         w = (objective, combine, alpha)
-        study = study_of(
-            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
-        )
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w)
         written = write(study, target, lang)
     if study.panel is not None:
         print_quality(study.panel, value(lang), study)
@@ -376,9 +372,7 @@ def sensitivity(
     ahp = (method, ri_table, rule, aggregation, policy, completion)
     with friendly_errors():
         w = (objective, combine, alpha)
-        study = study_of(
-            case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w
-        )
+        study = study_of(case, ahp, top, samples, seed, source, spread, quiet, max_memory, lang, w)
     if study.panel is not None:  # on stderr, with --json too
         print_quality(study.panel, value(lang), study)
     if json_:

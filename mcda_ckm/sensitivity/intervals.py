@@ -110,9 +110,14 @@ def _line(p: Problem, node: str) -> tuple[Line, float, float]:
     """The weight line of ``node`` (:func:`weight_line`) with its quadratics, ``t0`` and the
     parent's global weight."""
     base, slope, t0, gp = weight_line(p, node)
+    return _quadratics(p, base, slope), t0, gp
+
+
+def _quadratics(p: Problem, base: np.ndarray, slope: np.ndarray) -> Line:
+    """The line ``base + t slope`` with every customer's squared distances along it."""
     dev = p.deviations
     f = dev.scale2 * np.stack([base * base, 2.0 * base * slope, slope * slope])  # (3, n)
-    return Line(base, slope, f @ dev.to_ideal.T, f @ dev.to_anti_ideal.T), t0, gp
+    return Line(base, slope, f @ dev.to_ideal.T, f @ dev.to_anti_ideal.T)
 
 
 def _range(q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -295,4 +300,5 @@ def line_bound(
     """Where, going from ``t0`` towards ``end``, the customers ``members`` stop being the top
     set along the weights ``base + t slope``: the root-finding of :func:`tolerance` on any line
     of weight vectors (e.g. the combination of two weight vectors by a share ``alpha``)."""
-    return _bound(p, (base, slope), np.asarray(members), t0, end, grid)
+    line = _quadratics(p, np.asarray(base, dtype=float), np.asarray(slope, dtype=float))
+    return _bound(p, line, np.asarray(members), t0, end, grid)
