@@ -17,8 +17,6 @@ links --lang``), or the app's default, or ``?lang=en|zh`` on the link.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import os
 import secrets
@@ -36,20 +34,11 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcda_ckm.errors import CkmError
-from mcda_ckm.serve import security
+from mcda_ckm.serve import board, security
 from mcda_ckm.serve.links import LANGS, Link, Links, find, read_links
 from mcda_ckm.serve.messages import TEXT
 from mcda_ckm.serve.questionnaire import page
 from mcda_ckm.serve.sessions import Session, Store, read_value
-
-# The consultant's board (issue 17, point 5) lives in its own module, mcda_ckm.serve.board
-# (routes(case_dir) -> list of routes); until it is merged the app serves the questionnaire alone.
-# Once it is there this may become a plain import.
-board_module = (
-    importlib.import_module("mcda_ckm.serve.board")
-    if importlib.util.find_spec("mcda_ckm.serve.board") is not None
-    else None
-)
 
 __all__ = ["HERE", "LinkBook", "create_app"]
 
@@ -233,15 +222,23 @@ def create_app(case_dir: Path, *, lang: str = "en") -> Starlette:
         Route("/e/{token}", expert_post, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
     # -- the consultant's board: mounted here, behind the board link's token ----------------
-    if board_module is not None:
-        board_routes = board_module.routes(case_dir)
-        # A Router (not an app): a board address that does not exist falls through to the
-        # common 404 page. The board's routes see the token as request.path_params["token"];
-        # a response that sets its own Content-Security-Policy keeps it (SecurityHeaders).
-        routes.append(
-            Mount("/board/{token}", app=BoardGuard(Router(routes=board_routes), book, not_found))
-        )
+    async def board_bare(request: Request) -> Response:
+        # "/board/<token>" without its slash: only the consultant's token is sent on to the
+        # board; any other token gets the common 404 at once, not a redirect that echoes it.
+        if book.find(str(request.path_params["token"]), "board") is None:
+            return not_found()
+        return RedirectResponse(f"{request.url.path}/", status_code=307)
+
+    routes.append(Route("/board/{token}", board_bare, methods=["GET"]))
+    # A Router (not an app): a board address that does not exist falls through to the common
+    # 404 page. The board's routes see the token as request.path_params["token"]; a response
+    # that sets its own Content-Security-Policy keeps it (SecurityHeaders).
+    board_routes = board.routes(case_dir, lang=default)
+    routes.append(
+        Mount("/board/{token}", app=BoardGuard(Router(routes=board_routes), book, not_found))
+    )
     app = Starlette(
         routes=routes,
         exception_handlers={404: http_error, 405: http_error},

@@ -408,4 +408,4 @@ def expert_url(base: str, token: str) -> str:
 
 def board_url(base: str, token: str) -> str:
     """The consultant's link to the board."""
-    return f"{base.rstrip('/')}/board/{token}"
+    return f"{base.rstrip('/')}/board/{token}/"

@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from mcda_ckm.serve import board as serve_board
 from mcda_ckm.serve.app import create_app
-from mcda_ckm.serve.links import issue, revoke
+from mcda_ckm.serve.links import board_url, issue, revoke
 from mcda_ckm.workflows.board import board
 from tests.workflows.test_board import A, case_copy, toml_file
 
@@ -164,3 +164,18 @@ def test_a_broken_case_file_gives_a_page_that_retries(served):
     assert "case.toml" in r.text and 'http-equiv="refresh"' in r.text
     j = client.get(f"/board/{tokens['board']}/board.json")
     assert j.status_code == 503 and "case.toml" in j.json()["error"]
+
+
+def test_the_board_address_without_its_slash(served):
+    """The printed link ends in "/"; without it only the consultant's token is redirected, any
+    other token gets the common 404 at once (no redirect that echoes a guessed token)."""
+    case, tokens, client = served
+    missing = client.get("/board/not-a-token/")
+    for bad in ("/board/not-a-token", f"/board/{tokens['a_done']}"):
+        r = client.get(bad, follow_redirects=False)
+        assert r.status_code == 404
+        assert r.text == missing.text
+    r = client.get(f"/board/{tokens['board']}", follow_redirects=False)
+    assert r.status_code == 307
+    assert r.headers["location"].endswith(f"/board/{tokens['board']}/")
+    assert board_url("http://127.0.0.1:8000", tokens["board"]).endswith("/")
