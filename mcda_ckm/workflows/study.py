@@ -31,6 +31,7 @@ from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
 from mcda_ckm.ranking.tiers import Tiers, TierStability
 from mcda_ckm.ranking.topsis import Ranking, rank
+from mcda_ckm.sensitivity.acceptability import BLOCK_FLOATS
 from mcda_ckm.weights.combine import combine_rows
 from mcda_ckm.weights.panel import PanelResult, evaluate_case
 from mcda_ckm.workflows.weighing import Weighing, customer_tiers, weigh
@@ -180,8 +181,10 @@ def estimate_memory(
     ``BASE + TABLE_FACTOR x file size + MATRIX_COPIES x 8 m n`` for reading and ranking
     ``m`` customers on ``n`` indicators, ``CROSS_PAIR_BYTES x n h^2`` for the cross-check of
     ``h = min(m, PROMETHEE_LIMIT)`` customers, plus, with the sensitivity analysis, ``16 s n`` for
-    ``s`` weight samples, ``2 x 8 x workers x chunk x m`` for the SMAA chunks in flight and
-    ``8 m (k + 1 + n)`` per chunk of results kept until the end (``k`` = top_k). The
+    ``s`` weight samples, ``2 x 8 x workers x chunk x m`` for the SMAA chunks in flight (a chunk
+    is at most :data:`~mcda_ckm.sensitivity.acceptability.BLOCK_FLOATS` / m samples, so this
+    term does not grow with ``s``) and ``8 m (k + 1 + n)`` for the counts of each worker and
+    their running sum (``k`` = top_k). The
     coefficients were measured with ``benchmarks/bench_run.py``; the estimate is meant to be
     within a factor of about 1.5 of the peak resident memory.
     """
@@ -190,10 +193,10 @@ def estimate_memory(
     total = BASE_BYTES + factor * path.stat().st_size + MATRIX_COPIES * 8 * m * criteria
     total += CROSS_PAIR_BYTES * criteria * min(m, PROMETHEE_LIMIT) ** 2
     if with_sensitivity:
-        chunks = math.ceil(samples / SMAA_CHUNK)
+        chunk = max(8, min(SMAA_CHUNK, BLOCK_FLOATS // max(m, 1), samples))
         total += 16 * samples * criteria
-        total += 2 * 8 * SMAA_WORKERS * min(SMAA_CHUNK, samples) * m
-        total += 8 * m * (top_k + 1 + criteria) * chunks
+        total += 2 * 8 * SMAA_WORKERS * chunk * m
+        total += 8 * m * (top_k + 1 + criteria) * (SMAA_WORKERS + 1)
     return MemoryEstimate(customers=m, criteria=criteria, samples=samples, bytes=int(total))
 
 
