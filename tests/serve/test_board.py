@@ -13,9 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("starlette")
-
 from starlette.testclient import TestClient
 
 from mcda_ckm.serve import board as serve_board
@@ -169,7 +166,7 @@ def test_a_broken_case_file_gives_a_page_that_retries(served):
 def test_the_board_address_without_its_slash(served):
     """The printed link ends in "/"; without it only the consultant's token is redirected, any
     other token gets the common 404 at once (no redirect that echoes a guessed token)."""
-    case, tokens, client = served
+    _case, tokens, client = served
     missing = client.get("/board/not-a-token/")
     for bad in ("/board/not-a-token", f"/board/{tokens['a_done']}"):
         r = client.get(bad, follow_redirects=False)

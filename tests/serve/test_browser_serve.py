@@ -22,9 +22,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("uvicorn")
-pytest.importorskip("playwright")
-
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.judgements import ExpertJudgements, Judgement, load_expert
 from mcda_ckm.model.scale import fmt
