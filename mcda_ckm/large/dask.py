@@ -59,7 +59,7 @@ __all__ = ["connect", "criteria_of", "key_probabilities_dask", "rank_dask"]
 if TYPE_CHECKING:
     from distributed import Client
 
-    from mcda_ckm.model.tree import CriteriaTree
+    from mcda_ckm.model.tree import CriteriaTree, Scale
 
 HASH_BUCKETS = 16
 """Buckets of the duplicate-id check: each holds about 1/16 of the ids' hashes."""
@@ -122,15 +122,20 @@ def _layout_for(part: _Part, layout: Layout) -> Layout:
 
 
 def _part_pass1(
-    part: _Part, start: int, layout: Layout, normalization: str
+    part: _Part,
+    start: int,
+    layout: Layout,
+    normalization: str,
+    scales: tuple[Scale | None, ...] = (),
 ) -> tuple[Stats, tuple[np.ndarray, ...]]:
-    """Statistics of one partition (rows numbered from ``start``) and its id hashes, split
-    into :data:`HASH_BUCKETS` buckets by their top bits."""
+    """Statistics of one partition (rows numbered from ``start``), its first value off its
+    ``scales`` (the tree's: the same check as the stream's) and its id hashes, split into
+    :data:`HASH_BUCKETS` buckets by their top bits."""
     stats = Stats(len(layout.criteria))
     hashes = []
     lay = _layout_for(part, layout)
     for chunk in parquet_chunks(lay, CHUNK_ROWS, "all", [0], part.row_groups, start):
-        chunk_stats(stats, chunk, layout.criteria, normalization == "vector")
+        chunk_stats(stats, chunk, layout.criteria, normalization == "vector", scales, part.path)
         if len(chunk.index):
             if stats.empty_id is None:
                 stats.empty_id = first_empty_id(chunk)
@@ -176,6 +181,8 @@ def _combine(parts: list[Stats], n: int) -> Stats:
                 total.first_negative[j] = (row, value)
         if st.empty_id is not None and (total.empty_id is None or st.empty_id < total.empty_id):
             total.empty_id = st.empty_id
+        if total.off_scale is None:  # parts come in file order: the first one's is the file's
+            total.off_scale = st.off_scale
         if st.bad_cell is not None and (
             total.bad_cell is None or st.bad_cell[0] < total.bad_cell[0]
         ):
@@ -224,7 +231,13 @@ def _prepare(
     w, d = weights_and_directions(weights, directions, tree, layout.criteria)
     starts = list(np.cumsum([0] + [p.rows for p in parts[:-1]]).tolist())
     futures = client.map(
-        _part_pass1, parts, starts, layout=layout, normalization=normalization, pure=False
+        _part_pass1,
+        parts,
+        starts,
+        layout=layout,
+        normalization=normalization,
+        scales=tuple(tree.scales) if tree is not None else (),
+        pure=False,
     )
     import operator
 

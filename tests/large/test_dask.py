@@ -14,6 +14,7 @@ from mcda_ckm.errors import DataError
 from mcda_ckm.large import dask as cluster
 from mcda_ckm.ranking import topsis
 from mcda_ckm.ranking.topsis import deviations, key_sets
+from tests.conftest import CASE
 
 distributed = pytest.importorskip("distributed")
 
@@ -89,3 +90,26 @@ def test_negative_value_names_global_row(tmp_path, client):
     pq.write_table(pa.table({"id": ["C", "D"], "x": [3.0, -4.0]}), folder / "p1.parquet")
     with pytest.raises(DataError, match='row 5, column "x": -4 is negative'):
         cluster.rank_dask(folder, [1.0], client=client)
+
+
+def test_value_off_its_declared_scale_names_row_and_column(tmp_path, client):
+    """The Dask engine checks values against the tree's scales as the stream and the in-memory
+    path do (issue 13, point 5): trust = 70 on a Likert 1-7 indicator in the second partition
+    is named by its row in the whole file (header = row 1)."""
+    import polars as pl
+
+    from mcda_ckm.model.tree import bundled_trees, load_tree
+
+    tree = load_tree(bundled_trees()["ckm-huang2008"])
+    frame = pl.read_csv(CASE / "customers.csv")
+    frame = frame.with_columns(pl.col(c).cast(pl.Float64) for c in frame.columns[2:])
+    folder = tmp_path / "scale"
+    folder.mkdir()
+    frame[:20].write_parquet(folder / "p0.parquet")
+    bad = frame[20:].with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(70.0).otherwise(pl.col("trust")).alias("trust")
+    )
+    bad.write_parquet(folder / "p1.parquet")
+    weights = np.full(len(tree.leaves), 1.0 / len(tree.leaves))
+    with pytest.raises(DataError, match=r'row 25, column "trust".*off the scale "likert7"'):
+        cluster.rank_dask(folder, weights, tree, client=client)
