@@ -51,7 +51,8 @@ from mcda_ckm.cli.show import (
 )
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import Case, from_judgements, load_case
-from mcda_ckm.model.settings import AhpSettings, WeightSettings, parse_memory
+from mcda_ckm.model.settings import AhpSettings, WeightSettings
+from mcda_ckm.model.values import parse_memory
 
 if TYPE_CHECKING:
     from enum import StrEnum

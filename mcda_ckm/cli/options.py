@@ -18,7 +18,6 @@ from mcda_ckm.model.settings import (
     AGGREGATIONS,
     COMBINATIONS,
     COMPLETIONS,
-    DEFAULT_MEMORY_FRACTION,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     ENGINES,
@@ -36,6 +35,7 @@ from mcda_ckm.model.settings import (
     SensitivitySettings,
     WeightSettings,
 )
+from mcda_ckm.model.values import DEFAULT_MEMORY_FRACTION
 
 __all__ = [
     "AggregationChoice",

@@ -14,7 +14,8 @@ from rich.table import Table
 
 from mcda_ckm.cli.console import err, out
 from mcda_ckm.model import scale
-from mcda_ckm.model.settings import Language, SettingWarning
+from mcda_ckm.model.settings import Language
+from mcda_ckm.model.values import SettingWarning
 from mcda_ckm.weights import ahp
 
 if TYPE_CHECKING:  # the commands import these when they run (start-up of `ckm --help`)

@@ -38,23 +38,25 @@ from mcda_ckm.model.settings import (
     WEIGHT_KEYS,
     ClvSettings,
     Settings,
-    SettingWarning,
     WeightSettings,
-    as_table,
-    check_keys,
-    choice,
-    did_you_mean,
     read_ahp,
     read_clv,
     read_panel,
     read_ranking,
     read_sensitivity,
     read_weight_settings,
-    real_number,
-    text,
 )
 from mcda_ckm.model.sources import IndicatorSettings, read_indicators
 from mcda_ckm.model.tree import CriteriaTree, bundled_id, load_tree, resolve_tree
+from mcda_ckm.model.values import (
+    SettingWarning,
+    as_table,
+    check_keys,
+    choice,
+    did_you_mean,
+    real_number,
+    text,
+)
 
 __all__ = [
     "CASE_KEYS",

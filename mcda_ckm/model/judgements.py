@@ -31,8 +31,8 @@ import numpy as np
 from mcda_ckm.errors import CaseError, JudgementError
 from mcda_ckm.files import write_text
 from mcda_ckm.model import scale
-from mcda_ckm.model.settings import did_you_mean
 from mcda_ckm.model.tree import CriteriaTree
+from mcda_ckm.model.values import did_you_mean
 
 __all__ = [
     "EXPERT_KEYS",

@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from mcda_ckm.errors import CaseError
-from mcda_ckm.model.settings import (
+from mcda_ckm.model.survey import Construct, SurveyDesign
+from mcda_ckm.model.values import (
     SettingWarning,
     as_table,
     check_keys,
@@ -58,7 +59,6 @@ from mcda_ckm.model.settings import (
     text,
     whole_number,
 )
-from mcda_ckm.model.survey import Construct, SurveyDesign
 
 __all__ = [
     "CONTACT_MEASURES",

@@ -22,8 +22,8 @@ import numpy as np
 
 from mcda_ckm.errors import TreeError
 from mcda_ckm.model.directions import ALIASES, Direction
-from mcda_ckm.model.settings import did_you_mean
 from mcda_ckm.model.toml import read_toml
+from mcda_ckm.model.values import did_you_mean
 
 if TYPE_CHECKING:
     import networkx as nx

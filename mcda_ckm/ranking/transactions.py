@@ -33,7 +33,7 @@ import numpy as np
 
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.matrix import parse_numbers, read_table
-from mcda_ckm.model.settings import did_you_mean
+from mcda_ckm.model.values import did_you_mean
 from mcda_ckm.ranking.clv import clv
 
 __all__ = ["TypedCashFlows", "typed_cash_flows"]

@@ -41,7 +41,6 @@ from mcda_ckm.files import check_file, csv_cell, write_file
 from mcda_ckm.large.contacts import ContactColumns, ContactIndicators, contact_indicators
 from mcda_ckm.model.case import Case, load_case
 from mcda_ckm.model.matrix import read_table
-from mcda_ckm.model.settings import SettingWarning
 from mcda_ckm.model.sources import (
     ContactSource,
     IndicatorSettings,
@@ -50,6 +49,7 @@ from mcda_ckm.model.sources import (
     TransactionSource,
 )
 from mcda_ckm.model.survey import SurveyScores, read_survey, score_survey
+from mcda_ckm.model.values import SettingWarning
 from mcda_ckm.ranking.transactions import TypedCashFlows, typed_cash_flows
 
 __all__ = [

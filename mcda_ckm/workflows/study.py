@@ -24,8 +24,8 @@ from mcda_ckm.model.settings import (
     SensitivitySettings,
     Source,
     WeightSettings,
-    memory_budget,
 )
+from mcda_ckm.model.values import memory_budget
 from mcda_ckm.ranking.clv import CashFlows, load_cash_flows
 from mcda_ckm.ranking.crosscheck import PROMETHEE_LIMIT, CrossCheck, cross_check
 from mcda_ckm.ranking.reading import Reading, reading
@@ -275,7 +275,7 @@ def run_study(
         Called as ``progress(done, total)`` during the long steps.
     max_memory : int, optional
         The memory budget in bytes; default
-        :data:`mcda_ckm.model.settings.DEFAULT_MEMORY_FRACTION` of the machine's memory.
+        :data:`mcda_ckm.model.values.DEFAULT_MEMORY_FRACTION` of the machine's memory.
     check_memory_budget : bool
         False to run whatever :func:`estimate_memory` says.
     weights : WeightSettings, optional

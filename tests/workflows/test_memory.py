@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from mcda_ckm.cli.main import app
 from mcda_ckm.errors import CkmError, DataError
 from mcda_ckm.model.case import load_case
-from mcda_ckm.model.settings import (
+from mcda_ckm.model.settings import MAX_SAMPLES
+from mcda_ckm.model.values import (
     DEFAULT_MEMORY_FRACTION,
-    MAX_SAMPLES,
     machine_memory,
     memory_budget,
     parse_memory,
