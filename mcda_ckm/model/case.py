@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -447,25 +447,13 @@ def load_case(folder: str | Path) -> Case:
         for e in experts:
             if e.path is not None:
                 inputs[_rel(e.path, base.path)] = sha256(e.path)
-    return Case(
-        path=base.path,
-        name=base.name,
-        description=base.description,
-        tree=base.tree,
-        experts=experts,
-        fixed_weights=base.fixed_weights,
-        settings=base.settings,
-        inputs=inputs,
-        name_zh=base.name_zh,
-        customers=base.customers,
-        warnings=base.warnings,
-        description_zh=base.description_zh,
-        client=base.client,
-        consultant=base.consultant,
-        status=base.status,
-        date=base.date,
-        indicators=base.indicators,
-    )
+    # Every field of Case but the experts is the case file's (the inputs now with the
+    # judgement files' hashes): copied by name, so that a field added to both is never
+    # forgotten here.
+    same = {
+        f.name: getattr(base, f.name) for f in fields(Case) if f.name not in ("experts", "inputs")
+    }
+    return Case(**same, experts=experts, inputs=inputs)
 
 
 def from_judgements(tree_path: str | Path, paths: list[Path]) -> Case:
