@@ -35,3 +35,13 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_starting_the_cli_loads_no_heavy_library() -> None:
+    """Every `ckm` command, even `ckm --help`, loads the CLI's modules: they import their work
+    when a command runs (tests/test_architecture.py allows it in mcda_ckm/cli only), so the
+    MCDA, dataframe, plotting and web libraries are not loaded at start-up."""
+    heavy = ("matplotlib", "scipy", "pyarrow", "pymcdm", "pandas", "polars", "starlette")
+    code = f"import sys, mcda_ckm.cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -7,7 +7,7 @@ weights of a case (its fixed weights, or its panel run once with its own ``[ahp]
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,7 +33,9 @@ from mcda_ckm.cli.show import print_adhoc, print_large, print_quality, print_war
 from mcda_ckm.errors import CkmError
 from mcda_ckm.model.case import load_case
 from mcda_ckm.model.settings import DEFAULT_SEED, MAX_SAMPLES
-from mcda_ckm.weights.objective import ObjectiveWeights
+
+if TYPE_CHECKING:  # an annotation only: importing it loads pymcdm and pandas at every start
+    from mcda_ckm.weights.objective_core import ObjectiveWeights
 
 __all__ = ["register"]
 
